@@ -1,7 +1,11 @@
 //! holdem-arena: a fast, deterministic offline evaluator of No-Limit Texas Hold'em bots.
 //!
-//! Data flows one way: [`config`] → [`sim`] (runner) → [`engine`] (table, rules) →
+//! Data flows one way: CLI → [`sim`] (runner) → [`engine`] (table, rules) →
 //! [`bot`] (bots decide) → [`stats`] → [`report`]. See `README.md` for the CLI.
 
+pub mod bot;
 pub mod cards;
+pub mod deal;
 pub mod eval;
+#[path = "../bots/mod.rs"]
+pub mod bots;

@@ -1,0 +1,508 @@
+//! The bot interface: the same decisions and events as Open Poker's wire protocol.
+//!
+//! A bot receives what a `your_turn` message (plus `table_state.hero`) carries as a
+//! [`Turn`] and answers what an `action` message carries as an [`Action`]. It sees the
+//! protocol's events as [`Event`]s. Field names below follow
+//! `../shared/reference/openpoker-websocket-protocol.txt`; each field's doc names the
+//! wire field it mirrors. Chips are integers here; the wire writes them as floats
+//! (`2000.0`), and adapters convert at the boundary.
+//!
+//! Everything in a [`Turn`] or an [`Event`] borrows engine state: building one
+//! allocates nothing.
+
+use crate::cards::Card;
+use crate::eval::Strength;
+
+/// Most seats at one table.
+pub const MAX_SEATS: usize = 10;
+
+/// A poker bot. One instance plays one seat; the runner makes one per seat per worker
+/// from a factory and never shares it between threads (hence `Send`, not `Sync`).
+///
+/// Determinism: a run's results are byte-identical whatever the thread count as long as
+/// a bot's decisions depend only on what it saw since the last [`Event::TableJoined`]
+/// and on randomness seeded from [`Event::HandStart`]'s `rng_seed`. The runner sends
+/// `TableJoined` at the start of every chunk of hands: reset memory of opponents there.
+pub trait Bot: Send {
+    /// Decides the action for `turn` (a `your_turn` message). An answer outside
+    /// `turn.valid_actions` is rejected as the server would (see [`RejectReason`]),
+    /// counted against the bot, and replaced by the timeout action (check, else fold).
+    fn act(&mut self, turn: &Turn<'_>) -> Action;
+
+    /// Sees one table event. The default ignores it.
+    fn observe(&mut self, _event: &Event<'_>) {}
+}
+
+/// Betting round, as the wire's `street` strings: `preflop`, `flop`, `turn`, `river`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Street {
+    /// Before the board: blinds, then the first betting round.
+    Preflop,
+    /// After the first three board cards.
+    Flop,
+    /// After the fourth board card.
+    Turn,
+    /// After the fifth board card.
+    River,
+}
+
+impl Street {
+    /// The wire name: `preflop`, `flop`, `turn` or `river`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Street::Preflop => "preflop",
+            Street::Flop => "flop",
+            Street::Turn => "turn",
+            Street::River => "river",
+        }
+    }
+
+    /// Number of board cards visible on this street: 0, 3, 4 or 5.
+    pub const fn board_len(self) -> usize {
+        match self {
+            Street::Preflop => 0,
+            Street::Flop => 3,
+            Street::Turn => 4,
+            Street::River => 5,
+        }
+    }
+}
+
+/// A player's state in the hand, as the wire's seat `status` (`active`, `folded`, `all_in`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PlayerStatus {
+    /// In the hand with chips behind: may still act.
+    Active,
+    /// Folded this hand.
+    Folded,
+    /// In the hand with no chips behind: acts no more.
+    AllIn,
+}
+
+impl PlayerStatus {
+    /// The wire name: `active`, `folded` or `all_in`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PlayerStatus::Active => "active",
+            PlayerStatus::Folded => "folded",
+            PlayerStatus::AllIn => "all_in",
+        }
+    }
+}
+
+/// One seat as the wire's `your_turn.players[]` / `table_state.seats[]` entry shows it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct PlayerView {
+    /// `seat`: seat number, `0..seats`.
+    pub seat: u8,
+    /// `name`: the bot's registered name (several seats may share one).
+    pub name: &'static str,
+    /// `stack`: chips behind, not counting chips already bet this hand.
+    pub stack_chips: u32,
+    /// The player's bet on the current street in chips (what a call must match).
+    pub bet_chips: u32,
+    /// `status`: active, folded or all-in.
+    pub status: PlayerStatus,
+}
+
+/// A raise's bounds as "raise to" totals for the street, both in chips:
+/// `valid_actions[{action: "raise", min, max}]`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct RaiseRange {
+    /// `min`: the smallest legal "raise to" total (equals `max_to_chips` when only an
+    /// all-in short of a full raise is possible).
+    pub min_to_chips: u32,
+    /// `max`: the largest legal "raise to" total: the player's street bet plus stack.
+    pub max_to_chips: u32,
+}
+
+/// The wire's `valid_actions` list for one decision. `fold` is always valid (Open Poker
+/// always offers it), so it has no field.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct ValidActions {
+    /// `{"action": "check"}` is offered: nothing to call.
+    pub check: bool,
+    /// `{"action": "call", "amount": A}`: chips the call adds (capped at the stack).
+    pub call_chips: Option<u32>,
+    /// `{"action": "raise", "min": .., "max": ..}`: raising (or betting) is allowed.
+    pub raise: Option<RaiseRange>,
+    /// `{"action": "all_in"}` is offered; the value is the street total ("raise to"
+    /// in chips) the player's bet reaches when all-in.
+    pub all_in_to_chips: Option<u32>,
+}
+
+impl ValidActions {
+    /// Whether `action` is one of these valid actions (a raise must be within range).
+    pub fn allows(&self, action: Action) -> bool {
+        self.check_action(action).is_ok()
+    }
+
+    /// `Ok` if `action` is valid, else the server's rejection reason.
+    ///
+    /// # Errors
+    /// [`RejectReason::NotAValidAction`] for an action not in the list,
+    /// [`RejectReason::InvalidRaiseAmount`] for a raise outside `min..=max`.
+    pub fn check_action(&self, action: Action) -> Result<(), RejectReason> {
+        let offered = match action {
+            Action::Fold => true,
+            Action::Check => self.check,
+            Action::Call => self.call_chips.is_some(),
+            Action::AllIn => self.all_in_to_chips.is_some(),
+            Action::Raise { to_chips } => {
+                let Some(range) = self.raise else {
+                    return Err(RejectReason::NotAValidAction);
+                };
+                if !(range.min_to_chips..=range.max_to_chips).contains(&to_chips) {
+                    return Err(RejectReason::InvalidRaiseAmount);
+                }
+                true
+            }
+        };
+        if offered {
+            Ok(())
+        } else {
+            Err(RejectReason::NotAValidAction)
+        }
+    }
+
+    /// The server's timeout action: check if legal, else fold
+    /// (protocol document, "Timeouts": auto-fold, or auto-check).
+    pub fn timeout_action(&self) -> Action {
+        if self.check {
+            Action::Check
+        } else {
+            Action::Fold
+        }
+    }
+}
+
+/// A bot's answer, as the wire's `action` message: `fold`, `check`, `call`,
+/// `raise` (with `amount` = "raise to" total for the street) or `all_in`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Action {
+    /// `fold`.
+    Fold,
+    /// `check`.
+    Check,
+    /// `call`: match the current bet (all-in for less if the stack is short).
+    Call,
+    /// `raise` to a street total of `to_chips` (a bet when nobody has bet yet).
+    Raise {
+        /// `amount`: the "raise to" total for the street, in chips.
+        to_chips: u32,
+    },
+    /// `all_in`: put in every chip behind.
+    AllIn,
+}
+
+impl Action {
+    /// The wire name of the action.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Action::Fold => "fold",
+            Action::Check => "check",
+            Action::Call => "call",
+            Action::Raise { .. } => "raise",
+            Action::AllIn => "all_in",
+        }
+    }
+}
+
+/// Why the server rejected an `action` (the `action_rejected.reason` string).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum RejectReason {
+    /// The action is not in `valid_actions` (e.g. `check` facing a bet).
+    NotAValidAction,
+    /// A `raise` whose amount is outside the offered `min..=max`.
+    InvalidRaiseAmount,
+}
+
+impl RejectReason {
+    /// The `action_rejected.reason` text.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RejectReason::NotAValidAction => "Action not in valid_actions",
+            RejectReason::InvalidRaiseAmount => "Invalid raise amount",
+        }
+    }
+}
+
+/// What a player did, after the engine's validation: the kind for statistics.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ActionKind {
+    /// Folded.
+    Fold,
+    /// Checked.
+    Check,
+    /// Called (possibly all-in for less).
+    Call,
+    /// Bet or raised (possibly an all-in short of a full raise).
+    Raise,
+}
+
+/// One entry of `hand_result.actions` / one `player_action` event.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct ActionRecord {
+    /// `seat` of the actor.
+    pub seat: u8,
+    /// `street` the action was taken on.
+    pub street: Street,
+    /// What was done, as accepted by the engine (a rejected action appears as its
+    /// replacement: check or fold).
+    pub kind: ActionKind,
+    /// `amount` in chips: the chips a call added; a raise's "raise to" street total;
+    /// `0` for fold and check (the wire writes `null`).
+    pub amount_chips: u32,
+    /// The action put the player all-in (the wire's `action` is then `all_in`).
+    pub all_in: bool,
+}
+
+impl ActionRecord {
+    /// The wire's `player_action.action` string.
+    pub const fn wire_action(&self) -> &'static str {
+        if self.all_in {
+            return "all_in";
+        }
+        match self.kind {
+            ActionKind::Fold => "fold",
+            ActionKind::Check => "check",
+            ActionKind::Call => "call",
+            ActionKind::Raise => "raise",
+        }
+    }
+}
+
+/// One decision: what `your_turn` and `table_state.hero` carry. Borrows engine state.
+#[derive(Clone, Copy, Debug)]
+pub struct Turn<'a> {
+    /// `hand_id` (V2 envelope): the hand index within the run.
+    pub hand_id: u64,
+    /// `table_state.hero.seat`: the deciding bot's seat.
+    pub seat: u8,
+    /// `table_state.hero.hole_cards`.
+    pub hole_cards: [Card; 2],
+    /// `valid_actions`.
+    pub valid_actions: ValidActions,
+    /// `pot`: every chip committed this hand, current street bets and antes included.
+    pub pot_chips: u32,
+    /// `community_cards`: the board so far (0, 3, 4 or 5 cards).
+    pub community_cards: &'a [Card],
+    /// `players`: every seat in seat order (seat, name, stack, current bet, status).
+    pub players: &'a [PlayerView],
+    /// `min_raise`: the smallest "raise to" total in chips; 0 when raising is not offered.
+    pub min_raise_chips: u32,
+    /// `max_raise`: the largest "raise to" total in chips; 0 when raising is not offered.
+    pub max_raise_chips: u32,
+    /// `table_state.to_call`: chips needed to call (0 when checking is free).
+    pub to_call_chips: u32,
+    /// `table_state.dealer_seat`: the button.
+    pub button_seat: u8,
+    /// `table_state.small_blind`, in chips.
+    pub small_blind_chips: u32,
+    /// `table_state.big_blind`, in chips.
+    pub big_blind_chips: u32,
+    /// Ante each player posts, in chips (0: none).
+    pub ante_chips: u32,
+    /// `table_state.street`.
+    pub street: Street,
+    /// `hand_result.actions` so far: this hand's actions in order (blinds excluded).
+    pub actions: &'a [ActionRecord],
+}
+
+impl Turn<'_> {
+    /// This bot's own entry in [`Turn::players`].
+    pub fn me(&self) -> &PlayerView {
+        &self.players[self.seat as usize]
+    }
+
+    /// Number of opponents still in the hand (not folded).
+    pub fn live_opponents(&self) -> usize {
+        self.players
+            .iter()
+            .filter(|p| p.seat != self.seat && p.status != PlayerStatus::Folded)
+            .count()
+    }
+}
+
+/// A seat's winnings in `hand_result.winners[]`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Winner {
+    /// `seat`.
+    pub seat: u8,
+    /// `name`.
+    pub name: &'static str,
+    /// `stack`: the stack after the hand, in chips.
+    pub stack_chips: u32,
+    /// `amount`: chips won from pots (returned uncalled bets excluded).
+    pub amount_chips: u32,
+    /// The winning hand's strength, `None` when the pot was won without a showdown.
+    /// Its `description()` is the wire's `hand_description`.
+    pub strength: Option<Strength>,
+}
+
+/// Cards shown at showdown: one entry of `hand_result.shown_cards`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct ShownCards {
+    /// The showing seat.
+    pub seat: u8,
+    /// Its hole cards.
+    pub cards: [Card; 2],
+}
+
+/// The `hand_result` message, plus two engine-only fields for statistics.
+#[derive(Clone, Copy, Debug)]
+pub struct HandResult<'a> {
+    /// `hand_id`.
+    pub hand_id: u64,
+    /// `pot`: total chips won from pots (returned uncalled bets excluded).
+    pub pot_chips: u32,
+    /// `winners`: seats that won chips, in seat order.
+    pub winners: &'a [Winner],
+    /// `final_stacks`: every seat's stack after the hand, indexed by seat, in chips.
+    pub final_stacks: &'a [u32],
+    /// `shown_cards`: hole cards of every player in the showdown (empty without one).
+    pub shown_cards: &'a [ShownCards],
+    /// `actions`: the hand's actions in order.
+    pub actions: &'a [ActionRecord],
+    /// The final board (0 to 5 cards).
+    pub board: &'a [Card],
+    /// Engine-only: every seat's stack at the start of the hand, indexed by seat.
+    pub starting_stacks: &'a [u32],
+    /// Engine-only: actions rejected this hand, indexed by seat.
+    pub invalid_actions: &'a [u32],
+}
+
+impl HandResult<'_> {
+    /// Whether the hand ended in a showdown (two or more players showed cards).
+    pub fn showdown(&self) -> bool {
+        !self.shown_cards.is_empty()
+    }
+
+    /// Net result of `seat` in chips: final stack minus starting stack.
+    pub fn net_chips(&self, seat: usize) -> i64 {
+        i64::from(self.final_stacks[seat]) - i64::from(self.starting_stacks[seat])
+    }
+}
+
+/// A table event, one per wire message kind the engine emits.
+#[derive(Clone, Copy, Debug)]
+pub enum Event<'a> {
+    /// `table_joined`: the bot sits at a new table. Sent at the start of every chunk
+    /// of hands; reset per-opponent memory here (see [`Bot`]).
+    TableJoined {
+        /// `table_id`: the chunk index.
+        table_id: u64,
+        /// `seat`: this bot's seat.
+        seat: u8,
+        /// `players`: everyone at the table.
+        players: &'a [PlayerView],
+    },
+    /// `hand_start`.
+    HandStart {
+        /// `hand_id`: the hand index within the run.
+        hand_id: u64,
+        /// `seat`: this bot's seat.
+        seat: u8,
+        /// `dealer_seat`: the button.
+        button_seat: u8,
+        /// `blinds.small`, in chips.
+        small_blind_chips: u32,
+        /// `blinds.big`, in chips.
+        big_blind_chips: u32,
+        /// Ante per player, in chips.
+        ante_chips: u32,
+        /// Engine-only: seed of this bot's random stream for this hand, a function of
+        /// (run seed, hand index, seat). Seed any randomness from it.
+        rng_seed: u64,
+    },
+    /// `hole_cards`: this bot's two cards.
+    HoleCards {
+        /// `cards`.
+        cards: [Card; 2],
+    },
+    /// `player_action`: someone (maybe this bot) acted.
+    PlayerAction {
+        /// The action (`seat`, `action`, `amount`, `street`).
+        record: ActionRecord,
+        /// `stack`: the actor's stack after acting, in chips.
+        stack_chips: u32,
+        /// `pot`: the pot after the action, in chips.
+        pot_chips: u32,
+    },
+    /// `community_cards`: the board after the flop (3), turn (4) or river (5).
+    CommunityCards {
+        /// `cards`: the whole board so far.
+        cards: &'a [Card],
+        /// `street`.
+        street: Street,
+    },
+    /// `action_rejected`: sent only to the bot whose action was rejected.
+    ActionRejected {
+        /// `reason`.
+        reason: RejectReason,
+        /// The rejected action.
+        action: Action,
+    },
+    /// `hand_result`.
+    HandResult(&'a HandResult<'a>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facing_bet() -> ValidActions {
+        ValidActions {
+            check: false,
+            call_chips: Some(20),
+            raise: Some(RaiseRange {
+                min_to_chips: 40,
+                max_to_chips: 2000,
+            }),
+            all_in_to_chips: Some(2000),
+        }
+    }
+
+    #[test]
+    fn validation_matches_the_servers_reasons() {
+        let va = facing_bet();
+        let cases = [
+            (Action::Fold, Ok(())),
+            (Action::Check, Err(RejectReason::NotAValidAction)),
+            (Action::Call, Ok(())),
+            (Action::AllIn, Ok(())),
+            (Action::Raise { to_chips: 40 }, Ok(())),
+            (Action::Raise { to_chips: 2000 }, Ok(())),
+            (
+                Action::Raise { to_chips: 39 },
+                Err(RejectReason::InvalidRaiseAmount),
+            ),
+            (
+                Action::Raise { to_chips: 2001 },
+                Err(RejectReason::InvalidRaiseAmount),
+            ),
+        ];
+        for (action, want) in cases {
+            assert_eq!(va.check_action(action), want, "{action:?}");
+        }
+        let no_raise = ValidActions {
+            raise: None,
+            ..va
+        };
+        assert_eq!(
+            no_raise.check_action(Action::Raise { to_chips: 40 }),
+            Err(RejectReason::NotAValidAction)
+        );
+    }
+
+    #[test]
+    fn timeout_action_checks_when_free_else_folds() {
+        assert_eq!(facing_bet().timeout_action(), Action::Fold);
+        let free = ValidActions {
+            check: true,
+            call_chips: None,
+            ..facing_bet()
+        };
+        assert_eq!(free.timeout_action(), Action::Check);
+    }
+}

@@ -1,0 +1,119 @@
+//! Seeding and dealing: a hand's cards are a pure function of (run seed, hand index).
+//!
+//! Seeds are expanded with SplitMix64 (Steele, Lea & Flood, "Fast splittable
+//! pseudorandom number generators", OOPSLA 2014), the expansion the xoshiro authors
+//! recommend, into a `Xoshiro256PlusPlus` (Blackman & Vigna, "Scrambled linear
+//! pseudorandom number generators", 2021). A partial Fisher–Yates shuffle (Knuth,
+//! TAOCP vol. 2, Algorithm P) draws only the cards the hand needs. Nothing a bot does
+//! can change a hand's cards, so results do not depend on threads or chunking, and
+//! any hand can be replayed alone.
+
+use crate::bot::MAX_SEATS;
+use crate::cards::{Card, DECK_SIZE};
+use rand::{RngExt, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// Domain tags keep the deck stream and the bots' streams independent.
+const DECK_STREAM: u64 = 0x6465_636b; // "deck"
+const BOT_STREAM: u64 = 0x626f_7473; // "bots"
+
+/// SplitMix64's output function: a bijective 64-bit mix.
+pub const fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Mixes a stream tag, the run seed, a hand index and a seat into one 64-bit seed.
+const fn mix(tag: u64, seed: u64, hand_index: u64, seat: u64) -> u64 {
+    splitmix64(splitmix64(splitmix64(seed ^ tag) ^ hand_index) ^ seat)
+}
+
+/// Seed of the random stream of the bot in `seat` for hand `hand_index`
+/// (sent to it in [`crate::bot::Event::HandStart`]).
+pub const fn bot_seed(seed: u64, hand_index: u64, seat: usize) -> u64 {
+    mix(BOT_STREAM, seed, hand_index, seat as u64)
+}
+
+/// One hand's cards: two hole cards per seat and five board cards.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Deal {
+    /// Hole cards by seat; entries at `seats..` are unused.
+    pub hole_cards: [[Card; 2]; MAX_SEATS],
+    /// The five board cards in dealing order (flop, flop, flop, turn, river).
+    pub board: [Card; 5],
+}
+
+impl Deal {
+    /// The cards of hand `hand_index` of the run with `seed`, for `seats` players.
+    ///
+    /// The board is drawn first, then each seat's two cards in seat order, so seat 0's
+    /// cards do not depend on how many seats there are.
+    ///
+    /// # Panics
+    /// If `seats > MAX_SEATS` (10).
+    pub fn new(seed: u64, hand_index: u64, seats: usize) -> Deal {
+        assert!(seats <= MAX_SEATS, "at most {MAX_SEATS} seats");
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(mix(DECK_STREAM, seed, hand_index, 0));
+        let mut deck: [u8; DECK_SIZE] = std::array::from_fn(|i| i as u8);
+        let needed = 5 + 2 * seats;
+        for i in 0..needed {
+            let j = rng.random_range(i..DECK_SIZE);
+            deck.swap(i, j);
+        }
+        let card = |i: usize| Card::from_index(deck[i]).expect("deck holds indices below 52");
+        let mut hole_cards = [[Card::default(); 2]; MAX_SEATS];
+        for (seat, hole) in hole_cards.iter_mut().enumerate().take(seats) {
+            *hole = [card(5 + 2 * seat), card(6 + 2 * seat)];
+        }
+        Deal {
+            hole_cards,
+            board: std::array::from_fn(card),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cards::CardSet;
+
+    #[test]
+    fn deals_are_pure_functions_of_seed_and_hand_index() {
+        assert_eq!(Deal::new(7, 42, 6), Deal::new(7, 42, 6));
+        assert_ne!(Deal::new(7, 42, 6), Deal::new(7, 43, 6));
+        assert_ne!(Deal::new(7, 42, 6), Deal::new(8, 42, 6));
+        // Seat 0's cards and the board do not depend on the number of seats.
+        let (two, ten) = (Deal::new(1, 5, 2), Deal::new(1, 5, 10));
+        assert_eq!(two.board, ten.board);
+        assert_eq!(two.hole_cards[0], ten.hole_cards[0]);
+    }
+
+    #[test]
+    fn a_deal_never_repeats_a_card() {
+        for hand in 0..2_000 {
+            let deal = Deal::new(3, hand, 10);
+            let mut all: Vec<Card> = deal.board.to_vec();
+            all.extend(deal.hole_cards.iter().flatten());
+            assert_eq!(CardSet::from_cards(&all).len(), 25, "hand {hand}");
+        }
+    }
+
+    #[test]
+    fn every_card_lands_everywhere_about_equally() {
+        // Chi-square-ish sanity check on the first board card over 52,000 deals.
+        let mut counts = [0u32; 52];
+        for hand in 0..52_000 {
+            counts[Deal::new(11, hand, 2).board[0].index()] += 1;
+        }
+        assert!(counts.iter().all(|&c| (850..1150).contains(&c)), "{counts:?}");
+    }
+
+    #[test]
+    fn bot_seeds_differ_by_seat_and_hand() {
+        assert_ne!(bot_seed(1, 0, 0), bot_seed(1, 0, 1));
+        assert_ne!(bot_seed(1, 0, 0), bot_seed(1, 1, 0));
+        assert_eq!(bot_seed(1, 2, 3), bot_seed(1, 2, 3));
+    }
+}
