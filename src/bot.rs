@@ -485,10 +485,7 @@ mod tests {
         for (action, want) in cases {
             assert_eq!(va.check_action(action), want, "{action:?}");
         }
-        let no_raise = ValidActions {
-            raise: None,
-            ..va
-        };
+        let no_raise = ValidActions { raise: None, ..va };
         assert_eq!(
             no_raise.check_action(Action::Raise { to_chips: 40 }),
             Err(RejectReason::NotAValidAction)

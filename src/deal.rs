@@ -107,7 +107,10 @@ mod tests {
         for hand in 0..52_000 {
             counts[Deal::new(11, hand, 2).board[0].index()] += 1;
         }
-        assert!(counts.iter().all(|&c| (850..1150).contains(&c)), "{counts:?}");
+        assert!(
+            counts.iter().all(|&c| (850..1150).contains(&c)),
+            "{counts:?}"
+        );
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! [`bot`] (bots decide) → [`stats`] → [`report`]. See `README.md` for the CLI.
 
 pub mod bot;
-pub mod cards;
-pub mod deal;
-pub mod eval;
 #[path = "../bots/mod.rs"]
 pub mod bots;
+pub mod cards;
+pub mod deal;
+pub mod engine;
+pub mod eval;

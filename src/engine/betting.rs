@@ -1,0 +1,217 @@
+//! Betting: who may act, what they may do, and what an action does to the bets.
+//!
+//! No-Limit rules as the issue and TDA rules 2024 ("Rule 43: Raise amounts",
+//! "Rule 44: Re-opening the bet") state them:
+//! - Minimum raise: the current bet plus the largest full raise increment this
+//!   street, at least the big blind. A player who cannot reach it may go all-in.
+//! - An all-in short of a full raise does not reopen raising for players who already
+//!   acted: they may raise again only once the raises since their last action add up
+//!   to a full raise; until then they may call or fold.
+//! - Nobody may raise when every opponent still in the hand is all-in.
+//! - A blind all-in for less than the blind is called for what it posted: the bet to
+//!   match is the largest amount actually posted.
+
+use crate::bot::{
+    Action, ActionKind, ActionRecord, MAX_SEATS, PlayerStatus, PlayerView, RaiseRange, Street,
+    ValidActions,
+};
+
+/// One hand's bets and players, in fixed arrays for up to [`MAX_SEATS`] seats.
+#[derive(Clone, Debug)]
+pub struct Betting {
+    /// Every seat's public state (stack behind, street bet, status); `seats` are used.
+    pub players: [PlayerView; MAX_SEATS],
+    /// Chips each seat has put in this hand, antes and blinds included.
+    pub contributed: [u32; MAX_SEATS],
+    /// Number of seats at the table, `2..=10`.
+    pub seats: usize,
+    /// The big blind in chips: the smallest bet and raise increment.
+    pub big_blind_chips: u32,
+    /// The largest street bet, in chips: what a call must match.
+    pub current_bet_chips: u32,
+    /// The largest full raise increment this street, in chips (at least the big blind).
+    pub full_raise_chips: u32,
+    /// Whether the seat has acted since the street began.
+    acted: [bool; MAX_SEATS],
+    /// The current bet, in chips, when the seat last acted: raising reopens for it once
+    /// the current bet is a full raise above this.
+    bet_at_last_action: [u32; MAX_SEATS],
+}
+
+impl Betting {
+    /// A fresh hand: `names` and `stacks` (chips) by seat, every player active.
+    ///
+    /// # Panics
+    /// If `names` and `stacks` differ in length, or that length is not `2..=10`.
+    pub fn new_hand(names: &[&'static str], stacks: &[u32], big_blind_chips: u32) -> Betting {
+        let seats = names.len();
+        assert!((2..=MAX_SEATS).contains(&seats) && stacks.len() == seats);
+        let mut players = [PlayerView {
+            seat: 0,
+            name: "",
+            stack_chips: 0,
+            bet_chips: 0,
+            status: PlayerStatus::Folded,
+        }; MAX_SEATS];
+        for seat in 0..seats {
+            players[seat] = PlayerView {
+                seat: seat as u8,
+                name: names[seat],
+                stack_chips: stacks[seat],
+                bet_chips: 0,
+                status: PlayerStatus::Active,
+            };
+        }
+        Betting {
+            players,
+            contributed: [0; MAX_SEATS],
+            seats,
+            big_blind_chips,
+            current_bet_chips: 0,
+            full_raise_chips: big_blind_chips,
+            acted: [false; MAX_SEATS],
+            bet_at_last_action: [0; MAX_SEATS],
+        }
+    }
+
+    /// The used seats' public state.
+    pub fn players(&self) -> &[PlayerView] {
+        &self.players[..self.seats]
+    }
+
+    /// Every chip committed this hand.
+    pub fn pot_chips(&self) -> u32 {
+        self.contributed[..self.seats].iter().sum()
+    }
+
+    /// Moves up to `chips` from the seat's stack into the pot (all-in if short).
+    /// A street bet (blind, call, raise) counts towards the seat's bet; an ante does not.
+    /// Returns the chips actually moved.
+    pub fn put_in(&mut self, seat: usize, chips: u32, street_bet: bool) -> u32 {
+        let p = &mut self.players[seat];
+        let paid = chips.min(p.stack_chips);
+        p.stack_chips -= paid;
+        if street_bet {
+            p.bet_chips += paid;
+            self.current_bet_chips = self.current_bet_chips.max(p.bet_chips);
+        }
+        if p.stack_chips == 0 && p.status == PlayerStatus::Active {
+            p.status = PlayerStatus::AllIn;
+        }
+        self.contributed[seat] += paid;
+        paid
+    }
+
+    /// Starts a betting round: street bets back to zero, nobody has acted yet.
+    pub fn start_street(&mut self) {
+        for p in &mut self.players[..self.seats] {
+            p.bet_chips = 0;
+        }
+        self.current_bet_chips = 0;
+        self.full_raise_chips = self.big_blind_chips;
+        self.acted = [false; MAX_SEATS];
+        self.bet_at_last_action = [0; MAX_SEATS];
+    }
+
+    /// Seats not folded.
+    pub fn in_hand(&self) -> usize {
+        self.count(|s| s != PlayerStatus::Folded)
+    }
+
+    /// Seats not folded and with chips behind: those who may still bet.
+    pub fn can_bet(&self) -> usize {
+        self.count(|s| s == PlayerStatus::Active)
+    }
+
+    fn count(&self, f: impl Fn(PlayerStatus) -> bool) -> usize {
+        self.players().iter().filter(|p| f(p.status)).count()
+    }
+
+    /// Whether `seat` must act before the round closes: it can bet, and it faces a bet
+    /// or has not acted while someone else can still bet.
+    fn must_act(&self, seat: usize) -> bool {
+        let p = &self.players[seat];
+        p.status == PlayerStatus::Active
+            && (p.bet_chips < self.current_bet_chips || (!self.acted[seat] && self.can_bet() > 1))
+    }
+
+    /// The first seat at or clockwise after `from` that must act, or `None` when the
+    /// betting round is closed (or one player is left).
+    pub fn next_to_act(&self, from: usize) -> Option<usize> {
+        if self.in_hand() < 2 {
+            return None;
+        }
+        (0..self.seats)
+            .map(|step| (from + step) % self.seats)
+            .find(|&seat| self.must_act(seat))
+    }
+
+    /// The `valid_actions` for `seat` (which must be the seat to act).
+    pub fn valid_actions(&self, seat: usize) -> ValidActions {
+        let p = &self.players[seat];
+        let to_call = self.current_bet_chips - p.bet_chips;
+        let opponent_can_bet = self
+            .players()
+            .iter()
+            .any(|o| o.seat as usize != seat && o.status == PlayerStatus::Active);
+        let reopened = !self.acted[seat]
+            || self.current_bet_chips - self.bet_at_last_action[seat] >= self.full_raise_chips;
+        let can_raise = p.stack_chips > to_call && opponent_can_bet && reopened;
+        let max_to = p.bet_chips + p.stack_chips;
+        let full_raise_to = self.current_bet_chips + self.full_raise_chips;
+        ValidActions {
+            check: to_call == 0,
+            call_chips: (to_call > 0).then(|| to_call.min(p.stack_chips)),
+            raise: can_raise.then(|| RaiseRange {
+                min_to_chips: full_raise_to.min(max_to),
+                max_to_chips: max_to,
+            }),
+            all_in_to_chips: (p.stack_chips > 0 && (can_raise || p.stack_chips <= to_call))
+                .then_some(max_to),
+        }
+    }
+
+    /// Applies a valid action of `seat` on `street` and returns its record.
+    ///
+    /// # Panics
+    /// In debug builds, if `action` is not in [`Betting::valid_actions`].
+    pub fn apply(&mut self, seat: usize, street: Street, action: Action) -> ActionRecord {
+        debug_assert!(self.valid_actions(seat).allows(action), "{action:?}");
+        let p = self.players[seat];
+        let raise_to = match action {
+            Action::Raise { to_chips } => Some(to_chips),
+            Action::AllIn if p.bet_chips + p.stack_chips > self.current_bet_chips => {
+                Some(p.bet_chips + p.stack_chips)
+            }
+            _ => None,
+        };
+        let (kind, amount_chips) = match (action, raise_to) {
+            (_, Some(to)) => {
+                let increment = to - self.current_bet_chips;
+                if increment >= self.full_raise_chips {
+                    self.full_raise_chips = increment;
+                }
+                self.put_in(seat, to - p.bet_chips, true);
+                (ActionKind::Raise, to)
+            }
+            (Action::Fold, _) => {
+                self.players[seat].status = PlayerStatus::Folded;
+                (ActionKind::Fold, 0)
+            }
+            (Action::Check, _) => (ActionKind::Check, 0),
+            _ => {
+                let paid = self.put_in(seat, self.current_bet_chips - p.bet_chips, true);
+                (ActionKind::Call, paid)
+            }
+        };
+        self.acted[seat] = true;
+        self.bet_at_last_action[seat] = self.current_bet_chips;
+        ActionRecord {
+            seat: seat as u8,
+            street,
+            kind,
+            amount_chips,
+            all_in: self.players[seat].status == PlayerStatus::AllIn,
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! The No-Limit Hold'em rules: one table of 2 to 10 seats playing one hand at a time.
+//!
+//! [`Table::play_hand`] deals from a [`Deal`], posts antes and blinds, runs the four
+//! betting rounds through the bots, settles pots ([`pots`]) and reports a
+//! [`HandResult`]. The engine, not the bot, is the authority: every answer is
+//! validated like the server validates an `action` message. Nothing here allocates
+//! per hand: state lives in fixed arrays and a reused action log.
+//!
+//! Positions: the button is seat `hand_id % seats` (it moves one seat each hand).
+//! With three or more seats the small blind is left of the button and the big blind
+//! left of that; heads-up the button posts the small blind, acts first preflop and
+//! last after the flop.
+
+pub mod betting;
+pub mod pots;
+
+use crate::bot::{
+    ActionRecord, Bot, Event, HandResult, MAX_SEATS, PlayerStatus, ShownCards, Street, Turn, Winner,
+};
+use crate::cards::Card;
+use crate::deal::{Deal, bot_seed};
+use crate::eval::{PartialHand, Strength};
+use betting::Betting;
+
+/// The table's stakes, in chips. Valid when `0 < small_blind_chips <= big_blind_chips`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Stakes {
+    /// Small blind, in chips.
+    pub small_blind_chips: u32,
+    /// Big blind, in chips.
+    pub big_blind_chips: u32,
+    /// Ante every player posts each hand, in chips (0: none).
+    pub ante_chips: u32,
+}
+
+impl Default for Stakes {
+    /// Open Poker's defaults: blinds 10/20, no ante.
+    fn default() -> Stakes {
+        Stakes {
+            small_blind_chips: 10,
+            big_blind_chips: 20,
+            ante_chips: 0,
+        }
+    }
+}
+
+/// Most actions one hand is expected to need; the log grows past it only in freak
+/// hands (many tiny raises with deep stacks), and keeps that capacity afterwards.
+const ACTION_LOG_CAPACITY: usize = 512;
+
+/// One table: seat names, stakes and starting stacks, plus the state of the hand in play.
+pub struct Table {
+    names: [&'static str; MAX_SEATS],
+    starting_stacks: [u32; MAX_SEATS],
+    seats: usize,
+    stakes: Stakes,
+    run_seed: u64,
+    betting: Betting,
+    street: Street,
+    board: [Card; 5],
+    board_len: usize,
+    hole_cards: [[Card; 2]; MAX_SEATS],
+    actions: Vec<ActionRecord>,
+    winners: [Winner; MAX_SEATS],
+    winner_count: usize,
+    shown: [ShownCards; MAX_SEATS],
+    shown_count: usize,
+    final_stacks: [u32; MAX_SEATS],
+    invalid_actions: [u32; MAX_SEATS],
+}
+
+impl Table {
+    /// A table with one seat per name (`names.len()` seats, `2..=10`), every seat
+    /// starting each hand with `starting_stacks[seat]` chips. `run_seed` seeds the
+    /// bots' per-hand random streams.
+    ///
+    /// # Panics
+    /// If the seat count is outside `2..=10`, `starting_stacks` has another length,
+    /// a stack is 0, or the stakes are invalid (see [`Stakes`]). The CLI validates
+    /// its input before it gets here.
+    pub fn new(
+        names: &[&'static str],
+        starting_stacks: &[u32],
+        stakes: Stakes,
+        run_seed: u64,
+    ) -> Table {
+        let seats = names.len();
+        assert!(
+            (2..=MAX_SEATS).contains(&seats),
+            "2..=10 seats, got {seats}"
+        );
+        assert_eq!(starting_stacks.len(), seats, "one starting stack per seat");
+        assert!(
+            starting_stacks.iter().all(|&s| s > 0),
+            "stacks must be positive"
+        );
+        assert!(0 < stakes.small_blind_chips && stakes.small_blind_chips <= stakes.big_blind_chips);
+        let mut table_names = [""; MAX_SEATS];
+        table_names[..seats].copy_from_slice(names);
+        let mut stacks = [0; MAX_SEATS];
+        stacks[..seats].copy_from_slice(starting_stacks);
+        let no_winner = Winner {
+            seat: 0,
+            name: "",
+            stack_chips: 0,
+            amount_chips: 0,
+            strength: None,
+        };
+        Table {
+            names: table_names,
+            starting_stacks: stacks,
+            seats,
+            stakes,
+            run_seed,
+            betting: Betting::new_hand(names, starting_stacks, stakes.big_blind_chips),
+            street: Street::Preflop,
+            board: [Card::default(); 5],
+            board_len: 0,
+            hole_cards: [[Card::default(); 2]; MAX_SEATS],
+            actions: Vec::with_capacity(ACTION_LOG_CAPACITY),
+            winners: [no_winner; MAX_SEATS],
+            winner_count: 0,
+            shown: [ShownCards {
+                seat: 0,
+                cards: [Card::default(); 2],
+            }; MAX_SEATS],
+            shown_count: 0,
+            final_stacks: [0; MAX_SEATS],
+            invalid_actions: [0; MAX_SEATS],
+        }
+    }
+
+    /// Number of seats, `2..=10`.
+    pub fn seats(&self) -> usize {
+        self.seats
+    }
+
+    /// The seats' public state as a `table_joined` would list it (starting stacks).
+    pub fn players(&self) -> &[crate::bot::PlayerView] {
+        self.betting.players()
+    }
+
+    /// Plays hand `hand_id` with the cards of `deal`, `bots[seat]` deciding for each
+    /// seat, and returns the `hand_result`. Every bot sees the hand's events.
+    ///
+    /// In debug builds, asserts that no chip is created or lost.
+    ///
+    /// # Panics
+    /// If `bots.len()` differs from the seat count.
+    pub fn play_hand(
+        &mut self,
+        hand_id: u64,
+        deal: &Deal,
+        bots: &mut [Box<dyn Bot>],
+    ) -> HandResult<'_> {
+        assert_eq!(bots.len(), self.seats, "one bot per seat");
+        let seats = self.seats;
+        let button = (hand_id % seats as u64) as usize;
+        self.start_hand(deal);
+        self.announce_hand(hand_id, button, bots);
+        self.post_antes_and_blinds(button);
+
+        // Preflop: heads-up the button (small blind) acts first, else the seat left
+        // of the big blind. After the flop the first seat left of the button.
+        let first_preflop = if seats == 2 {
+            button
+        } else {
+            (button + 3) % seats
+        };
+        self.betting_round(hand_id, button, first_preflop, bots);
+        for street in [Street::Flop, Street::Turn, Street::River] {
+            if self.betting.in_hand() < 2 {
+                break;
+            }
+            self.street = street;
+            self.board_len = street.board_len();
+            self.betting.start_street();
+            broadcast(
+                bots,
+                &Event::CommunityCards {
+                    cards: &self.board[..self.board_len],
+                    street,
+                },
+            );
+            self.betting_round(hand_id, button, (button + 1) % seats, bots);
+        }
+        self.settle(button);
+
+        let result = self.result(hand_id);
+        debug_assert_eq!(
+            result.final_stacks.iter().sum::<u32>(),
+            result.starting_stacks.iter().sum::<u32>(),
+            "chips not conserved in hand {hand_id}"
+        );
+        broadcast(bots, &Event::HandResult(&result));
+        result
+    }
+
+    fn start_hand(&mut self, deal: &Deal) {
+        let seats = self.seats;
+        self.betting = Betting::new_hand(
+            &self.names[..seats],
+            &self.starting_stacks[..seats],
+            self.stakes.big_blind_chips,
+        );
+        self.street = Street::Preflop;
+        self.board = deal.board;
+        self.board_len = 0;
+        self.hole_cards = deal.hole_cards;
+        self.actions.clear();
+        self.winner_count = 0;
+        self.shown_count = 0;
+        self.invalid_actions = [0; MAX_SEATS];
+    }
+
+    fn announce_hand(&mut self, hand_id: u64, button: usize, bots: &mut [Box<dyn Bot>]) {
+        for (seat, bot) in bots.iter_mut().enumerate() {
+            bot.observe(&Event::HandStart {
+                hand_id,
+                seat: seat as u8,
+                button_seat: button as u8,
+                small_blind_chips: self.stakes.small_blind_chips,
+                big_blind_chips: self.stakes.big_blind_chips,
+                ante_chips: self.stakes.ante_chips,
+                rng_seed: bot_seed(self.run_seed, hand_id, seat),
+            });
+            bot.observe(&Event::HoleCards {
+                cards: self.hole_cards[seat],
+            });
+        }
+    }
+
+    fn post_antes_and_blinds(&mut self, button: usize) {
+        let seats = self.seats;
+        if self.stakes.ante_chips > 0 {
+            for seat in 0..seats {
+                self.betting.put_in(seat, self.stakes.ante_chips, false);
+            }
+        }
+        let (small, big) = if seats == 2 {
+            (button, (button + 1) % seats)
+        } else {
+            ((button + 1) % seats, (button + 2) % seats)
+        };
+        self.betting
+            .put_in(small, self.stakes.small_blind_chips, true);
+        self.betting.put_in(big, self.stakes.big_blind_chips, true);
+    }
+
+    /// Asks each seat to act, starting at `first`, until the round closes.
+    fn betting_round(
+        &mut self,
+        hand_id: u64,
+        button: usize,
+        first: usize,
+        bots: &mut [Box<dyn Bot>],
+    ) {
+        let mut from = first;
+        while let Some(seat) = self.betting.next_to_act(from) {
+            let valid = self.betting.valid_actions(seat);
+            let turn = Turn {
+                hand_id,
+                seat: seat as u8,
+                hole_cards: self.hole_cards[seat],
+                valid_actions: valid,
+                pot_chips: self.betting.pot_chips(),
+                community_cards: &self.board[..self.board_len],
+                players: self.betting.players(),
+                min_raise_chips: valid.raise.map_or(0, |r| r.min_to_chips),
+                max_raise_chips: valid.raise.map_or(0, |r| r.max_to_chips),
+                to_call_chips: valid.call_chips.unwrap_or(0),
+                button_seat: button as u8,
+                small_blind_chips: self.stakes.small_blind_chips,
+                big_blind_chips: self.stakes.big_blind_chips,
+                ante_chips: self.stakes.ante_chips,
+                street: self.street,
+                actions: &self.actions,
+            };
+            let mut action = bots[seat].act(&turn);
+            if let Err(reason) = valid.check_action(action) {
+                self.invalid_actions[seat] += 1;
+                bots[seat].observe(&Event::ActionRejected { reason, action });
+                action = valid.timeout_action();
+            }
+            let record = self.betting.apply(seat, self.street, action);
+            self.actions.push(record);
+            broadcast(
+                bots,
+                &Event::PlayerAction {
+                    record,
+                    stack_chips: self.betting.players[seat].stack_chips,
+                    pot_chips: self.betting.pot_chips(),
+                },
+            );
+            from = (seat + 1) % self.seats;
+        }
+    }
+
+    /// Returns the uncalled bet, runs the board out if needed, and awards the pots.
+    fn settle(&mut self, button: usize) {
+        let seats = self.seats;
+        let b = &mut self.betting;
+        let mut stacks = [0u32; MAX_SEATS];
+        for seat in 0..seats {
+            stacks[seat] = b.players[seat].stack_chips;
+        }
+        pots::return_uncalled_bet(&mut b.contributed[..seats], &mut stacks[..seats]);
+
+        let mut in_hand = [false; MAX_SEATS];
+        for seat in 0..seats {
+            in_hand[seat] = b.players[seat].status != PlayerStatus::Folded;
+        }
+        let showdown = b.in_hand() > 1;
+        let mut strength: [Option<Strength>; MAX_SEATS] = [None; MAX_SEATS];
+        if showdown {
+            let board = self.board.iter().fold(PartialHand::EMPTY, |h, &c| h.add(c));
+            for seat in (0..seats).filter(|&s| in_hand[s]) {
+                let [a, c] = self.hole_cards[seat];
+                strength[seat] = Some(board.add(a).add(c).strength());
+                self.shown[self.shown_count] = ShownCards {
+                    seat: seat as u8,
+                    cards: self.hole_cards[seat],
+                };
+                self.shown_count += 1;
+            }
+        }
+        let mut won = [0u32; MAX_SEATS];
+        pots::award_pots(
+            &b.contributed[..seats],
+            &in_hand[..seats],
+            &strength[..seats],
+            button,
+            &mut won[..seats],
+        );
+        for seat in 0..seats {
+            self.final_stacks[seat] = stacks[seat] + won[seat];
+            if won[seat] > 0 {
+                self.winners[self.winner_count] = Winner {
+                    seat: seat as u8,
+                    name: self.names[seat],
+                    stack_chips: self.final_stacks[seat],
+                    amount_chips: won[seat],
+                    strength: strength[seat],
+                };
+                self.winner_count += 1;
+            }
+        }
+    }
+
+    fn result(&self, hand_id: u64) -> HandResult<'_> {
+        let seats = self.seats;
+        HandResult {
+            hand_id,
+            pot_chips: self.betting.contributed[..seats].iter().sum(),
+            winners: &self.winners[..self.winner_count],
+            final_stacks: &self.final_stacks[..seats],
+            shown_cards: &self.shown[..self.shown_count],
+            actions: &self.actions,
+            board: &self.board[..self.board_len],
+            starting_stacks: &self.starting_stacks[..seats],
+            invalid_actions: &self.invalid_actions[..seats],
+        }
+    }
+}
+
+/// Sends `event` to every bot.
+fn broadcast(bots: &mut [Box<dyn Bot>], event: &Event<'_>) {
+    for bot in bots.iter_mut() {
+        bot.observe(event);
+    }
+}

@@ -1,0 +1,228 @@
+//! Pots and payouts: returning uncalled bets, splitting contributions into a main pot
+//! and side pots, and awarding each pot to its best eligible hands.
+//!
+//! Rules (Robert's Rules of Poker, "Showdown" and "All-in"; TDA rules 2024, "Side
+//! pots" and "Odd chips"):
+//! - The part of the largest contribution that nobody matched is returned to its owner.
+//! - Each distinct contribution level of a player still in the hand closes a pot; a
+//!   pot holds every player's chips up to that level (folded players' too) and only
+//!   players who reached the level may win it. Chips above the highest such level (a
+//!   folded player's dead money) join the last pot.
+//! - A pot goes to the best eligible hand; tied hands share it evenly and the odd
+//!   chips go one each to the tied winners in clockwise order from the button.
+
+/// Returns the part of the single largest contribution that no other player matched.
+///
+/// `contributed[i]` is seat `i`'s chips put in this hand (antes included); the excess
+/// is subtracted there and added to `stacks[i]`. Returns the seat and the chips
+/// returned, or `None` when the two largest contributions are equal.
+pub fn return_uncalled_bet(contributed: &mut [u32], stacks: &mut [u32]) -> Option<(usize, u32)> {
+    let top = (0..contributed.len()).max_by_key(|&i| contributed[i])?;
+    let second = (0..contributed.len())
+        .filter(|&i| i != top)
+        .map(|i| contributed[i])
+        .max()
+        .unwrap_or(0);
+    let excess = contributed[top].checked_sub(second).filter(|&e| e > 0)?;
+    contributed[top] -= excess;
+    stacks[top] += excess;
+    Some((top, excess))
+}
+
+/// Awards every pot and adds each seat's winnings to `won[seat]` (in chips).
+///
+/// - `contributed[i]`: seat `i`'s chips in the pot (after [`return_uncalled_bet`]).
+/// - `in_hand[i]`: seat `i` has not folded. At least one seat must be in the hand.
+/// - `strength[i]`: seat `i`'s hand (higher wins; ignored for folded seats, and when
+///   a single seat is left, who wins without a showdown).
+/// - `button`: the button's seat, for the odd-chip rule.
+///
+/// All slices have the table's seat count as length. Returns the total awarded,
+/// which equals the sum of `contributed`.
+///
+/// # Panics
+/// If no seat is in the hand while chips are in the pot.
+pub fn award_pots<S: Ord + Copy>(
+    contributed: &[u32],
+    in_hand: &[bool],
+    strength: &[S],
+    button: usize,
+    won: &mut [u32],
+) -> u32 {
+    let seats = contributed.len();
+    let mut awarded = 0;
+    let mut floor = 0u32; // contribution level already paid out
+    loop {
+        // The next level: the smallest contribution above `floor` of a seat in the hand.
+        let level = (0..seats)
+            .filter(|&i| in_hand[i] && contributed[i] > floor)
+            .map(|i| contributed[i])
+            .min();
+        let Some(level) = level else { break };
+        let is_last = !(0..seats).any(|i| in_hand[i] && contributed[i] > level);
+        let cap = if is_last { u32::MAX } else { level };
+        let pot: u32 = contributed
+            .iter()
+            .map(|&c| c.min(cap).saturating_sub(floor))
+            .sum();
+        // Best hand among seats that reached this level.
+        let eligible = |i: &usize| in_hand[*i] && contributed[*i] >= level;
+        let best = (0..seats)
+            .filter(eligible)
+            .map(|i| strength[i])
+            .max()
+            .expect("a level comes from a seat in the hand");
+        let is_winner = |i: usize| eligible(&i) && strength[i] == best;
+        let winners = (0..seats).filter(|&i| is_winner(i)).count() as u32;
+        let (share, mut odd_chips) = (pot / winners, pot % winners);
+        // Clockwise from the seat left of the button: the button itself comes last.
+        for step in 1..=seats {
+            let seat = (button + step) % seats;
+            if is_winner(seat) {
+                let odd = u32::from(odd_chips > 0);
+                odd_chips -= odd;
+                won[seat] += share + odd;
+            }
+        }
+        awarded += pot;
+        floor = level;
+    }
+    debug_assert_eq!(awarded, contributed.iter().sum::<u32>());
+    awarded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One table-driven case: contributions, who is in the hand, strengths, button,
+    /// and the expected winnings by seat.
+    struct Case {
+        name: &'static str,
+        contributed: &'static [u32],
+        in_hand: &'static [bool],
+        strength: &'static [u32],
+        button: usize,
+        want: &'static [u32],
+    }
+
+    const T: bool = true;
+    const F: bool = false;
+
+    const CASES: &[Case] = &[
+        Case {
+            name: "single pot, best hand wins",
+            contributed: &[100, 100, 100],
+            in_hand: &[T, T, T],
+            strength: &[5, 9, 1],
+            button: 0,
+            want: &[0, 300, 0],
+        },
+        Case {
+            name: "won by folds: strength ignored",
+            contributed: &[20, 60, 10],
+            in_hand: &[F, T, F],
+            strength: &[9, 0, 9],
+            button: 0,
+            want: &[0, 90, 0],
+        },
+        Case {
+            name: "short all-in wins main pot only",
+            contributed: &[50, 200, 200],
+            in_hand: &[T, T, T],
+            strength: &[9, 5, 3],
+            button: 2,
+            want: &[150, 300, 0],
+        },
+        Case {
+            name: "three levels of side pots",
+            contributed: &[100, 300, 600, 600],
+            in_hand: &[T, T, T, T],
+            strength: &[9, 8, 1, 7],
+            button: 0,
+            // main 400 -> s0; side1 (300-100)*3=600 -> s1; side2 300*2=600 -> s3
+            want: &[400, 600, 0, 600],
+        },
+        Case {
+            name: "folded chips above every live level join the last pot",
+            contributed: &[100, 500, 500],
+            in_hand: &[T, F, F],
+            strength: &[1, 9, 9],
+            button: 0,
+            want: &[1100, 0, 0],
+        },
+        Case {
+            name: "split pot, odd chip to first winner clockwise from button",
+            contributed: &[35, 35, 35],
+            in_hand: &[T, T, T],
+            strength: &[7, 7, 1],
+            button: 0,
+            // 105 / 2 = 52 r1: seat 1 is first clockwise from the button (seat 0).
+            want: &[52, 53, 0],
+        },
+        Case {
+            name: "odd chip: button is last clockwise",
+            contributed: &[35, 35, 35],
+            in_hand: &[T, T, T],
+            strength: &[7, 1, 7],
+            button: 2,
+            want: &[53, 0, 52],
+        },
+        Case {
+            name: "three-way split with two odd chips",
+            contributed: &[34, 34, 34, 0],
+            in_hand: &[T, T, T, F],
+            strength: &[4, 4, 4, 0],
+            button: 1,
+            // 102 / 3 = 34 exactly
+            want: &[34, 34, 34, 0],
+        },
+        Case {
+            name: "three-way split, remainder 2 to seats 2 and 0",
+            contributed: &[33, 33, 33, 2],
+            in_hand: &[T, T, T, F],
+            strength: &[4, 4, 4, 0],
+            button: 1,
+            // 101 / 3 = 33 r2; clockwise from button 1: seats 2, 3(folded), 0.
+            want: &[34, 33, 34, 0],
+        },
+        Case {
+            name: "side pot split while main pot has a single winner",
+            contributed: &[40, 100, 100],
+            in_hand: &[T, T, T],
+            strength: &[9, 5, 5],
+            button: 0,
+            want: &[120, 60, 60],
+        },
+    ];
+
+    #[test]
+    fn pots_are_awarded_by_level_with_odd_chips_clockwise() {
+        for case in CASES {
+            let mut won = vec![0; case.contributed.len()];
+            let total = award_pots(
+                case.contributed,
+                case.in_hand,
+                case.strength,
+                case.button,
+                &mut won,
+            );
+            assert_eq!(won, case.want, "{}", case.name);
+            assert_eq!(total, case.contributed.iter().sum::<u32>(), "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn uncalled_part_of_the_largest_bet_is_returned() {
+        let mut contributed = [100, 400, 250];
+        let mut stacks = [0, 0, 0];
+        assert_eq!(
+            return_uncalled_bet(&mut contributed, &mut stacks),
+            Some((1, 150))
+        );
+        assert_eq!(contributed, [100, 250, 250]);
+        assert_eq!(stacks, [0, 150, 0]);
+        // Matched: nothing to return.
+        assert_eq!(return_uncalled_bet(&mut contributed, &mut stacks), None);
+    }
+}
