@@ -7,6 +7,10 @@ pub mod bot;
 #[path = "../bots/mod.rs"]
 pub mod bots;
 pub mod cards;
+pub mod cli;
 pub mod deal;
 pub mod engine;
 pub mod eval;
+pub mod report;
+pub mod sim;
+pub mod stats;

@@ -389,7 +389,7 @@ fn uncalled_bets_are_returned_and_a_pot_won_by_folds_has_no_showdown() {
 #[test]
 fn open_poker_offers_fold_even_when_checking_is_free() {
     let o = play(&[2000, 2000], BLINDS, 1, &any_deal(), &[&[Fold], &[Call]]);
-    assert_eq!(o.log.turns[1].valid.check, true);
+    assert!(o.log.turns[1].valid.check);
     assert_eq!(o.actions[1], (0, ActionKind::Fold, 0, false));
     assert_eq!(o.final_stacks, [1980, 2020]);
 }

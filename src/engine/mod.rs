@@ -300,16 +300,12 @@ impl Table {
     fn settle(&mut self, button: usize) {
         let seats = self.seats;
         let b = &mut self.betting;
-        let mut stacks = [0u32; MAX_SEATS];
-        for seat in 0..seats {
-            stacks[seat] = b.players[seat].stack_chips;
-        }
+        let mut stacks: [u32; MAX_SEATS] = std::array::from_fn(|seat| b.players[seat].stack_chips);
         pots::return_uncalled_bet(&mut b.contributed[..seats], &mut stacks[..seats]);
 
-        let mut in_hand = [false; MAX_SEATS];
-        for seat in 0..seats {
-            in_hand[seat] = b.players[seat].status != PlayerStatus::Folded;
-        }
+        let in_hand: [bool; MAX_SEATS] = std::array::from_fn(|seat| {
+            seat < seats && b.players[seat].status != PlayerStatus::Folded
+        });
         let showdown = b.in_hand() > 1;
         let mut strength: [Option<Strength>; MAX_SEATS] = [None; MAX_SEATS];
         if showdown {

@@ -73,3 +73,14 @@ impl fmt::Display for Category {
         unimplemented!()
     }
 }
+
+impl Strength {
+    /// STUB.
+    pub fn value(self) -> u16 {
+        self.0
+    }
+    /// STUB.
+    pub fn description(self) -> Category {
+        unimplemented!()
+    }
+}

@@ -1,0 +1,347 @@
+//! The command line: `run`, `bots` and `eval`. Definitions (clap derive) and the thin
+//! glue from arguments to the runner and the reports.
+//!
+//! Exit codes: 0 success; 1 a run failed (I/O error, or `eval` read stdin badly);
+//! 2 bad input (the message names the value and what is allowed; nothing is written).
+
+use crate::bots::{self, BotInfo};
+use crate::cards::parse_cards;
+use crate::engine::Stakes;
+use crate::eval::evaluate;
+use crate::report::{self, RunInfo};
+use crate::sim::{self, RunConfig};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// The line-up used when `--bots` is not given: six seats.
+pub const DEFAULT_LINEUP: &str = "tag,call,random,raise,equity,call";
+
+/// holdem-arena: plays millions of No-Limit Hold'em hands between bots and reports
+/// each bot's win rate (bb/100 with 95% confidence intervals).
+#[derive(Parser, Debug)]
+#[command(version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Play hands between bots and write bots.csv, seats.csv and run.json.
+    Run(RunArgs),
+    /// List the built-in bots, one per line.
+    Bots,
+    /// Rank 5 to 7 card hands: from the arguments or, one hand per line, from stdin.
+    /// Prints `strength<TAB>category<TAB>description` per hand.
+    Eval {
+        /// Hands such as "Ah Kd Qs Jh Tc 2d 3c" (one quoted argument each), or the
+        /// cards of a single hand as separate arguments. Reads stdin when empty.
+        cards: Vec<String>,
+    },
+}
+
+/// Options of `holdem-arena run`.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Comma-separated bot names, seat 0 first (2 to 10 seats); see `holdem-arena bots`.
+    #[arg(long, default_value = DEFAULT_LINEUP)]
+    pub bots: String,
+    /// Hands to play (at least 1).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub hands: u64,
+    /// Run seed; picked at random and printed when absent.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per CPU core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Small blind in chips.
+    #[arg(long, default_value_t = 10)]
+    pub small_blind: u32,
+    /// Big blind in chips.
+    #[arg(long, default_value_t = 20)]
+    pub big_blind: u32,
+    /// Ante per player in chips (0: none).
+    #[arg(long, default_value_t = 0)]
+    pub ante: u32,
+    /// Every seat's stack at the start of every hand, in chips (default 100 big blinds).
+    #[arg(long, default_value_t = 2000)]
+    pub stack: u32,
+    /// Output folder (default: results/seed-SEED).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// A failure with its exit code: 2 for bad input, 1 otherwise.
+#[derive(Debug)]
+pub struct Failure {
+    /// Process exit code.
+    pub code: u8,
+    /// One line for stderr.
+    pub message: String,
+}
+
+fn usage(message: String) -> Failure {
+    Failure { code: 2, message }
+}
+
+/// Parses arguments, runs the command, prints errors; the whole program.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// Runs one parsed command.
+///
+/// # Errors
+/// A [`Failure`] with exit code 2 for bad input, 1 for a failed run.
+pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    match cli.command {
+        Command::Run(args) => run_simulation(&args),
+        Command::Bots => {
+            for b in bots::BUILT_IN {
+                println!("{:<8} {}", b.name, b.about);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval { cards } => Ok(eval_hands(&cards)),
+    }
+}
+
+/// Checks `args` and turns them into a run configuration.
+///
+/// # Errors
+/// A usage [`Failure`] naming the bad value and what is allowed.
+pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure> {
+    let lineup = parse_lineup(&args.bots)?;
+    if args.hands == 0 {
+        return Err(usage("--hands 0: play at least 1 hand".into()));
+    }
+    if args.small_blind == 0 || args.big_blind == 0 {
+        return Err(usage(format!(
+            "--small-blind {} --big-blind {}: blinds must be at least 1 chip",
+            args.small_blind, args.big_blind
+        )));
+    }
+    if args.small_blind > args.big_blind {
+        return Err(usage(format!(
+            "--small-blind {} is larger than --big-blind {}: the small blind may not exceed the big blind",
+            args.small_blind, args.big_blind
+        )));
+    }
+    if args.stack < args.big_blind {
+        return Err(usage(format!(
+            "--stack {} is below the big blind ({} chips): stacks must be at least one big blind",
+            args.stack, args.big_blind
+        )));
+    }
+    let max_stack = u32::MAX / lineup.len() as u32;
+    if args.stack > max_stack {
+        return Err(usage(format!(
+            "--stack {}: at most {max_stack} chips with {} seats (the pot must fit in 32 bits)",
+            args.stack,
+            lineup.len()
+        )));
+    }
+    let threads = match args.threads {
+        Some(0) => return Err(usage("--threads 0: use at least 1 thread".into())),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    Ok(RunConfig {
+        lineup,
+        hands: args.hands,
+        seed,
+        threads,
+        stakes: Stakes {
+            small_blind_chips: args.small_blind,
+            big_blind_chips: args.big_blind,
+            ante_chips: args.ante,
+        },
+        stack_chips: args.stack,
+    })
+}
+
+/// Parses `--bots`: comma-separated registered names, 2 to 10 of them.
+///
+/// # Errors
+/// An unknown name (listing the known ones) or a seat count outside 2..=10.
+pub fn parse_lineup(list: &str) -> Result<Vec<&'static BotInfo>, Failure> {
+    let known = || {
+        bots::BUILT_IN
+            .iter()
+            .map(|b| b.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let lineup = list
+        .split(',')
+        .map(|name| {
+            let name = name.trim();
+            bots::find(name).ok_or_else(|| {
+                usage(format!(
+                    "unknown bot {name:?} in --bots: known bots are {}",
+                    known()
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if !(2..=10).contains(&lineup.len()) {
+        return Err(usage(format!(
+            "--bots {list:?} seats {} bot(s): a table has 2 to 10 seats",
+            lineup.len()
+        )));
+    }
+    Ok(lineup)
+}
+
+/// Creates the output folder and checks that files can be written in it.
+fn prepare_out_dir(dir: &Path) -> Result<(), Failure> {
+    let unwritable = |e: std::io::Error| {
+        usage(format!(
+            "--out {}: cannot write there ({e}); give a writable folder",
+            dir.display()
+        ))
+    };
+    std::fs::create_dir_all(dir).map_err(unwritable)?;
+    tempfile::tempfile_in(dir).map_err(unwritable)?;
+    Ok(())
+}
+
+fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
+    let seed = args.seed.unwrap_or_else(rand::random);
+    let config = config_from_args(args, seed)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("results/seed-{seed}")));
+    prepare_out_dir(&out)?;
+    if args.seed.is_none() {
+        println!("seed: {seed} (pass --seed {seed} to reproduce this run)");
+    }
+
+    let hands_done = AtomicU64::new(0);
+    let finished = AtomicBool::new(false);
+    let started = Instant::now();
+    let stats = std::thread::scope(|scope| {
+        scope.spawn(|| show_progress(config.hands, &hands_done, &finished));
+        let stats = sim::run(&config, &hands_done);
+        finished.store(true, Ordering::Release);
+        stats
+    })
+    .map_err(|e| Failure {
+        code: 1,
+        message: format!("cannot start {} worker threads: {e}", config.threads),
+    })?;
+    let elapsed = started.elapsed().as_secs_f64();
+
+    let info = RunInfo::new(&config, elapsed);
+    report::write_run(&out, &config, &stats, &info)
+        .map_err(|message| Failure { code: 1, message })?;
+    print!(
+        "{}",
+        report::summary_table(&report::bot_rows(&config, &stats))
+    );
+    println!(
+        "{} hands in {elapsed:.2} s ({:.0} hands/s, {} threads); wrote {}",
+        config.hands,
+        info.hands_per_second,
+        config.threads,
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Draws a progress bar on stderr (hidden when stderr is not a terminal) from the
+/// runner's atomic hand counter until `finished`.
+fn show_progress(total: u64, hands_done: &AtomicU64, finished: &AtomicBool) {
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:40} {human_pos}/{human_len} hands  {per_sec}  ETA {eta}",
+        )
+        .expect("valid template"),
+    );
+    while !finished.load(Ordering::Acquire) {
+        bar.set_position(hands_done.load(Ordering::Relaxed));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bar.finish_and_clear();
+}
+
+/// Ranks each hand; prints one line per hand, errors on stderr. Exit 2 if any was bad.
+fn eval_hands(args: &[String]) -> ExitCode {
+    let single_hand =
+        args.len() > 1 && args.iter().all(|a| !a.trim().contains(char::is_whitespace));
+    let lines: Vec<String> = if args.is_empty() {
+        let mut lines = Vec::new();
+        for line in std::io::stdin().lock().lines() {
+            match line {
+                Ok(l) => lines.push(l),
+                Err(e) => {
+                    eprintln!("error: reading stdin: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+        }
+        lines
+    } else if single_hand {
+        vec![args.join(" ")]
+    } else {
+        args.to_vec()
+    };
+    let mut bad = false;
+    let mut stdout = std::io::stdout().lock();
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match rank_line(line) {
+            Ok(text) => {
+                let _ = writeln!(stdout, "{text}");
+            }
+            Err(e) => {
+                bad = true;
+                let _ = stdout.flush();
+                eprintln!("error: line {}: {e}", i + 1);
+            }
+        }
+    }
+    if bad {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `strength<TAB>category<TAB>description` for one hand of 5 to 7 cards.
+fn rank_line(line: &str) -> Result<String, String> {
+    let cards = parse_cards(line).map_err(|e| e.to_string())?;
+    if !(5..=7).contains(&cards.len()) {
+        return Err(format!(
+            "{:?} has {} cards: give 5 to 7 cards",
+            line.trim(),
+            cards.len()
+        ));
+    }
+    let s = evaluate(&cards);
+    Ok(format!(
+        "{}\t{}\t{}",
+        s.value(),
+        s.category(),
+        s.description()
+    ))
+}

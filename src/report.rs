@@ -1,0 +1,262 @@
+//! Reports: `bots.csv`, `seats.csv` and `run.json` in the run's output folder, and the
+//! summary table printed on stdout. Every file is written atomically: to a temporary
+//! file in the same folder, then renamed over the target, so a reader never sees a
+//! half-written file. Column definitions are in README.md ("Output files").
+
+use crate::sim::RunConfig;
+use crate::stats::{Stats, Tally, WinRate, win_rate};
+use serde::Serialize;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// One row of `bots.csv` (one bot name, all its seats) or `seats.csv` (one seat).
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct Row {
+    /// Seat number (only in `seats.csv`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seat: Option<u8>,
+    /// Bot name.
+    pub bot: String,
+    /// The bot's seats, space-separated.
+    pub seats: String,
+    /// Hands played, counting each seat separately.
+    pub hands: u64,
+    /// Net result in chips.
+    pub net_chips: i64,
+    /// Win rate in big blinds per 100 hands.
+    pub bb_per_100: f64,
+    /// Half-width of the 95% confidence interval of `bb_per_100`.
+    pub ci95_bb_per_100: f64,
+    /// Standard deviation of the per-hand result, in big blinds.
+    pub sd_bb_per_hand: f64,
+    /// Percent of hands with a voluntary preflop call or raise.
+    pub vpip: f64,
+    /// Percent of hands with a preflop raise.
+    pub pfr: f64,
+    /// Postflop bets and raises per postflop call (empty when there were no calls).
+    pub aggression_factor: Option<f64>,
+    /// Percent of hands that saw the flop and went to showdown.
+    pub wtsd: f64,
+    /// Percent of showdowns that won chips.
+    pub w_sd: f64,
+    /// Showdowns reached.
+    pub showdowns: u64,
+    /// Actions rejected as invalid.
+    pub invalid_actions: u64,
+}
+
+/// Rounds to 4 decimals so CSVs are short and stable to read.
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+fn percent(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        round4(100.0 * part as f64 / whole as f64)
+    }
+}
+
+fn row(seat: Option<u8>, bot: &str, seats: &[usize], t: &Tally, rate: WinRate) -> Row {
+    Row {
+        seat,
+        bot: bot.to_string(),
+        seats: seats
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+        hands: t.hands,
+        net_chips: t.net_chips,
+        bb_per_100: round4(rate.bb_per_100),
+        ci95_bb_per_100: round4(rate.ci95_bb_per_100),
+        sd_bb_per_hand: round4(rate.sd_bb_per_hand),
+        vpip: percent(t.vpip_hands, t.hands),
+        pfr: percent(t.pfr_hands, t.hands),
+        aggression_factor: (t.postflop_calls > 0)
+            .then(|| round4(t.postflop_aggressive_actions as f64 / t.postflop_calls as f64)),
+        wtsd: percent(t.showdowns, t.saw_flop_hands),
+        w_sd: percent(t.showdowns_won, t.showdowns),
+        showdowns: t.showdowns,
+        invalid_actions: t.invalid_actions,
+    }
+}
+
+/// The `bots.csv` rows: one per distinct bot, in order of first seat.
+pub fn bot_rows(config: &RunConfig, stats: &Stats) -> Vec<Row> {
+    let bb = config.stakes.big_blind_chips;
+    let bot_of_seat = config.bot_of_seat();
+    config
+        .distinct_bots()
+        .iter()
+        .enumerate()
+        .map(|(b, name)| {
+            let seats: Vec<usize> = (0..bot_of_seat.len())
+                .filter(|&s| bot_of_seat[s] as usize == b)
+                .collect();
+            let mut total = Tally::default();
+            for &s in &seats {
+                total += &stats.seats[s];
+            }
+            let k = seats.len() as u32;
+            let samples = total.hands / u64::from(k);
+            let rate = win_rate(
+                samples,
+                total.net_chips,
+                stats.bot_net_chips_squared[b],
+                k,
+                bb,
+            );
+            row(None, name, &seats, &total, rate)
+        })
+        .collect()
+}
+
+/// The `seats.csv` rows: one per seat.
+pub fn seat_rows(config: &RunConfig, stats: &Stats) -> Vec<Row> {
+    let bb = config.stakes.big_blind_chips;
+    config
+        .lineup
+        .iter()
+        .enumerate()
+        .map(|(s, bot)| {
+            let t = &stats.seats[s];
+            let rate = win_rate(t.hands, t.net_chips, t.net_chips_squared, 1, bb);
+            row(Some(s as u8), bot.name, &[s], t, rate)
+        })
+        .collect()
+}
+
+/// What `run.json` records about a run.
+#[derive(Serialize, Debug)]
+pub struct RunInfo {
+    /// holdem-arena version that made the run.
+    pub version: &'static str,
+    /// Run seed.
+    pub seed: u64,
+    /// Hands played.
+    pub hands: u64,
+    /// Bot name by seat, seat 0 first.
+    pub lineup: Vec<&'static str>,
+    /// Small blind, in chips.
+    pub small_blind_chips: u32,
+    /// Big blind, in chips.
+    pub big_blind_chips: u32,
+    /// Ante, in chips.
+    pub ante_chips: u32,
+    /// Starting stack of every seat every hand, in chips.
+    pub stack_chips: u32,
+    /// Worker threads.
+    pub threads: usize,
+    /// Wall-clock time of the simulation, in seconds.
+    pub elapsed_seconds: f64,
+    /// Hands played per second of wall-clock time.
+    pub hands_per_second: f64,
+}
+
+impl RunInfo {
+    /// The record of `config`'s run that took `elapsed_seconds`.
+    pub fn new(config: &RunConfig, elapsed_seconds: f64) -> RunInfo {
+        RunInfo {
+            version: env!("CARGO_PKG_VERSION"),
+            seed: config.seed,
+            hands: config.hands,
+            lineup: config.lineup.iter().map(|b| b.name).collect(),
+            small_blind_chips: config.stakes.small_blind_chips,
+            big_blind_chips: config.stakes.big_blind_chips,
+            ante_chips: config.stakes.ante_chips,
+            stack_chips: config.stack_chips,
+            threads: config.threads,
+            elapsed_seconds: round4(elapsed_seconds),
+            hands_per_second: (config.hands as f64 / elapsed_seconds.max(1e-9)).round(),
+        }
+    }
+}
+
+/// Writes `bytes` to `dir/name` atomically (temporary file in `dir`, then rename).
+///
+/// # Errors
+/// Any I/O error creating, writing, syncing or renaming the file.
+pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(dir.join(name)).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Serializes rows as CSV with a header line.
+///
+/// # Errors
+/// If serialization fails (it does not for [`Row`]).
+pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r)?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// Writes `bots.csv`, `seats.csv` and `run.json` into `dir` (which must exist).
+///
+/// # Errors
+/// Any I/O or serialization error, with the file named.
+pub fn write_run(
+    dir: &Path,
+    config: &RunConfig,
+    stats: &Stats,
+    info: &RunInfo,
+) -> Result<(), String> {
+    let fail = |name: &str, e: &dyn std::fmt::Display| {
+        format!("cannot write {}: {e}", dir.join(name).display())
+    };
+    let files: [(&str, Vec<u8>); 3] = [
+        (
+            "bots.csv",
+            to_csv(&bot_rows(config, stats)).map_err(|e| fail("bots.csv", &e))?,
+        ),
+        (
+            "seats.csv",
+            to_csv(&seat_rows(config, stats)).map_err(|e| fail("seats.csv", &e))?,
+        ),
+        (
+            "run.json",
+            serde_json::to_vec_pretty(info).map_err(|e| fail("run.json", &e))?,
+        ),
+    ];
+    for (name, bytes) in files {
+        write_atomically(dir, name, &bytes).map_err(|e| fail(name, &e))?;
+    }
+    Ok(())
+}
+
+/// The summary table printed after a run: one line per bot.
+pub fn summary_table(rows: &[Row]) -> String {
+    let mut out = format!(
+        "{:<12} {:>6} {:>11} {:>18} {:>7} {:>6} {:>6} {:>6} {:>6} {:>8}\n",
+        "bot",
+        "seats",
+        "hands",
+        "bb/100 (95% CI)",
+        "VPIP%",
+        "PFR%",
+        "AF",
+        "WTSD%",
+        "W$SD%",
+        "invalid"
+    );
+    for r in rows {
+        let af = r
+            .aggression_factor
+            .map_or("-".to_string(), |a| format!("{a:.2}"));
+        let rate = format!("{:+.2} ± {:.2}", r.bb_per_100, r.ci95_bb_per_100);
+        out += &format!(
+            "{:<12} {:>6} {:>11} {:>18} {:>7.1} {:>6.1} {:>6} {:>6.1} {:>6.1} {:>8}\n",
+            r.bot, r.seats, r.hands, rate, r.vpip, r.pfr, af, r.wtsd, r.w_sd, r.invalid_actions
+        );
+    }
+    out
+}

@@ -1,0 +1,145 @@
+//! The parallel runner: hands split into fixed chunks, played on rayon workers.
+//!
+//! Each worker owns its [`Table`], its bots (made once per worker from the registry's
+//! factories, never shared) and one [`Stats`] per chunk it plays; workers take chunk
+//! indices from an atomic counter and the per-chunk results are merged in chunk order
+//! at the end. No lock is taken on the simulation path. A hand's cards depend only on
+//! (seed, hand index) and its button on the hand index, and chunks are fixed-size, so
+//! the results are the same whatever the thread count.
+
+use crate::bot::Bot;
+use crate::bots::BotInfo;
+use crate::deal::Deal;
+use crate::engine::{Stakes, Table};
+use crate::stats::Stats;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Hands per chunk: the unit of work and of progress. Fixed, so that results do not
+/// depend on the thread count.
+pub const CHUNK_HANDS: u64 = 4096;
+
+/// What to simulate.
+#[derive(Clone)]
+pub struct RunConfig {
+    /// The bot in each seat, seat 0 first (2 to 10 seats).
+    pub lineup: Vec<&'static BotInfo>,
+    /// Number of hands to play, at least 1.
+    pub hands: u64,
+    /// Run seed: with the hand index it fixes every card and every bot's randomness.
+    pub seed: u64,
+    /// Worker threads, at least 1.
+    pub threads: usize,
+    /// Blinds and ante, in chips.
+    pub stakes: Stakes,
+    /// Every seat's stack at the start of every hand, in chips.
+    pub stack_chips: u32,
+}
+
+impl RunConfig {
+    /// The distinct bot names of the line-up, in order of first seat.
+    pub fn distinct_bots(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = Vec::new();
+        for b in &self.lineup {
+            if !names.contains(&b.name) {
+                names.push(b.name);
+            }
+        }
+        names
+    }
+
+    /// For each seat, the index of its bot in [`RunConfig::distinct_bots`].
+    pub fn bot_of_seat(&self) -> Vec<u8> {
+        let names = self.distinct_bots();
+        self.lineup
+            .iter()
+            .map(|b| names.iter().position(|n| *n == b.name).expect("listed") as u8)
+            .collect()
+    }
+}
+
+/// One worker's table and bots.
+pub struct Worker {
+    table: Table,
+    bots: Vec<Box<dyn Bot>>,
+    seed: u64,
+    bot_of_seat: Vec<u8>,
+}
+
+impl Worker {
+    /// Makes the table and one bot per seat (the only allocations a worker does
+    /// besides its per-chunk results).
+    pub fn new(config: &RunConfig) -> Worker {
+        let names: Vec<&'static str> = config.lineup.iter().map(|b| b.name).collect();
+        let stacks = vec![config.stack_chips; names.len()];
+        Worker {
+            table: Table::new(&names, &stacks, config.stakes, config.seed),
+            bots: config.lineup.iter().map(|b| (b.make)()).collect(),
+            seed: config.seed,
+            bot_of_seat: config.bot_of_seat(),
+        }
+    }
+
+    /// Plays hands `first..end` into `stats`. Allocation-free.
+    pub fn play_hands(&mut self, first: u64, end: u64, stats: &mut Stats) {
+        let seats = self.table.seats();
+        for hand in first..end {
+            let deal = Deal::new(self.seed, hand, seats);
+            let result = self.table.play_hand(hand, &deal, &mut self.bots);
+            stats.record(&result);
+        }
+    }
+
+    /// Plays chunk `chunk` of a run of `total_hands` hands and returns its stats.
+    /// Bots first get a `table_joined`, so per-table memory starts afresh each chunk.
+    pub fn play_chunk(&mut self, chunk: u64, total_hands: u64) -> Stats {
+        let first = chunk * CHUNK_HANDS;
+        let end = (first + CHUNK_HANDS).min(total_hands);
+        let players = self.table.players();
+        for (seat, bot) in self.bots.iter_mut().enumerate() {
+            bot.observe(&crate::bot::Event::TableJoined {
+                table_id: chunk,
+                seat: seat as u8,
+                players,
+            });
+        }
+        let mut stats = Stats::new(&self.bot_of_seat);
+        self.play_hands(first, end, &mut stats);
+        stats
+    }
+}
+
+/// Plays the whole run on `config.threads` rayon workers and returns the merged stats.
+/// `hands_done` is advanced after each chunk, for a progress display.
+///
+/// # Errors
+/// If the thread pool cannot be built (the OS refused to start threads).
+pub fn run(
+    config: &RunConfig,
+    hands_done: &AtomicU64,
+) -> Result<Stats, rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()?;
+    let chunks = config.hands.div_ceil(CHUNK_HANDS);
+    let next_chunk = AtomicU64::new(0);
+    let per_worker: Vec<Vec<(u64, Stats)>> = pool.broadcast(|_| {
+        let mut worker = Worker::new(config);
+        let mut done = Vec::new();
+        loop {
+            let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
+            if chunk >= chunks {
+                return done;
+            }
+            let stats = worker.play_chunk(chunk, config.hands);
+            hands_done.fetch_add(stats.seats[0].hands, Ordering::Relaxed);
+            done.push((chunk, stats));
+        }
+    });
+    let mut results: Vec<(u64, Stats)> = per_worker.into_iter().flatten().collect();
+    results.sort_unstable_by_key(|(chunk, _)| *chunk);
+    let mut total = Stats::new(&config.bot_of_seat());
+    for (_, stats) in &results {
+        total += stats;
+    }
+    Ok(total)
+}

@@ -1,0 +1,219 @@
+//! Per-seat and per-bot accumulators: results in chips and the standard tracker
+//! statistics (VPIP, PFR, aggression factor, WTSD, W$SD).
+//!
+//! Everything is an integer sum, so merging per-worker accumulators with `+=` gives
+//! the same totals in any order: a run's numbers do not depend on its thread count.
+//! Definitions follow PokerTracker 4's glossary:
+//! - VPIP: hands in which the player put chips in voluntarily preflop (a call or raise;
+//!   posting a blind or checking the option does not count).
+//! - PFR: hands with a preflop raise.
+//! - Aggression factor: postflop bets and raises divided by postflop calls.
+//! - WTSD (went to showdown): showdowns per hand in which the player saw the flop.
+//! - W$SD (won money at showdown): showdowns in which the player won chips.
+
+use crate::bot::{ActionKind, HandResult, MAX_SEATS, Street};
+use std::ops::AddAssign;
+
+/// One seat's (or one bot's) counts and chip sums over the hands it played.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Tally {
+    /// Hands played (one per seat per hand dealt).
+    pub hands: u64,
+    /// Sum of net results, in chips.
+    pub net_chips: i64,
+    /// Sum of squared per-hand net results, in chips².
+    pub net_chips_squared: i128,
+    /// Hands with a voluntary preflop call or raise.
+    pub vpip_hands: u64,
+    /// Hands with a preflop raise.
+    pub pfr_hands: u64,
+    /// Postflop bets and raises.
+    pub postflop_aggressive_actions: u64,
+    /// Postflop calls.
+    pub postflop_calls: u64,
+    /// Hands in which the player was still in when the flop was dealt.
+    pub saw_flop_hands: u64,
+    /// Hands that reached a showdown with the player in it.
+    pub showdowns: u64,
+    /// Showdowns in which the player won chips.
+    pub showdowns_won: u64,
+    /// Actions rejected as invalid and replaced by the timeout action.
+    pub invalid_actions: u64,
+}
+
+impl AddAssign<&Tally> for Tally {
+    fn add_assign(&mut self, o: &Tally) {
+        self.hands += o.hands;
+        self.net_chips += o.net_chips;
+        self.net_chips_squared += o.net_chips_squared;
+        self.vpip_hands += o.vpip_hands;
+        self.pfr_hands += o.pfr_hands;
+        self.postflop_aggressive_actions += o.postflop_aggressive_actions;
+        self.postflop_calls += o.postflop_calls;
+        self.saw_flop_hands += o.saw_flop_hands;
+        self.showdowns += o.showdowns;
+        self.showdowns_won += o.showdowns_won;
+        self.invalid_actions += o.invalid_actions;
+    }
+}
+
+/// A whole table's accumulators: one [`Tally`] per seat, plus per-bot sums of squares
+/// of the bot's combined result per hand (a bot in several seats is one sample per hand).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stats {
+    /// Per-seat tallies; entries at `seats..` stay zero.
+    pub seats: [Tally; MAX_SEATS],
+    /// `bot_of_seat[seat]`: index of the seat's bot among the line-up's distinct bots.
+    pub bot_of_seat: [u8; MAX_SEATS],
+    /// Per distinct bot: Σ over hands of (the bot's net chips summed over its seats)².
+    pub bot_net_chips_squared: [i128; MAX_SEATS],
+    /// Number of seats.
+    pub seat_count: usize,
+}
+
+impl Stats {
+    /// Empty accumulators for a table whose seat `s` is played by distinct bot
+    /// `bot_of_seat[s]` (`0..bot_of_seat.len()`, at most 10 seats).
+    pub fn new(bot_of_seat: &[u8]) -> Stats {
+        let mut map = [0; MAX_SEATS];
+        map[..bot_of_seat.len()].copy_from_slice(bot_of_seat);
+        Stats {
+            seats: [Tally::default(); MAX_SEATS],
+            bot_of_seat: map,
+            bot_net_chips_squared: [0; MAX_SEATS],
+            seat_count: bot_of_seat.len(),
+        }
+    }
+
+    /// Adds one hand.
+    pub fn record(&mut self, hand: &HandResult<'_>) {
+        let n = self.seat_count;
+        let mut vpip = [false; MAX_SEATS];
+        let mut pfr = [false; MAX_SEATS];
+        let mut folded_preflop = [false; MAX_SEATS];
+        for a in hand.actions {
+            let s = a.seat as usize;
+            let t = &mut self.seats[s];
+            match (a.street, a.kind) {
+                (Street::Preflop, ActionKind::Call) => vpip[s] = true,
+                (Street::Preflop, ActionKind::Raise) => (vpip[s], pfr[s]) = (true, true),
+                (Street::Preflop, ActionKind::Fold) => folded_preflop[s] = true,
+                (_, ActionKind::Raise) => t.postflop_aggressive_actions += 1,
+                (_, ActionKind::Call) => t.postflop_calls += 1,
+                _ => {}
+            }
+        }
+        let flop_dealt = hand.board.len() >= 3;
+        let mut bot_net = [0i64; MAX_SEATS];
+        for s in 0..n {
+            let net = hand.net_chips(s);
+            let t = &mut self.seats[s];
+            t.hands += 1;
+            t.net_chips += net;
+            t.net_chips_squared += i128::from(net) * i128::from(net);
+            t.vpip_hands += u64::from(vpip[s]);
+            t.pfr_hands += u64::from(pfr[s]);
+            t.saw_flop_hands += u64::from(flop_dealt && !folded_preflop[s]);
+            t.invalid_actions += u64::from(hand.invalid_actions[s]);
+            bot_net[self.bot_of_seat[s] as usize] += net;
+        }
+        for shown in hand.shown_cards {
+            self.seats[shown.seat as usize].showdowns += 1;
+        }
+        if hand.showdown() {
+            for w in hand.winners {
+                self.seats[w.seat as usize].showdowns_won += 1;
+            }
+        }
+        for (sq, &net) in self.bot_net_chips_squared.iter_mut().zip(&bot_net) {
+            *sq += i128::from(net) * i128::from(net);
+        }
+    }
+}
+
+impl AddAssign<&Stats> for Stats {
+    fn add_assign(&mut self, o: &Stats) {
+        for (a, b) in self.seats.iter_mut().zip(&o.seats) {
+            *a += b;
+        }
+        for (a, b) in self
+            .bot_net_chips_squared
+            .iter_mut()
+            .zip(&o.bot_net_chips_squared)
+        {
+            *a += b;
+        }
+    }
+}
+
+/// Win rate and its uncertainty from per-hand results.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WinRate {
+    /// Mean result in big blinds per 100 hands.
+    pub bb_per_100: f64,
+    /// Half-width of the 95% confidence interval of `bb_per_100`: 1.96·s/√n·100.
+    pub ci95_bb_per_100: f64,
+    /// Sample standard deviation of the per-hand result, in big blinds.
+    pub sd_bb_per_hand: f64,
+}
+
+/// The win rate of `samples` per-hand results (each the sum of `seats_per_sample`
+/// seats' results) from their sum and sum of squares, in chips; `big_blind_chips` > 0.
+/// Each sample is divided by `seats_per_sample`, so the rate is per seat-hand.
+/// Fewer than two samples give a zero standard deviation and interval.
+pub fn win_rate(
+    samples: u64,
+    sum_chips: i64,
+    sum_squared_chips: i128,
+    seats_per_sample: u32,
+    big_blind_chips: u32,
+) -> WinRate {
+    let n = samples as f64;
+    let scale = f64::from(seats_per_sample) * f64::from(big_blind_chips);
+    let mean = sum_chips as f64 / n;
+    // Sample variance from exact integer sums: (Σx² − (Σx)²/n) / (n − 1).
+    let var = if samples > 1 {
+        let centered = sum_squared_chips as f64 - (sum_chips as f64) * mean;
+        (centered / (n - 1.0)).max(0.0)
+    } else {
+        0.0
+    };
+    let sd = var.sqrt() / scale;
+    WinRate {
+        bb_per_100: mean / scale * 100.0,
+        ci95_bb_per_100: if samples > 1 {
+            1.96 * sd / n.sqrt() * 100.0
+        } else {
+            0.0
+        },
+        sd_bb_per_hand: sd,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn win_rate_matches_the_textbook_formulas() {
+        // Results in chips with a 20-chip big blind: +40, -20, +10, -10 (bb: 2, -1, .5, -.5).
+        let xs = [40i64, -20, 10, -10];
+        let sum: i64 = xs.iter().sum();
+        let sq: i128 = xs.iter().map(|&x| i128::from(x * x)).sum();
+        let w = win_rate(4, sum, sq, 1, 20);
+        assert!((w.bb_per_100 - 25.0).abs() < 1e-9);
+        // Sample sd in bb of [2, -1, .5, -.5]: mean .25, Σ(x-m)² = 3.0625+1.5625+.0625+.5625 = 5.25
+        let sd = (5.25f64 / 3.0).sqrt();
+        assert!((w.sd_bb_per_hand - sd).abs() < 1e-12);
+        assert!((w.ci95_bb_per_100 - 1.96 * sd / 2.0 * 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_bot_in_two_seats_reports_per_seat_rates() {
+        // Two seats, per-hand combined results 40 and 0 chips -> per seat 20 and 0.
+        let w = win_rate(2, 40, 1600, 2, 20);
+        assert!((w.bb_per_100 - 50.0).abs() < 1e-9);
+        let single = win_rate(1, 40, 1600, 1, 20);
+        assert_eq!(single.ci95_bb_per_100, 0.0);
+    }
+}
