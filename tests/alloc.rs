@@ -1,0 +1,56 @@
+//! The hot loop allocates nothing: a counting global allocator over 100,000 hands.
+
+use holdem_arena::bots;
+use holdem_arena::engine::Stakes;
+use holdem_arena::sim::{RunConfig, Worker};
+use holdem_arena::stats::Stats;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Counts every allocation and reallocation, then defers to the system allocator.
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_while_playing(lineup: &str, hands: u64) -> u64 {
+    let config = RunConfig {
+        lineup: lineup.split(',').map(|n| bots::find(n).unwrap()).collect(),
+        hands,
+        seed: 9,
+        threads: 1,
+        stakes: Stakes { ante_chips: 5, ..Stakes::default() },
+        stack_chips: 2000,
+    };
+    let mut worker = Worker::new(&config);
+    let mut stats = Stats::new(&config.bot_of_seat());
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    worker.play_hands(0, hands, &mut stats);
+    let after = ALLOCATIONS.load(Ordering::Relaxed);
+    assert_eq!(stats.seats[0].hands, hands);
+    after - before
+}
+
+// One test function: the counter is global, so tests must not run concurrently.
+#[test]
+fn playing_hands_allocates_nothing() {
+    for lineup in ["tag,call,random,raise,equity,call", "call,call", "random,random,random,random,random,random,random,random,random,random"] {
+        assert_eq!(allocations_while_playing(lineup, 100_000), 0, "{lineup}");
+    }
+}
