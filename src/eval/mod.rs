@@ -476,13 +476,3 @@ mod tests {
     }
 }
 
-impl Strength {
-    /// STUB.
-    pub fn value(self) -> u16 {
-        self.0
-    }
-    /// STUB.
-    pub fn description(self) -> Category {
-        unimplemented!()
-    }
-}
