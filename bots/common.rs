@@ -116,7 +116,6 @@ pub mod testing {
         /// A `players`-handed spot (stacks 2000) for `seat` with `hole` and `board`
         /// (card strings), facing `to_call` into `pot`, offered `valid`.
         pub fn new(
-            name: &'static str,
             players: usize,
             seat: u8,
             hole: &str,
@@ -143,7 +142,7 @@ pub mod testing {
                 })
                 .collect();
             Spot {
-                name,
+                name: "",
                 seat,
                 button: 0,
                 hole: [h[0], h[1]],
@@ -155,6 +154,12 @@ pub mod testing {
                 street,
                 actions: Vec::new(),
             }
+        }
+
+        /// Names the spot (for failure messages).
+        pub fn named(mut self, name: &'static str) -> Spot {
+            self.name = name;
+            self
         }
 
         /// Replaces the hole cards.
@@ -242,113 +247,132 @@ pub mod testing {
             ..short_call
         };
         let short_raise = facing(100, 150, 150);
-        let mut sb_heads_up = Spot::new(
-            "heads-up button",
-            2,
-            0,
-            "Ks Qs",
-            "",
-            30,
-            10,
-            facing(10, 40, 2000),
-        );
-        sb_heads_up.button = 0;
-        vec![
-            Spot::new(
-                "facing a preflop raise",
-                6,
-                3,
-                "Ah As",
-                "",
-                90,
-                60,
-                facing(60, 100, 2000),
-            )
-            .with_raises(1),
-            Spot::new(
-                "facing a 3-bet",
-                6,
-                2,
-                "Ah As",
-                "",
-                300,
-                180,
-                facing(180, 400, 2000),
-            )
-            .with_raises(2),
-            Spot::new(
+        // (name, players, seat, board, pot, to call, offered, preflop raises, own stack)
+        let table = [
+            (
                 "unopened preflop",
                 6,
                 3,
-                "Ah As",
                 "",
                 30,
                 20,
                 facing(20, 40, 2000),
+                0,
+                2000,
             ),
-            Spot::new("big blind option", 6, 2, "Ah As", "", 40, 0, free(40, 2000)),
-            sb_heads_up,
-            Spot::new(
+            (
+                "heads-up button",
+                2,
+                0,
+                "",
+                30,
+                10,
+                facing(10, 40, 2000),
+                0,
+                2000,
+            ),
+            ("big blind option", 6, 2, "", 40, 0, free(40, 2000), 0, 2000),
+            (
+                "facing a preflop raise",
+                6,
+                3,
+                "",
+                90,
+                60,
+                facing(60, 100, 2000),
+                1,
+                2000,
+            ),
+            (
+                "facing a 3-bet",
+                6,
+                2,
+                "",
+                300,
+                180,
+                facing(180, 400, 2000),
+                2,
+                2000,
+            ),
+            (
                 "free check on the flop",
                 6,
                 1,
-                "Ah As",
                 "Qc Jd 3s",
                 120,
                 0,
                 free(20, 1980),
+                0,
+                1980,
             ),
-            Spot::new(
+            (
                 "facing a flop bet",
                 3,
                 1,
-                "Ah As",
                 "Qc Jd 3s",
                 200,
                 80,
                 facing(80, 160, 1980),
+                0,
+                1980,
             ),
-            Spot::new(
+            (
                 "raise unavailable on the turn",
                 2,
                 1,
-                "Ah As",
                 "Qc Jd 3s 8h",
                 300,
                 100,
                 no_raise,
+                0,
+                1900,
             ),
-            Spot::new(
+            (
                 "short stack: call is all-in",
                 2,
                 1,
-                "Ah As",
                 "Qc Jd 3s 8h 4c",
                 300,
                 100,
                 short_call,
+                0,
+                30,
             ),
-            Spot::new(
+            (
                 "short stack: only all-in",
                 2,
                 1,
-                "Ah As",
                 "Qc Jd 3s 8h 4c",
                 300,
                 100,
                 all_in_only,
+                0,
+                30,
             ),
-            Spot::new(
+            (
                 "all-in short of a full raise",
                 4,
                 2,
-                "Ah As",
                 "Qc Jd 3s",
                 300,
                 100,
                 short_raise,
+                0,
+                150,
             ),
-        ]
+        ];
+        table
+            .into_iter()
+            .map(
+                |(name, players, seat, board, pot, call, valid, raises, stack)| {
+                    let mut spot = Spot::new(players, seat, "Ah As", board, pot, call, valid)
+                        .named(name)
+                        .with_raises(raises);
+                    spot.players[usize::from(seat)].stack_chips = stack;
+                    spot
+                },
+            )
+            .collect()
     }
 
     /// Hole cards tried in every spot (none on any board in [`spots`]).
@@ -416,11 +440,11 @@ mod tests {
     #[test]
     fn pot_sizing_and_pot_odds() {
         // Pot 90 (blinds 30 + a raise to 60), 60 to call: a pot raise is to 60 + 150.
-        let spot = Spot::new("", 6, 3, "Ah As", "", 90, 60, facing(60, 100, 2000));
+        let spot = Spot::new(6, 3, "Ah As", "", 90, 60, facing(60, 100, 2000));
         let turn = spot.turn();
         assert_eq!(pot_raise_to(&turn, 1, 1), 210);
         assert!((pot_odds(&turn) - 0.4).abs() < 1e-9);
-        let check = Spot::new("", 6, 3, "Ah As", "Qc Jd 3s", 120, 0, free(20, 1980));
+        let check = Spot::new(6, 3, "Ah As", "Qc Jd 3s", 120, 0, free(20, 1980));
         assert_eq!(pot_raise_to(&check.turn(), 2, 3), 80);
         assert_eq!(pot_odds(&check.turn()), 0.0);
     }

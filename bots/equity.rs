@@ -164,32 +164,23 @@ mod tests {
             ..facing(20, 0, 0)
         };
         // Top two pair facing a 1/5-pot bet: calls when it cannot raise, else raises.
-        let spot = Spot::new("", 2, 1, "Qh Jh", "Qc Jd 3s", 120, 20, no_raise);
+        let spot = Spot::new(2, 1, "Qh Jh", "Qc Jd 3s", 120, 20, no_raise);
         assert_eq!(EquityBot::default().act(&spot.turn()), Action::Call);
-        let spot = Spot::new("", 2, 1, "Qh Jh", "Qc Jd 3s", 120, 20, facing(20, 40, 1980));
+        let spot = Spot::new(2, 1, "Qh Jh", "Qc Jd 3s", 120, 20, facing(20, 40, 1980));
         assert!(matches!(
             EquityBot::default().act(&spot.turn()),
             Action::Raise { .. }
         ));
-        // Middle pair (about 0.6 equity) just calls a small bet.
-        let spot = Spot::new("", 2, 1, "Jh 9c", "Qc Jd 3s", 120, 20, facing(20, 40, 1980));
+        // Bottom pair (about 0.55 equity) just calls a small bet.
+        let spot = Spot::new(2, 1, "3h 4c", "Qc Jd 3s", 120, 20, facing(20, 40, 1980));
         assert_eq!(EquityBot::default().act(&spot.turn()), Action::Call);
     }
 
     #[test]
     fn seven_deuce_folds_to_a_pot_size_bet() {
-        let spot = Spot::new(
-            "",
-            2,
-            1,
-            "7d 2h",
-            "Ac Kd Js",
-            200,
-            100,
-            facing(100, 200, 1900),
-        );
+        let spot = Spot::new(2, 1, "7d 2h", "Ac Kd Js", 200, 100, facing(100, 200, 1900));
         assert_eq!(EquityBot::default().act(&spot.turn()), Action::Fold);
-        let preflop = Spot::new("", 4, 1, "7d 2h", "", 150, 120, facing(120, 240, 1900));
+        let preflop = Spot::new(4, 1, "7d 2h", "", 150, 120, facing(120, 240, 1900));
         assert_eq!(EquityBot::default().act(&preflop.turn()), Action::Fold);
     }
 }

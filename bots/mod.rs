@@ -1,12 +1,12 @@
 //! Built-in bots, one file each, and the registry that names them.
 //!
-//! | name     | plays                                                                |
-//! |----------|----------------------------------------------------------------------|
-//! | `call`   | calling station: check, else call ([`call`])                         |
-//! | `random` | uniform over the offered actions, seeded per hand ([`random`])       |
-//! | `raise`  | maniac: pot-size raise whenever offered, else check/call ([`raise`]) |
-//! | `tag`    | tight-aggressive: position chart preflop, hand category after ([`tag`]) |
-//! | `equity` | Monte-Carlo equity against pot odds ([`equity`])                     |
+//! | name     | plays                                                         |
+//! |----------|---------------------------------------------------------------|
+//! | `call`   | calling station: check, else call ([`call`])                  |
+//! | `random` | uniform over the offered actions, seeded per hand ([`random`])|
+//! | `raise`  | maniac: pot-size raise when offered, else check/call ([`raise`]) |
+//! | `tag`    | tight-aggressive: position chart, then made-hand category ([`tag`]) |
+//! | `equity` | Monte-Carlo equity against the pot odds ([`equity`])          |
 //!
 //! Shared helpers (fallbacks, raise sizing, pot odds) live in [`common`].
 //!
@@ -39,10 +39,11 @@
 //! ```ignore
 //! pub mod check_fold;
 //! // in BUILT_IN:
-//! BotInfo { name: "check_fold", about: "Checks when free, else folds.", make: || Box::new(check_fold::CheckFoldBot) },
+//! BotInfo { name: "check_fold", about: "Checks when free, else folds.",
+//!           make: || Box::new(check_fold::CheckFoldBot) },
 //! ```
 //!
-//! Test it with [`common::testing`]'s `assert_always_valid(|| Box::new(CheckFoldBot))`,
+//! Test it with `common::testing::assert_always_valid(|| Box::new(CheckFoldBot))`,
 //! which runs a bot through every kind of decision (facing a bet, free check, no raise
 //! offered, short stack) and asserts each answer is allowed.
 

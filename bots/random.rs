@@ -78,7 +78,7 @@ mod tests {
 
     #[test]
     fn same_seed_same_choices_and_every_kind_appears() {
-        let spot = Spot::new("", 6, 3, "Ah As", "", 90, 60, facing(60, 100, 2000));
+        let spot = Spot::new(6, 3, "Ah As", "", 90, 60, facing(60, 100, 2000));
         let play = |seed: u64| {
             let mut bot = RandomBot::default();
             bot.observe(&Event::HandStart {

@@ -314,7 +314,7 @@ mod tests {
     fn aces_raise_from_every_position_and_facing_raises() {
         for players in [2usize, 3, 6, 9] {
             for seat in 0..players as u8 {
-                let spot = Spot::new("", players, seat, "Ah As", "", 30, 20, facing(20, 40, 2000));
+                let spot = Spot::new(players, seat, "Ah As", "", 30, 20, facing(20, 40, 2000));
                 let action = TagBot.act(&spot.turn());
                 assert_eq!(
                     action,
@@ -324,7 +324,7 @@ mod tests {
             }
         }
         let three_bet =
-            Spot::new("", 6, 2, "Ah As", "", 300, 180, facing(180, 400, 2000)).with_raises(2);
+            Spot::new(6, 2, "Ah As", "", 300, 180, facing(180, 400, 2000)).with_raises(2);
         assert!(matches!(
             TagBot.act(&three_bet.turn()),
             Action::Raise { .. }
@@ -334,18 +334,18 @@ mod tests {
     #[test]
     fn seven_deuce_folds_under_the_gun_and_checks_its_option() {
         // 6-max, button 0: seat 3 is under the gun.
-        let utg = Spot::new("", 6, 3, "7d 2h", "", 30, 20, facing(20, 40, 2000));
+        let utg = Spot::new(6, 3, "7d 2h", "", 30, 20, facing(20, 40, 2000));
         assert_eq!(TagBot.act(&utg.turn()), Action::Fold);
-        let option = Spot::new("", 6, 2, "7d 2h", "", 40, 0, free(40, 2000));
+        let option = Spot::new(6, 2, "7d 2h", "", 40, 0, free(40, 2000));
         assert_eq!(TagBot.act(&option.turn()), Action::Check);
     }
 
     #[test]
     fn medium_hands_call_small_raises_in_position_only() {
         // 99 (group 3) facing an open: calls on the button, folds under the gun.
-        let button = Spot::new("", 6, 0, "9h 9d", "", 90, 60, facing(60, 100, 2000)).with_raises(1);
+        let button = Spot::new(6, 0, "9h 9d", "", 90, 60, facing(60, 100, 2000)).with_raises(1);
         assert_eq!(TagBot.act(&button.turn()), Action::Call);
-        let utg = Spot::new("", 6, 3, "9h 9d", "", 90, 60, facing(60, 100, 2000)).with_raises(1);
+        let utg = Spot::new(6, 3, "9h 9d", "", 90, 60, facing(60, 100, 2000)).with_raises(1);
         assert_eq!(TagBot.act(&utg.turn()), Action::Fold);
     }
 
@@ -360,11 +360,11 @@ mod tests {
     fn postflop_by_made_hand() {
         let flop = "Qc Jd 3s";
         let bet = |h: &str, pot, call| {
-            let spot = Spot::new("", 2, 1, h, flop, pot, call, facing(call, 2 * call, 1980));
+            let spot = Spot::new(2, 1, h, flop, pot, call, facing(call, 2 * call, 1980));
             TagBot.act(&spot.turn())
         };
         let check = |h: &str| {
-            let spot = Spot::new("", 2, 1, h, flop, 120, 0, free(20, 1980));
+            let spot = Spot::new(2, 1, h, flop, 120, 0, free(20, 1980));
             TagBot.act(&spot.turn())
         };
         // Set: bets 2/3 pot, raises a bet.
