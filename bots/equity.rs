@@ -143,6 +143,17 @@ mod tests {
     }
 
     #[test]
+    fn estimates_depend_only_on_the_seed() {
+        let board = parse_cards("Qc Jd 3s").unwrap();
+        let run = |seed| {
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+            equity(&mut rng, hole("Kh Tc"), &board, 2, SAMPLES)
+        };
+        assert_eq!(run(7), run(7));
+        assert_ne!(run(7), run(8));
+    }
+
+    #[test]
     fn the_nuts_wins_and_a_board_split_is_half() {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(2);
         let royal = parse_cards("Ah Kh Qh Jh Th").unwrap();
