@@ -168,7 +168,10 @@ fn preflop(turn: &Turn<'_>) -> Action {
     let raises = count(ActionKind::Raise).max(u32::from(street_bet > bb));
     if raises == 0 {
         return if group <= pos.open_group() {
-            raise_or_call(valid, bb * (OPEN_RAISE_BB + count(ActionKind::Call)))
+            raise_or_call(
+                valid,
+                bb.saturating_mul(OPEN_RAISE_BB + count(ActionKind::Call)),
+            )
         } else {
             check_or_fold(valid)
         };
@@ -176,7 +179,10 @@ fn preflop(turn: &Turn<'_>) -> Action {
     if group <= PREMIUM {
         return raise_or_call(valid, street_bet.saturating_mul(RERAISE_FACTOR));
     }
-    if raises == 1 && group <= pos.call_group() && call_cost_chips(turn) <= MAX_CALL_BB * bb {
+    if raises == 1
+        && group <= pos.call_group()
+        && call_cost_chips(turn) <= bb.saturating_mul(MAX_CALL_BB)
+    {
         return check_or_call(valid);
     }
     check_or_fold(valid)
