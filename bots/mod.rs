@@ -1,7 +1,58 @@
 //! Built-in bots, one file each, and the registry that names them.
 //!
-//! Adding a bot: write `bots/my_bot.rs` implementing [`crate::bot::Bot`], add
-//! `mod my_bot;` below and one [`BotInfo`] line to [`BUILT_IN`].
+//! | name     | plays                                                         |
+//! |----------|---------------------------------------------------------------|
+//! | `call`   | calling station: check, else call ([`call`])                  |
+//! | `random` | uniform over the offered actions, seeded per hand ([`random`])|
+//! | `raise`  | maniac: pot-size raise when offered, else check/call ([`raise`]) |
+//! | `tag`    | tight-aggressive: position chart, then made-hand category ([`tag`]) |
+//! | `equity` | Monte-Carlo equity against the pot odds ([`equity`])          |
+//!
+//! Shared helpers (fallbacks, raise sizing, pot odds) live in [`common`].
+//!
+//! # Adding a bot
+//!
+//! Write `bots/check_fold.rs` implementing [`crate::bot::Bot`]. Answer only with
+//! actions in `turn.valid_actions`; allocate nothing in `act` or `observe`; seed any
+//! randomness from [`crate::bot::Event::HandStart`]'s `rng_seed`:
+//!
+//! ```
+//! use holdem_arena::bot::{Action, Bot, Turn};
+//!
+//! /// Checks when checking is free, else folds.
+//! #[derive(Default)]
+//! pub struct CheckFoldBot;
+//!
+//! impl Bot for CheckFoldBot {
+//!     fn act(&mut self, turn: &Turn<'_>) -> Action {
+//!         if turn.valid_actions.check {
+//!             Action::Check
+//!         } else {
+//!             Action::Fold
+//!         }
+//!     }
+//! }
+//! ```
+//!
+//! Then declare the module below and add one line to [`BUILT_IN`]:
+//!
+//! ```ignore
+//! pub mod check_fold;
+//! // in BUILT_IN:
+//! BotInfo { name: "check_fold", about: "Checks when free, else folds.",
+//!           make: || Box::new(check_fold::CheckFoldBot) },
+//! ```
+//!
+//! Test it with `common::testing::assert_always_valid(|| Box::new(CheckFoldBot))`,
+//! which runs a bot through every kind of decision (facing a bet, free check, no raise
+//! offered, short stack) and asserts each answer is allowed.
+
+pub mod call;
+pub mod common;
+pub mod equity;
+pub mod raise;
+pub mod random;
+pub mod tag;
 
 use crate::bot::Bot;
 
@@ -16,9 +67,35 @@ pub struct BotInfo {
 }
 
 /// Every built-in bot, in the order `holdem-arena bots` lists them.
-pub const BUILT_IN: &[BotInfo] = &[];
+#[rustfmt::skip]
+pub const BUILT_IN: &[BotInfo] = &[
+    BotInfo { name: "call", about: "Calling station: checks if it can, else calls; never folds.", make: || Box::new(call::CallBot) },
+    BotInfo { name: "random", about: "Picks uniformly among the offered actions and raise sizes.", make: || Box::new(random::RandomBot::default()) },
+    BotInfo { name: "raise", about: "Maniac: raises the pot whenever it can, else checks or calls.", make: || Box::new(raise::RaiseBot) },
+    BotInfo { name: "tag", about: "Tight-aggressive: positional preflop chart, bets made hands by category.", make: || Box::new(tag::TagBot) },
+    BotInfo { name: "equity", about: "Plays Monte-Carlo equity against the pot odds.", make: || Box::new(equity::EquityBot::default()) },
+];
 
 /// The built-in bot called `name`, if any.
 pub fn find(name: &str) -> Option<&'static BotInfo> {
     BUILT_IN.iter().find(|b| b.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_found() {
+        for (i, bot) in BUILT_IN.iter().enumerate() {
+            assert!(
+                BUILT_IN[..i].iter().all(|b| b.name != bot.name),
+                "{}",
+                bot.name
+            );
+            assert_eq!(find(bot.name).map(|b| b.name), Some(bot.name));
+            let _ = (bot.make)();
+        }
+        assert!(find("nobody").is_none());
+    }
 }
