@@ -35,7 +35,10 @@ fn allocations_while_playing(lineup: &str, hands: u64) -> u64 {
         hands,
         seed: 9,
         threads: 1,
-        stakes: Stakes { ante_chips: 5, ..Stakes::default() },
+        stakes: Stakes {
+            ante_chips: 5,
+            ..Stakes::default()
+        },
         stack_chips: 2000,
     };
     let mut worker = Worker::new(&config);
@@ -50,7 +53,11 @@ fn allocations_while_playing(lineup: &str, hands: u64) -> u64 {
 // One test function: the counter is global, so tests must not run concurrently.
 #[test]
 fn playing_hands_allocates_nothing() {
-    for lineup in ["tag,call,random,raise,equity,call", "call,call", "random,random,random,random,random,random,random,random,random,random"] {
+    for lineup in [
+        "tag,call,random,raise,equity,call",
+        "call,call",
+        "random,random,random,random,random,random,random,random,random,random",
+    ] {
         assert_eq!(allocations_while_playing(lineup, 100_000), 0, "{lineup}");
     }
 }

@@ -30,13 +30,31 @@ fn rejects(args: &[&str], needles: &[&str]) {
 
 #[test]
 fn bad_run_arguments_are_named_with_what_is_allowed() {
-    rejects(&["--bots", "call,nosuch"], &["\"nosuch\"", "call", "tag", "equity"]);
+    rejects(
+        &["--bots", "call,nosuch"],
+        &["\"nosuch\"", "call", "tag", "equity"],
+    );
     rejects(&["--bots", "call"], &["2 to 10 seats"]);
-    rejects(&["--bots", "call,call,call,call,call,call,call,call,call,call,call"], &["2 to 10 seats"]);
+    rejects(
+        &[
+            "--bots",
+            "call,call,call,call,call,call,call,call,call,call,call",
+        ],
+        &["2 to 10 seats"],
+    );
     rejects(&["--hands", "0"], &["--hands 0"]);
-    rejects(&["--small-blind", "0"], &["--small-blind 0", "at least 1 chip"]);
-    rejects(&["--big-blind", "0", "--small-blind", "0"], &["--big-blind 0"]);
-    rejects(&["--small-blind", "30", "--big-blind", "20"], &["--small-blind 30", "--big-blind 20"]);
+    rejects(
+        &["--small-blind", "0"],
+        &["--small-blind 0", "at least 1 chip"],
+    );
+    rejects(
+        &["--big-blind", "0", "--small-blind", "0"],
+        &["--big-blind 0"],
+    );
+    rejects(
+        &["--small-blind", "30", "--big-blind", "20"],
+        &["--small-blind 30", "--big-blind 20"],
+    );
     rejects(&["--stack", "10"], &["--stack 10", "big blind"]);
     rejects(&["--threads", "0"], &["--threads 0"]);
     rejects(&["--stack", "4000000000"], &["--stack 4000000000"]);
@@ -46,7 +64,11 @@ fn bad_run_arguments_are_named_with_what_is_allowed() {
 fn malformed_numbers_are_rejected_by_the_parser_with_exit_code_2() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    for (flag, value) in [("--small-blind", "-5"), ("--hands", "many"), ("--seed", "1.5")] {
+    for (flag, value) in [
+        ("--small-blind", "-5"),
+        ("--hands", "many"),
+        ("--seed", "1.5"),
+    ] {
         let assert = arena()
             .args(["run", flag, value, "--out"])
             .arg(&out)
@@ -69,12 +91,23 @@ fn an_unwritable_out_folder_is_a_clear_error() {
         .assert()
         .code(2);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-    assert!(stderr.contains("--out") && stderr.contains("a-file"), "{stderr}");
+    assert!(
+        stderr.contains("--out") && stderr.contains("a-file"),
+        "{stderr}"
+    );
 }
 
 fn run_to(out: &Path, threads: &str, extra: &[&str]) {
     arena()
-        .args(["run", "--hands", "30000", "--seed", "42", "--threads", threads])
+        .args([
+            "run",
+            "--hands",
+            "30000",
+            "--seed",
+            "42",
+            "--threads",
+            threads,
+        ])
         .args(extra)
         .arg("--out")
         .arg(out)
@@ -134,7 +167,10 @@ fn a_run_writes_one_row_per_bot_and_run_json() {
         serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
     assert_eq!(json["seed"], 42);
     assert_eq!(json["hands"], 30000);
-    assert_eq!(json["lineup"], serde_json::json!(["call", "random", "call"]));
+    assert_eq!(
+        json["lineup"],
+        serde_json::json!(["call", "random", "call"])
+    );
     assert_eq!(json["ante_chips"], 2);
     // No temporary files are left behind.
     let names: Vec<String> = std::fs::read_dir(&out)
@@ -162,13 +198,19 @@ fn bots_lists_every_built_in_bot() {
     let assert = arena().arg("bots").assert().success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     for name in ["call", "random", "raise", "tag", "equity"] {
-        assert!(stdout.lines().any(|l| l.starts_with(name)), "{name} missing: {stdout}");
+        assert!(
+            stdout.lines().any(|l| l.starts_with(name)),
+            "{name} missing: {stdout}"
+        );
     }
 }
 
 #[test]
 fn eval_ranks_arguments_and_stdin_lines_and_names_bad_lines() {
-    let assert = arena().args(["eval", "Ah", "Kh", "Qh", "Jh", "Th"]).assert().success();
+    let assert = arena()
+        .args(["eval", "Ah", "Kh", "Qh", "Jh", "Th"])
+        .assert()
+        .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     assert_eq!(stdout, "7462\tStraight Flush\tRoyal Flush\n");
 
@@ -182,9 +224,18 @@ fn eval_ranks_arguments_and_stdin_lines_and_names_bad_lines() {
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 2, "the good lines still print: {stdout}");
-    assert!(lines[0].ends_with("\tTwo Pair\tTwo Pair, Aces and Kings"), "{stdout}");
-    assert!(lines[1].ends_with("\tHigh Card\tHigh Card, Seven"), "{stdout}");
-    assert!(stderr.contains("line 2") && stderr.contains("Zz"), "{stderr}");
+    assert!(
+        lines[0].ends_with("\tTwo Pair\tTwo Pair, Aces and Kings"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].ends_with("\tHigh Card\tHigh Card, Seven"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("line 2") && stderr.contains("Zz"),
+        "{stderr}"
+    );
 
     let assert = arena().args(["eval", "Ah Kd"]).assert().code(2);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();

@@ -289,35 +289,45 @@ fn short_all_in_does_not_reopen_raising_for_players_who_acted() {
 
 #[test]
 fn short_all_ins_adding_up_to_a_full_raise_reopen_raising() {
-    // 4-handed, button 0; UTG is seat 3. Seat 3 raises to 100 (increment 80).
-    // Seat 0 all-in for 150 (+50, short); seat 1 folds; seat 2 all-in for 190 (+40,
-    // short). Together 90 >= 80 above seat 3's last action: seat 3 may raise again.
+    // 5-handed, button 0, small blind 1, big blind 2; seat 3 acts first and raises to
+    // 100 (an 80 increment). Seat 4 is all-in for 150 (+50, short), the button all-in
+    // for 190 (+40, short), the small blind folds, the big blind calls 190. The raises
+    // since seat 3 acted add up to 90 >= 80: seat 3 may raise again.
     let o = play(
-        &[150, 2000, 190, 2000],
+        &[190, 2000, 2000, 2000, 150],
         BLINDS,
         0,
         &any_deal(),
-        &[&[AllIn], &[Fold], &[AllIn], &[raise(100), Call]],
+        &[&[AllIn], &[Fold], &[Call], &[raise(100), Call], &[AllIn]],
     );
     let t = &o.log.turns;
     let order: Vec<u8> = t.iter().map(|s| s.seat).collect();
-    assert_eq!(order, [3, 0, 1, 2, 3]);
-    assert!(
-        t[4].valid.raise.is_some(),
-        "150 then 190 add up to a full raise over 100: {:?}",
-        t[4].valid
+    assert_eq!(&order[..6], [3, 4, 0, 1, 2, 3]);
+    assert_eq!(
+        t[5].valid.raise,
+        Some(RaiseRange {
+            min_to_chips: 270,
+            max_to_chips: 2000
+        }),
+        "150 then 190 add up to a full raise over 100"
     );
-    // With only the first short all-in (150) the raiser could not re-raise.
+    // With only the first short all-in (150) seat 3 may call but not re-raise.
     let o = play(
-        &[150, 2000, 2000, 2000],
+        &[2000, 2000, 2000, 2000, 150],
         BLINDS,
         0,
         &any_deal(),
-        &[&[AllIn], &[Fold], &[Call], &[raise(100), Call]],
+        &[&[Fold], &[Fold], &[Call], &[raise(100), Call], &[AllIn]],
     );
-    let last = o.log.turns.iter().rfind(|s| s.seat == 3).unwrap();
+    let last = o
+        .log
+        .turns
+        .iter()
+        .rfind(|s| s.seat == 3 && s.street == Street::Preflop)
+        .unwrap();
     assert_eq!(
-        last.valid.raise, None,
+        last.valid,
+        valid(false, Some(50), None, None),
         "one short all-in of 50 does not reopen"
     );
 }

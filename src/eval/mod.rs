@@ -475,4 +475,3 @@ mod tests {
         eval("Ah Kh Qh Jh");
     }
 }
-
