@@ -1,0 +1,104 @@
+//! Whole hands and the runner, with rs_poker 5.0.0's arena as the reference peer in
+//! the same run: heads-up calling stations and 6-max random bots on one thread, and
+//! the runner on 1 and 2 threads. Throughput is in hands.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use holdem_arena::bots;
+use holdem_arena::engine::Stakes;
+use holdem_arena::sim::{self, RunConfig, Worker};
+use holdem_arena::stats::Stats;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rs_poker::arena::agent::{CallingAgent, RandomAgent};
+use rs_poker::arena::{Agent, GameStateBuilder, HoldemSimulationBuilder};
+use std::hint::black_box;
+use std::sync::atomic::AtomicU64;
+
+/// Hands per measured iteration.
+const HANDS: u64 = 10_000;
+
+fn config(lineup: &str, hands: u64, threads: usize) -> RunConfig {
+    RunConfig {
+        lineup: lineup.split(',').map(|n| bots::find(n).expect("built-in")).collect(),
+        hands,
+        seed: 1,
+        threads,
+        stakes: Stakes::default(),
+        stack_chips: 2000,
+    }
+}
+
+/// Ours: one worker plays `HANDS` hands (one thread).
+fn ours(lineup: &str) -> impl FnMut() -> Stats {
+    let cfg = config(lineup, HANDS, 1);
+    let mut worker = Worker::new(&cfg);
+    let mut first = 0;
+    move || {
+        let mut stats = Stats::new(&cfg.bot_of_seat());
+        worker.play_hands(first, first + HANDS, &mut stats);
+        first += HANDS;
+        stats
+    }
+}
+
+/// rs_poker: `HANDS` single-hand simulations with fresh agents, as its arena runs them.
+fn rs_poker_hands(players: usize, agent: fn() -> Box<dyn Agent>) -> impl FnMut() {
+    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("tokio runtime");
+    let mut seed = 0;
+    move || {
+        runtime.block_on(async {
+            for _ in 0..HANDS {
+                let game_state = GameStateBuilder::new()
+                    .num_players_with_stack(players, 2000.0)
+                    .blinds(20.0, 10.0)
+                    .build()
+                    .expect("valid game state");
+                let mut sim = HoldemSimulationBuilder::default()
+                    .game_state(game_state)
+                    .agents((0..players).map(|_| agent()).collect())
+                    .build_with_rng(StdRng::seed_from_u64(seed))
+                    .expect("valid simulation");
+                sim.run().await;
+                seed += 1;
+                black_box(&sim);
+            }
+        })
+    }
+}
+
+fn whole_hands(c: &mut Criterion) {
+    let mut g = c.benchmark_group("heads_up_call_vs_call");
+    g.throughput(Throughput::Elements(HANDS));
+    g.sample_size(20);
+    let mut f = ours("call,call");
+    g.bench_function("holdem-arena", |b| b.iter(&mut f));
+    let mut f = rs_poker_hands(2, || Box::<CallingAgent>::default());
+    g.bench_function("rs_poker 5.0.0 arena", |b| b.iter(&mut f));
+    g.finish();
+
+    let mut g = c.benchmark_group("six_max_random");
+    g.throughput(Throughput::Elements(HANDS));
+    g.sample_size(20);
+    let mut f = ours("random,random,random,random,random,random");
+    g.bench_function("holdem-arena", |b| b.iter(&mut f));
+    let mut f = rs_poker_hands(6, || Box::<RandomAgent>::default());
+    g.bench_function("rs_poker 5.0.0 arena", |b| b.iter(&mut f));
+    g.finish();
+}
+
+fn runner(c: &mut Criterion) {
+    const RUN_HANDS: u64 = 200_000;
+    let mut g = c.benchmark_group("runner_default_lineup");
+    g.throughput(Throughput::Elements(RUN_HANDS));
+    g.sample_size(10);
+    for threads in [1, 2] {
+        let cfg = config(holdem_arena::cli::DEFAULT_LINEUP, RUN_HANDS, threads);
+        g.bench_with_input(BenchmarkId::new("threads", threads), &cfg, |b, cfg| {
+            b.iter(|| sim::run(cfg, &AtomicU64::new(0)).expect("thread pool"))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, whole_hands, runner);
+criterion_main!(benches);
