@@ -120,7 +120,7 @@ impl Bot for EquityBot {
     }
 }
 
-// Every test below needs the evaluator (branch `eval`).
+// Every test below uses the evaluator.
 #[cfg(test)]
 mod tests {
     use super::super::common::testing::{Spot, assert_always_valid, facing};

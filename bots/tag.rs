@@ -355,13 +355,13 @@ mod tests {
         assert_eq!(TagBot.act(&utg.turn()), Action::Fold);
     }
 
-    // Needs the evaluator (branch `eval`).
+    // Uses the evaluator.
     #[test]
     fn always_valid() {
         assert_always_valid(|| Box::new(TagBot));
     }
 
-    // Needs the evaluator (branch `eval`).
+    // Uses the evaluator.
     #[test]
     fn postflop_by_made_hand() {
         let flop = "Qc Jd 3s";

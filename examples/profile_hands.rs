@@ -1,0 +1,27 @@
+//! Plays many hands on one thread for profiling: `cargo run --release --example
+//! profile_hands -- call,call 2000000`.
+
+use holdem_arena::bots;
+use holdem_arena::engine::Stakes;
+use holdem_arena::sim::{RunConfig, Worker};
+use holdem_arena::stats::Stats;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let lineup = args.next().unwrap_or_else(|| "call,call".into());
+    let hands: u64 = args.next().map_or(1_000_000, |h| h.parse().expect("hand count"));
+    let config = RunConfig {
+        lineup: lineup.split(',').map(|n| bots::find(n).expect("built-in bot")).collect(),
+        hands,
+        seed: 1,
+        threads: 1,
+        stakes: Stakes::default(),
+        stack_chips: 2000,
+    };
+    let mut worker = Worker::new(&config);
+    let mut stats = Stats::new(&config.bot_of_seat());
+    let start = std::time::Instant::now();
+    worker.play_hands(0, hands, &mut stats);
+    let secs = start.elapsed().as_secs_f64();
+    println!("{hands} hands in {secs:.3} s: {:.0} hands/s", hands as f64 / secs);
+}
