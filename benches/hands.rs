@@ -19,7 +19,10 @@ const HANDS: u64 = 10_000;
 
 fn config(lineup: &str, hands: u64, threads: usize) -> RunConfig {
     RunConfig {
-        lineup: lineup.split(',').map(|n| bots::find(n).expect("built-in")).collect(),
+        lineup: lineup
+            .split(',')
+            .map(|n| bots::find(n).expect("built-in"))
+            .collect(),
         hands,
         seed: 1,
         threads,
@@ -43,7 +46,9 @@ fn ours(lineup: &str) -> impl FnMut() -> Stats {
 
 /// rs_poker: `HANDS` single-hand simulations with fresh agents, as its arena runs them.
 fn rs_poker_hands(players: usize, agent: fn() -> Box<dyn Agent>) -> impl FnMut() {
-    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("tokio runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("tokio runtime");
     let mut seed = 0;
     move || {
         runtime.block_on(async {

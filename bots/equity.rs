@@ -3,9 +3,9 @@
 use super::common::{check_or_call, check_or_fold, pot_odds, pot_raise_to, raise_or_call};
 use crate::bot::{Action, Bot, Event, MAX_SEATS, Turn};
 use crate::cards::{Card, CardSet, DECK_SIZE};
+use crate::deal::BotRng;
 use crate::eval::PartialHand;
 use rand::{RngExt, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// Monte-Carlo samples per decision.
 pub const SAMPLES: u32 = 200;
@@ -25,7 +25,7 @@ pub const RAISE_POT_FRACTION: (u32, u32) = (3, 4);
 /// hands counts as `1 / k` of a win (half a win heads-up). Draws `samples` deals
 /// from `rng`; allocation-free (a partial Fisher–Yates shuffle of a `[Card; 52]`).
 pub fn equity(
-    rng: &mut Xoshiro256PlusPlus,
+    rng: &mut BotRng,
     hole: [Card; 2],
     board: &[Card],
     opponents: usize,
@@ -80,13 +80,13 @@ pub fn equity(
 /// from every [`Event::HandStart`]'s `rng_seed` (seed 0 before the first hand).
 #[derive(Clone, Debug)]
 pub struct EquityBot {
-    rng: Xoshiro256PlusPlus,
+    rng: BotRng,
 }
 
 impl Default for EquityBot {
     fn default() -> EquityBot {
         EquityBot {
-            rng: Xoshiro256PlusPlus::seed_from_u64(0),
+            rng: BotRng::seed_from_u64(0),
         }
     }
 }
@@ -115,7 +115,7 @@ impl Bot for EquityBot {
 
     fn observe(&mut self, event: &Event<'_>) {
         if let Event::HandStart { rng_seed, .. } = *event {
-            self.rng = Xoshiro256PlusPlus::seed_from_u64(rng_seed);
+            self.rng = BotRng::seed_from_u64(rng_seed);
         }
     }
 }
@@ -135,7 +135,7 @@ mod tests {
 
     #[test]
     fn aces_have_about_85_percent_heads_up_preflop() {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        let mut rng = BotRng::seed_from_u64(1);
         let e = equity(&mut rng, hole("Ah As"), &[], 1, 20_000);
         assert!((0.80..=0.90).contains(&e), "{e}");
         let e3 = equity(&mut rng, hole("Ah As"), &[], 3, 5_000);
@@ -146,7 +146,7 @@ mod tests {
     fn estimates_depend_only_on_the_seed() {
         let board = parse_cards("Qc Jd 3s").unwrap();
         let run = |seed| {
-            let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+            let mut rng = BotRng::seed_from_u64(seed);
             equity(&mut rng, hole("Kh Tc"), &board, 2, SAMPLES)
         };
         assert_eq!(run(7), run(7));
@@ -155,7 +155,7 @@ mod tests {
 
     #[test]
     fn the_nuts_wins_and_a_board_split_is_half() {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(2);
+        let mut rng = BotRng::seed_from_u64(2);
         let royal = parse_cards("Ah Kh Qh Jh Th").unwrap();
         assert_eq!(equity(&mut rng, hole("2c 3d"), &royal, 1, 100), 0.5);
         let board = parse_cards("Ks Qs Js 2d 3c").unwrap();

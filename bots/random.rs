@@ -1,8 +1,8 @@
 //! `random`: uniformly random legal actions, seeded per hand.
 
 use crate::bot::{Action, Bot, Event, Turn};
+use crate::deal::BotRng;
 use rand::{RngExt, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// Picks uniformly among the offered action kinds: fold (always offered), check or
 /// call (whichever is offered), raise, all-in. A raise goes to a uniform "raise to"
@@ -11,13 +11,13 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 /// or OS entropy, so its play is reproducible.
 #[derive(Clone, Debug)]
 pub struct RandomBot {
-    rng: Xoshiro256PlusPlus,
+    rng: BotRng,
 }
 
 impl Default for RandomBot {
     fn default() -> RandomBot {
         RandomBot {
-            rng: Xoshiro256PlusPlus::seed_from_u64(0),
+            rng: BotRng::seed_from_u64(0),
         }
     }
 }
@@ -61,7 +61,7 @@ impl Bot for RandomBot {
 
     fn observe(&mut self, event: &Event<'_>) {
         if let Event::HandStart { rng_seed, .. } = *event {
-            self.rng = Xoshiro256PlusPlus::seed_from_u64(rng_seed);
+            self.rng = BotRng::seed_from_u64(rng_seed);
         }
     }
 }

@@ -9,9 +9,14 @@ use holdem_arena::stats::Stats;
 fn main() {
     let mut args = std::env::args().skip(1);
     let lineup = args.next().unwrap_or_else(|| "call,call".into());
-    let hands: u64 = args.next().map_or(1_000_000, |h| h.parse().expect("hand count"));
+    let hands: u64 = args
+        .next()
+        .map_or(1_000_000, |h| h.parse().expect("hand count"));
     let config = RunConfig {
-        lineup: lineup.split(',').map(|n| bots::find(n).expect("built-in bot")).collect(),
+        lineup: lineup
+            .split(',')
+            .map(|n| bots::find(n).expect("built-in bot"))
+            .collect(),
         hands,
         seed: 1,
         threads: 1,
@@ -23,5 +28,8 @@ fn main() {
     let start = std::time::Instant::now();
     worker.play_hands(0, hands, &mut stats);
     let secs = start.elapsed().as_secs_f64();
-    println!("{hands} hands in {secs:.3} s: {:.0} hands/s", hands as f64 / secs);
+    println!(
+        "{hands} hands in {secs:.3} s: {:.0} hands/s",
+        hands as f64 / secs
+    );
 }

@@ -10,7 +10,7 @@
 
 use crate::bot::MAX_SEATS;
 use crate::cards::{Card, DECK_SIZE};
-use rand::{RngExt, SeedableRng};
+use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// Domain tags keep the deck stream and the bots' streams independent.
@@ -28,6 +28,26 @@ pub const fn splitmix64(mut z: u64) -> u64 {
 /// Mixes a stream tag, the run seed, a hand index and a seat into one 64-bit seed.
 const fn mix(tag: u64, seed: u64, hand_index: u64, seat: u64) -> u64 {
     splitmix64(splitmix64(splitmix64(seed ^ tag) ^ hand_index) ^ seat)
+}
+
+/// The generator bots seed from [`crate::bot::Event::HandStart`]'s `rng_seed`:
+/// SplitMix64 (Steele, Lea & Flood 2014). Seeding it costs nothing, which matters
+/// when every bot reseeds every hand, and the seed is already a SplitMix64-mixed value.
+pub type BotRng = rand_xoshiro::SplitMix64;
+
+/// A uniform integer in `0..n` (`n > 0`) by Lemire's nearly divisionless method
+/// (D. Lemire, "Fast Random Integer Generation in an Interval", ACM TOMACS 29(1),
+/// 2019): one multiplication per draw, and a division only in the rare case that
+/// decides whether to reject. Unbiased.
+fn below(rng: &mut impl Rng, n: u64) -> u64 {
+    let mut product = u128::from(rng.next_u64()) * u128::from(n);
+    if (product as u64) < n {
+        let threshold = n.wrapping_neg() % n;
+        while (product as u64) < threshold {
+            product = u128::from(rng.next_u64()) * u128::from(n);
+        }
+    }
+    (product >> 64) as u64
 }
 
 /// Seed of the random stream of the bot in `seat` for hand `hand_index`
@@ -59,7 +79,7 @@ impl Deal {
         let mut deck: [u8; DECK_SIZE] = std::array::from_fn(|i| i as u8);
         let needed = 5 + 2 * seats;
         for i in 0..needed {
-            let j = rng.random_range(i..DECK_SIZE);
+            let j = i + below(&mut rng, (DECK_SIZE - i) as u64) as usize;
             deck.swap(i, j);
         }
         let card = |i: usize| Card::from_index(deck[i]).expect("deck holds indices below 52");
@@ -111,6 +131,20 @@ mod tests {
             counts.iter().all(|&c| (850..1150).contains(&c)),
             "{counts:?}"
         );
+    }
+
+    #[test]
+    fn below_is_uniform_and_in_range() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+        let mut counts = [0u32; 7];
+        for _ in 0..70_000 {
+            counts[below(&mut rng, 7) as usize] += 1;
+        }
+        assert!(
+            counts.iter().all(|&c| (9_500..10_500).contains(&c)),
+            "{counts:?}"
+        );
+        assert!((0..1000).all(|_| below(&mut rng, 1) == 0));
     }
 
     #[test]

@@ -125,7 +125,7 @@ impl Stats {
                 self.seats[w.seat as usize].showdowns_won += 1;
             }
         }
-        for (sq, &net) in self.bot_net_chips_squared.iter_mut().zip(&bot_net) {
+        for (sq, &net) in self.bot_net_chips_squared[..n].iter_mut().zip(&bot_net) {
             *sq += i128::from(net) * i128::from(net);
         }
     }

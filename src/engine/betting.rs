@@ -31,6 +31,12 @@ pub struct Betting {
     pub current_bet_chips: u32,
     /// The largest full raise increment this street, in chips (at least the big blind).
     pub full_raise_chips: u32,
+    /// Σ `contributed`: every chip committed this hand.
+    pot_chips: u32,
+    /// Seats not folded.
+    in_hand: u8,
+    /// Seats not folded and not all-in.
+    can_bet: u8,
     /// Whether the seat has acted since the street began.
     acted: [bool; MAX_SEATS],
     /// The current bet, in chips, when the seat last acted: raising reopens for it once
@@ -69,6 +75,9 @@ impl Betting {
             big_blind_chips,
             current_bet_chips: 0,
             full_raise_chips: big_blind_chips,
+            pot_chips: 0,
+            in_hand: seats as u8,
+            can_bet: seats as u8,
             acted: [false; MAX_SEATS],
             bet_at_last_action: [0; MAX_SEATS],
         }
@@ -81,7 +90,7 @@ impl Betting {
 
     /// Every chip committed this hand.
     pub fn pot_chips(&self) -> u32 {
-        self.contributed[..self.seats].iter().sum()
+        self.pot_chips
     }
 
     /// Moves up to `chips` from the seat's stack into the pot (all-in if short).
@@ -97,8 +106,10 @@ impl Betting {
         }
         if p.stack_chips == 0 && p.status == PlayerStatus::Active {
             p.status = PlayerStatus::AllIn;
+            self.can_bet -= 1;
         }
         self.contributed[seat] += paid;
+        self.pot_chips += paid;
         paid
     }
 
@@ -115,16 +126,12 @@ impl Betting {
 
     /// Seats not folded.
     pub fn in_hand(&self) -> usize {
-        self.count(|s| s != PlayerStatus::Folded)
+        self.in_hand.into()
     }
 
     /// Seats not folded and with chips behind: those who may still bet.
     pub fn can_bet(&self) -> usize {
-        self.count(|s| s == PlayerStatus::Active)
-    }
-
-    fn count(&self, f: impl Fn(PlayerStatus) -> bool) -> usize {
-        self.players().iter().filter(|p| f(p.status)).count()
+        self.can_bet.into()
     }
 
     /// Whether `seat` must act before the round closes: it can bet, and it faces a bet
@@ -141,19 +148,25 @@ impl Betting {
         if self.in_hand() < 2 {
             return None;
         }
-        (0..self.seats)
-            .map(|step| (from + step) % self.seats)
-            .find(|&seat| self.must_act(seat))
+        // Walk clockwise without a division per step: this runs once per decision.
+        let mut seat = if from >= self.seats { 0 } else { from };
+        for _ in 0..self.seats {
+            if self.must_act(seat) {
+                return Some(seat);
+            }
+            seat += 1;
+            if seat == self.seats {
+                seat = 0;
+            }
+        }
+        None
     }
 
     /// The `valid_actions` for `seat` (which must be the seat to act).
     pub fn valid_actions(&self, seat: usize) -> ValidActions {
         let p = &self.players[seat];
         let to_call = self.current_bet_chips - p.bet_chips;
-        let opponent_can_bet = self
-            .players()
-            .iter()
-            .any(|o| o.seat as usize != seat && o.status == PlayerStatus::Active);
+        let opponent_can_bet = self.can_bet() > usize::from(p.status == PlayerStatus::Active);
         let reopened = !self.acted[seat]
             || self.current_bet_chips - self.bet_at_last_action[seat] >= self.full_raise_chips;
         let can_raise = p.stack_chips > to_call && opponent_can_bet && reopened;
@@ -196,6 +209,8 @@ impl Betting {
             }
             (Action::Fold, _) => {
                 self.players[seat].status = PlayerStatus::Folded;
+                self.in_hand -= 1;
+                self.can_bet -= 1;
                 (ActionKind::Fold, 0)
             }
             (Action::Check, _) => (ActionKind::Check, 0),

@@ -292,7 +292,7 @@ impl Table {
                     pot_chips: self.betting.pot_chips(),
                 },
             );
-            from = (seat + 1) % self.seats;
+            from = seat + 1; // next_to_act wraps it
         }
     }
 

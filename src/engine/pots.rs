@@ -50,6 +50,13 @@ pub fn award_pots<S: Ord + Copy>(
     won: &mut [u32],
 ) -> u32 {
     let seats = contributed.len();
+    let total: u32 = contributed.iter().sum();
+    let mut live = (0..seats).filter(|&i| in_hand[i]);
+    if let (Some(only), None) = (live.next(), live.next()) {
+        // Everyone else folded: the whole pot, no showdown.
+        won[only] += total;
+        return total;
+    }
     let mut awarded = 0;
     let mut floor = 0u32; // contribution level already paid out
     loop {
@@ -87,7 +94,7 @@ pub fn award_pots<S: Ord + Copy>(
         awarded += pot;
         floor = level;
     }
-    debug_assert_eq!(awarded, contributed.iter().sum::<u32>());
+    debug_assert_eq!(awarded, total);
     awarded
 }
 
