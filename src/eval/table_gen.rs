@@ -34,8 +34,9 @@ pub const EMPTY_KEY: u64 = 0x3333 << SUIT_SHIFT;
 /// The four counters' bit 3: a hand key ANDed with this is non-zero iff a flush exists.
 pub const FLUSH_BITS: u64 = 0x8888 << SUIT_SHIFT;
 
-/// Row width of the perfect hash: a rank sum's row is `sum >> ROW_SHIFT`.
-pub const ROW_SHIFT: u32 = 12;
+/// The perfect hash has `2^ROW_BITS` rows: a rank sum's row is its low `ROW_BITS` bits,
+/// its column the bits above, and its slot `column + ROW_OFFSETS[row]`.
+pub const ROW_BITS: u32 = 13;
 
 /// Number of 5-card equivalence classes (Wikipedia, "Poker probability").
 pub const CLASSES: usize = 7462;
@@ -53,9 +54,12 @@ const STRAIGHT_FLUSH: u32 = 8;
 
 /// The generated tables.
 pub struct Tables {
-    /// `CARD_KEYS[card index]` (`rank * 4 + suit`), padded to 64 entries with zeros.
+    /// `CARD_KEYS[card index]` (`rank * 4 + suit`): rank key plus a 1 in the suit's
+    /// counter; padded with zeros to 256 entries so a `u8` index needs no bounds check.
     pub card_keys: Vec<u64>,
-    /// Row displacements: slot of rank sum `k` is `k.wrapping_add(row_offsets[k >> ROW_SHIFT])`.
+    /// `CARD_MASKS[card index]`: bit `16 * suit + rank`; padded like `card_keys`.
+    pub card_masks: Vec<u64>,
+    /// Row displacements: slot of rank sum `k` is `(k >> ROW_BITS) + row_offsets[k & (2^ROW_BITS - 1)]`.
     pub row_offsets: Vec<u32>,
     /// Strength of each non-flush 5..=7-card rank multiset, at its perfect-hash slot; 0 if unused.
     pub rank_table: Vec<u16>,
@@ -255,25 +259,29 @@ pub fn generate() -> Tables {
         6175 + 18395 + 49205,
         "multisets of 5..=7 ranks"
     );
-    let max_key = entries.iter().map(|e| e.0).max().unwrap();
-    let rows = (max_key >> ROW_SHIFT) as usize + 1;
+    let rows = 1usize << ROW_BITS;
+    let row_of = |k: u32| (k & ((1 << ROW_BITS) - 1)) as usize;
     let mut by_row: Vec<Vec<u32>> = vec![Vec::new(); rows];
     for &(k, _) in &entries {
-        by_row[(k >> ROW_SHIFT) as usize].push(k & ((1 << ROW_SHIFT) - 1));
+        by_row[row_of(k)].push(k >> ROW_BITS);
     }
-    // First-fit decreasing row displacement (Tarjan & Yao; as in OMPEval).
+    // First-fit decreasing row displacement (Tarjan & Yao; as in OMPEval): rows with
+    // most entries first, each at the lowest base where its columns hit free slots.
     let mut order: Vec<usize> = (0..rows).filter(|&r| !by_row[r].is_empty()).collect();
     order.sort_by_key(|&r| (std::cmp::Reverse(by_row[r].len()), r));
     let mut used: Vec<bool> = Vec::new();
-    let mut base = vec![0u32; rows];
+    let mut row_offsets = vec![0u32; rows];
     let mut first_free = 0usize;
     for &r in &order {
         let cols = &by_row[r];
-        let min_col = *cols.iter().min().unwrap() as usize;
-        let mut b = first_free.saturating_sub(min_col);
+        let need = first_free + 1 + *cols.iter().max().unwrap() as usize;
+        if used.len() < need {
+            used.resize(need, false);
+        }
+        let mut b = first_free.saturating_sub(cols[0] as usize);
         while cols
             .iter()
-            .any(|&c| used.get(b + c as usize).copied().unwrap_or(false))
+            .any(|&c| used.get(b + c as usize) == Some(&true))
         {
             b += 1;
         }
@@ -284,22 +292,22 @@ pub fn generate() -> Tables {
             }
             used[slot] = true;
         }
-        while used.get(first_free).copied().unwrap_or(false) {
+        while used.get(first_free) == Some(&true) {
             first_free += 1;
         }
-        base[r] = b as u32;
+        row_offsets[r] = b as u32;
     }
-    let row_offsets: Vec<u32> = (0..rows)
-        .map(|r| base[r].wrapping_sub((r as u32) << ROW_SHIFT))
-        .collect();
+    while used.last() == Some(&false) {
+        used.pop();
+    }
     let mut rank_table = vec![0u16; used.len()];
     for &(k, s) in &entries {
-        let slot = k.wrapping_add(row_offsets[(k >> ROW_SHIFT) as usize]) as usize;
+        let slot = (k >> ROW_BITS) as usize + row_offsets[row_of(k)] as usize;
         assert_eq!(rank_table[slot], 0, "perfect hash collision");
         rank_table[slot] = s;
     }
 
-    let card_keys: Vec<u64> = (0..64)
+    let card_keys: Vec<u64> = (0..256)
         .map(|i| {
             if i < 52 {
                 RANK_KEYS[i / 4] as u64 | 1 << (SUIT_SHIFT + 4 * (i as u32 % 4))
@@ -308,9 +316,19 @@ pub fn generate() -> Tables {
             }
         })
         .collect();
+    let card_masks: Vec<u64> = (0..256)
+        .map(|i| {
+            if i < 52 {
+                1 << (16 * (i % 4) + i / 4)
+            } else {
+                0
+            }
+        })
+        .collect();
 
     Tables {
         card_keys,
+        card_masks,
         row_offsets,
         rank_table,
         flush_table,
@@ -337,6 +355,11 @@ pub fn to_rust(t: &Tables) -> String {
         t.card_keys.iter().map(|x| format!("{x:#x}")).collect(),
     );
     array(
+        "CARD_MASKS",
+        "u64",
+        t.card_masks.iter().map(|x| format!("{x:#x}")).collect(),
+    );
+    array(
         "ROW_OFFSETS",
         "u32",
         t.row_offsets.iter().map(|x| x.to_string()).collect(),
@@ -351,6 +374,7 @@ pub fn to_rust(t: &Tables) -> String {
 /// Total bytes of the tables used at run time.
 pub fn table_bytes(t: &Tables) -> usize {
     t.card_keys.len() * 8
+        + t.card_masks.len() * 8
         + t.row_offsets.len() * 4
         + t.rank_table.len() * 2
         + t.flush_table.len() * 2
