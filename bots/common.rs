@@ -85,6 +85,15 @@ pub mod testing {
     };
     use crate::cards::{Card, parse_cards};
 
+    /// Two hole cards from text such as `"Ah Kd"`.
+    ///
+    /// # Panics
+    /// If the text does not hold at least two valid cards.
+    pub fn hole(text: &str) -> [Card; 2] {
+        let c = parse_cards(text).expect("valid cards");
+        [c[0], c[1]]
+    }
+
     /// An owned decision from which a [`Turn`] can be borrowed.
     #[derive(Clone, Debug)]
     pub struct Spot {

@@ -123,15 +123,10 @@ impl Bot for EquityBot {
 // Every test below uses the evaluator.
 #[cfg(test)]
 mod tests {
-    use super::super::common::testing::{Spot, assert_always_valid, facing};
+    use super::super::common::testing::{Spot, assert_always_valid, facing, hole};
     use super::*;
     use crate::bot::ValidActions;
     use crate::cards::parse_cards;
-
-    fn hole(text: &str) -> [Card; 2] {
-        let c = parse_cards(text).unwrap();
-        [c[0], c[1]]
-    }
 
     #[test]
     fn aces_have_about_85_percent_heads_up_preflop() {
