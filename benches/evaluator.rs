@@ -46,6 +46,11 @@ fn random_7card(c: &mut Criterion) {
         .iter()
         .map(|h| h.map(|i| RsCard::from((i % 4) * 13 + i / 4)))
         .collect();
+    // rs_poker's own card indices, for its conversion from indices inside the loop.
+    let their_indices: Vec<[u8; 7]> = indices
+        .iter()
+        .map(|h| h.map(|i| (i % 4) * 13 + i / 4))
+        .collect();
     drop(indices);
 
     let mut group = c.benchmark_group("random_7card");
@@ -73,6 +78,21 @@ fn random_7card(c: &mut Criterion) {
                     let mut acc = SevenCardAccum::new();
                     for &card in h {
                         acc.add(card);
+                    }
+                    acc.rank()
+                })
+                .max()
+        })
+    });
+    // The same, starting from rs_poker's card indices (as ours starts from ours).
+    group.bench_function("rs_poker_seven_card_accum_from_indices", |b| {
+        b.iter(|| {
+            black_box(&their_indices)
+                .iter()
+                .map(|h| {
+                    let mut acc = SevenCardAccum::new();
+                    for &i in h {
+                        acc.add(RsCard::from(i));
                     }
                     acc.rank()
                 })
