@@ -76,6 +76,56 @@ pub const BUILT_IN: &[BotInfo] = &[
     BotInfo { name: "equity", about: "Plays Monte-Carlo equity against the pot odds.", make: || Box::new(equity::EquityBot::default()) },
 ];
 
+/// One seat's bot in a line-up: a built-in bot, or an external process speaking a
+/// wire protocol (`--bots 'exec:python3 bots/python/call_bot.py'`).
+#[derive(Clone, Debug)]
+pub enum BotSpec {
+    /// A registered in-process bot.
+    BuiltIn(&'static BotInfo),
+    /// A child process speaking Open Poker (`exec:`) or Claw Poker (`exec-claw:`)
+    /// JSON lines; see [`crate::protocol::external`].
+    #[cfg(unix)]
+    Exec(crate::protocol::external::ExternalSpec),
+}
+
+impl BotSpec {
+    /// The name in the CSVs' `bot` column and in `run.json`: a built-in bot's name;
+    /// for an external bot a short name derived from its command (`call_bot` for
+    /// `python3 bots/python/call_bot.py`), or the whole `exec:...` spec when that short
+    /// name would be ambiguous (see `cli::parse_lineup`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            BotSpec::BuiltIn(info) => info.name,
+            #[cfg(unix)]
+            BotSpec::Exec(spec) => spec.name,
+        }
+    }
+
+    /// Makes the bot for `seat` (once per seat per worker). An external bot starts its
+    /// process here; one that cannot start is reported and its seat auto-folds.
+    pub fn make(&self, seat: u8) -> Box<dyn Bot> {
+        match self {
+            BotSpec::BuiltIn(info) => (info.make)(),
+            #[cfg(unix)]
+            BotSpec::Exec(spec) => Box::new(crate::protocol::external::ExternalBot::start(
+                spec, seat,
+            )),
+        }
+    }
+}
+
+impl std::fmt::Debug for BotInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BotInfo").field("name", &self.name).finish()
+    }
+}
+
+impl From<&'static BotInfo> for BotSpec {
+    fn from(info: &'static BotInfo) -> BotSpec {
+        BotSpec::BuiltIn(info)
+    }
+}
+
 /// The built-in bot called `name`, if any.
 pub fn find(name: &str) -> Option<&'static BotInfo> {
     BUILT_IN.iter().find(|b| b.name == name)

@@ -31,6 +31,29 @@ pub trait Bot: Send {
 
     /// Sees one table event. The default ignores it.
     fn observe(&mut self, _event: &Event<'_>) {}
+
+    /// Returns the protocol faults committed since the last call, and forgets them.
+    /// The runner adds them to the seat's counters after every chunk of hands. Only
+    /// bots behind a wire (external processes) commit such faults; the default has none.
+    fn take_faults(&mut self) -> Faults {
+        Faults::default()
+    }
+}
+
+/// Protocol faults of a bot behind a wire (see `src/protocol/external.rs`), counted
+/// per seat and reported in `bots.csv` / `seats.csv`.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub struct Faults {
+    /// Actions not answered in time, replaced by the timeout action (check, else fold).
+    pub timeouts: u64,
+    /// Lines that were not a valid message, answered with `error` `invalid_message`
+    /// (or `unknown_message`); counted in the `invalid_actions` column.
+    pub invalid_messages: u64,
+    /// Actions answered with `action_rejected` (stale or missing `turn_token`, an
+    /// action not in `valid_actions`, a raise out of range); the bot may try again.
+    pub rejected_actions: u64,
+    /// Times the bot's process died or stopped reading; after one its seat auto-folds.
+    pub crashes: u64,
 }
 
 /// Betting round, as the wire's `street` strings: `preflop`, `flop`, `turn`, `river`.

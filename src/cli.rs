@@ -4,7 +4,7 @@
 //! Exit codes: 0 success; 1 a run failed (I/O error, or `eval` read stdin badly);
 //! 2 bad input (the message names the value and what is allowed; nothing is written).
 
-use crate::bots::{self, BotInfo};
+use crate::bots::{self, BotSpec};
 use crate::cards::parse_cards;
 use crate::engine::Stakes;
 use crate::eval::evaluate;
@@ -45,14 +45,29 @@ pub enum Command {
         /// cards of a single hand as separate arguments. Reads stdin when empty.
         cards: Vec<String>,
     },
+    /// Play a registered bot over the wire: read Open Poker server messages as JSON
+    /// lines on stdin (`table_joined`, `hand_start`, `your_turn`, ...) and write each
+    /// `action` reply as one line on stdout. `--bots 'exec:holdem-arena connect --bot
+    /// tag'` plays a built-in bot through the protocol.
+    Connect {
+        /// The registered bot to play (see `holdem-arena bots`).
+        #[arg(long)]
+        bot: String,
+    },
 }
 
 /// Options of `holdem-arena run`.
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
-    /// Comma-separated bot names, seat 0 first (2 to 10 seats); see `holdem-arena bots`.
+    /// Comma-separated bots, seat 0 first (2 to 10 seats): built-in names (see
+    /// `holdem-arena bots`), `exec:COMMAND` (an Open Poker bot speaking JSON lines on
+    /// stdin/stdout) or `exec-claw:COMMAND` (a Claw Poker bot).
     #[arg(long, default_value = DEFAULT_LINEUP)]
     pub bots: String,
+    /// Seconds an external bot has for each action before it is auto-folded (or
+    /// auto-checked when checking is free).
+    #[arg(long, default_value_t = 10.0)]
+    pub action_timeout: f64,
     /// Hands to play (at least 1).
     #[arg(long, default_value_t = 1_000_000)]
     pub hands: u64,
@@ -118,6 +133,23 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval { cards } => Ok(eval_hands(&cards)),
+        Command::Connect { bot } => {
+            let Some(info) = bots::find(&bot) else {
+                return Err(usage(format!(
+                    "unknown bot {bot:?} in --bot: known bots are {}",
+                    known_bots()
+                )));
+            };
+            let stdin = std::io::stdin().lock();
+            let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            crate::protocol::client::serve_lines((info.make)(), stdin, stdout).map_err(
+                |e| Failure {
+                    code: 1,
+                    message: format!("connect: {e}"),
+                },
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -126,7 +158,19 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
 /// # Errors
 /// A usage [`Failure`] naming the bad value and what is allowed.
 pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure> {
-    let lineup = parse_lineup(&args.bots)?;
+    let mut lineup = parse_lineup(&args.bots)?;
+    if !(args.action_timeout > 0.0 && args.action_timeout <= 86_400.0) {
+        return Err(usage(format!(
+            "--action-timeout {}: give seconds, more than 0 and at most 86400",
+            args.action_timeout
+        )));
+    }
+    #[cfg(unix)]
+    for spec in &mut lineup {
+        if let BotSpec::Exec(e) = spec {
+            e.action_timeout = std::time::Duration::from_secs_f64(args.action_timeout);
+        }
+    }
     if args.hands == 0 {
         return Err(usage("--hands 0: play at least 1 hand".into()));
     }
@@ -175,30 +219,79 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
     })
 }
 
-/// Parses `--bots`: comma-separated registered names, 2 to 10 of them.
+fn known_bots() -> String {
+    bots::BUILT_IN
+        .iter()
+        .map(|b| b.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Parses `--bots`: comma-separated entries, 2 to 10 of them. An entry is a registered
+/// name, `exec:COMMAND` (Open Poker over JSON lines) or `exec-claw:COMMAND` (Claw
+/// Poker). An external bot is named after its command (`call_bot` for `exec:python3
+/// bots/python/call_bot.py`); when that short name is a built-in name or is shared by
+/// a different command, the whole entry (`exec:...`) is its name instead. External
+/// bots get the default action timeout; [`config_from_args`] applies
+/// `--action-timeout`.
 ///
 /// # Errors
-/// An unknown name (listing the known ones) or a seat count outside 2..=10.
-pub fn parse_lineup(list: &str) -> Result<Vec<&'static BotInfo>, Failure> {
-    let known = || {
-        bots::BUILT_IN
-            .iter()
-            .map(|b| b.name)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let lineup = list
-        .split(',')
-        .map(|name| {
-            let name = name.trim();
-            bots::find(name).ok_or_else(|| {
-                usage(format!(
-                    "unknown bot {name:?} in --bots: known bots are {}",
-                    known()
-                ))
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+/// An unknown name (listing the known ones), an exec command whose program is not
+/// found, or a seat count outside 2..=10.
+pub fn parse_lineup(list: &str) -> Result<Vec<BotSpec>, Failure> {
+    let mut lineup = Vec::new();
+    #[cfg(unix)]
+    let mut exec_names: Vec<(String, String)> = Vec::new(); // (entry, short name)
+    for entry in list.split(',') {
+        let entry = entry.trim();
+        #[cfg(unix)]
+        {
+            use crate::protocol::external::{Dialect, ExternalSpec};
+            let exec = if let Some(c) = entry.strip_prefix("exec:") {
+                Some((Dialect::OpenPoker, c))
+            } else {
+                entry
+                    .strip_prefix("exec-claw:")
+                    .map(|c| (Dialect::Claw, c))
+            };
+            if let Some((dialect, command)) = exec {
+                let spec = ExternalSpec {
+                    command: command.trim().to_string(),
+                    dialect,
+                    name: "",
+                    action_timeout: crate::protocol::external::DEFAULT_ACTION_TIMEOUT,
+                };
+                spec.check_program().map_err(|e| {
+                    usage(format!(
+                        "--bots entry {entry:?}: {e}; give a command that runs, e.g. exec:python3 bots/python/call_bot.py"
+                    ))
+                })?;
+                exec_names.push((entry.to_string(), ExternalSpec::short_name(&spec.command)));
+                lineup.push(BotSpec::Exec(spec));
+                continue;
+            }
+        }
+        let info = bots::find(entry).ok_or_else(|| {
+            usage(format!(
+                "unknown bot {entry:?} in --bots: known bots are {}, or exec:COMMAND / exec-claw:COMMAND",
+                known_bots()
+            ))
+        })?;
+        lineup.push(BotSpec::BuiltIn(info));
+    }
+    #[cfg(unix)]
+    {
+        let mut names = exec_names.iter();
+        for spec in &mut lineup {
+            if let BotSpec::Exec(e) = spec {
+                let (entry, short) = names.next().expect("one per exec entry");
+                let ambiguous = bots::find(short).is_some()
+                    || exec_names.iter().any(|(o, s)| s == short && o != entry);
+                let name = if ambiguous { entry } else { short };
+                e.name = Box::leak(name.clone().into_boxed_str());
+            }
+        }
+    }
     if !(2..=10).contains(&lineup.len()) {
         return Err(usage(format!(
             "--bots {list:?} seats {} bot(s): a table has 2 to 10 seats",

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod deal;
 pub mod engine;
 pub mod eval;
+pub mod protocol;
 pub mod report;
 pub mod sim;
 pub mod stats;

@@ -41,8 +41,14 @@ pub struct Row {
     pub w_sd: f64,
     /// Showdowns reached.
     pub showdowns: u64,
-    /// Actions rejected as invalid.
+    /// Actions rejected as invalid (and an external bot's malformed messages).
     pub invalid_actions: u64,
+    /// External bots: actions not answered in time (auto-folded or auto-checked).
+    pub timeouts: u64,
+    /// External bots: actions answered with `action_rejected`.
+    pub rejected_actions: u64,
+    /// External bots: process crashes.
+    pub crashes: u64,
 }
 
 /// Rounds to 4 decimals so CSVs are short and stable to read.
@@ -80,6 +86,9 @@ fn row(seat: Option<u8>, bot: &str, seats: &[usize], t: &Tally, rate: WinRate) -
         w_sd: percent(t.showdowns_won, t.showdowns),
         showdowns: t.showdowns,
         invalid_actions: t.invalid_actions,
+        timeouts: t.timeouts,
+        rejected_actions: t.rejected_actions,
+        crashes: t.crashes,
     }
 }
 
@@ -123,7 +132,7 @@ pub fn seat_rows(config: &RunConfig, stats: &Stats) -> Vec<Row> {
         .map(|(s, bot)| {
             let t = &stats.seats[s];
             let rate = win_rate(t.hands, t.net_chips, t.net_chips_squared, 1, bb);
-            row(Some(s as u8), bot.name, &[s], t, rate)
+            row(Some(s as u8), bot.name(), &[s], t, rate)
         })
         .collect()
 }
@@ -162,7 +171,7 @@ impl RunInfo {
             version: env!("CARGO_PKG_VERSION"),
             seed: config.seed,
             hands: config.hands,
-            lineup: config.lineup.iter().map(|b| b.name).collect(),
+            lineup: config.lineup.iter().map(|b| b.name()).collect(),
             small_blind_chips: config.stakes.small_blind_chips,
             big_blind_chips: config.stakes.big_blind_chips,
             ante_chips: config.stakes.ante_chips,

@@ -13,7 +13,7 @@
 //! threads byte for byte).
 
 use crate::bot::Bot;
-use crate::bots::BotInfo;
+use crate::bots::BotSpec;
 use crate::deal::Deal;
 use crate::engine::{Stakes, Table};
 use crate::stats::Stats;
@@ -27,7 +27,7 @@ pub const CHUNK_HANDS: u64 = 4096;
 #[derive(Clone)]
 pub struct RunConfig {
     /// The bot in each seat, seat 0 first (2 to 10 seats).
-    pub lineup: Vec<&'static BotInfo>,
+    pub lineup: Vec<BotSpec>,
     /// Number of hands to play, at least 1.
     pub hands: u64,
     /// Run seed: with the hand index it fixes every card and every bot's randomness.
@@ -45,8 +45,8 @@ impl RunConfig {
     pub fn distinct_bots(&self) -> Vec<&'static str> {
         let mut names: Vec<&'static str> = Vec::new();
         for b in &self.lineup {
-            if !names.contains(&b.name) {
-                names.push(b.name);
+            if !names.contains(&b.name()) {
+                names.push(b.name());
             }
         }
         names
@@ -57,7 +57,7 @@ impl RunConfig {
         let names = self.distinct_bots();
         self.lineup
             .iter()
-            .map(|b| names.iter().position(|n| *n == b.name).expect("listed") as u8)
+            .map(|b| names.iter().position(|n| *n == b.name()).expect("listed") as u8)
             .collect()
     }
 }
@@ -74,11 +74,13 @@ impl Worker {
     /// Makes the table and one bot per seat (the only allocations a worker does
     /// besides its per-chunk results).
     pub fn new(config: &RunConfig) -> Worker {
-        let names: Vec<&'static str> = config.lineup.iter().map(|b| b.name).collect();
+        let names: Vec<&'static str> = config.lineup.iter().map(|b| b.name()).collect();
         let stacks = vec![config.stack_chips; names.len()];
         Worker {
             table: Table::new(&names, &stacks, config.stakes, config.seed),
-            bots: config.lineup.iter().map(|b| (b.make)()).collect(),
+            bots: (0..names.len())
+                .map(|seat| config.lineup[seat].make(seat as u8))
+                .collect(),
             seed: config.seed,
             bot_of_seat: config.bot_of_seat(),
         }
@@ -109,6 +111,9 @@ impl Worker {
         }
         let mut stats = Stats::new(&self.bot_of_seat);
         self.play_hands(first, end, &mut stats);
+        for (seat, bot) in self.bots.iter_mut().enumerate() {
+            stats.seats[seat].add_faults(bot.take_faults());
+        }
         stats
     }
 }

@@ -37,8 +37,25 @@ pub struct Tally {
     pub showdowns: u64,
     /// Showdowns in which the player won chips.
     pub showdowns_won: u64,
-    /// Actions rejected as invalid and replaced by the timeout action.
+    /// Actions rejected as invalid and replaced by the timeout action, plus an external
+    /// bot's malformed messages (answered with `error` `invalid_message`).
     pub invalid_actions: u64,
+    /// External bots: actions not answered within the action timeout.
+    pub timeouts: u64,
+    /// External bots: actions answered with `action_rejected` (the bot may retry).
+    pub rejected_actions: u64,
+    /// External bots: process deaths (the seat auto-folds afterwards).
+    pub crashes: u64,
+}
+
+impl Tally {
+    /// Adds a bot's protocol faults (see [`crate::bot::Faults`]).
+    pub fn add_faults(&mut self, f: crate::bot::Faults) {
+        self.timeouts += f.timeouts;
+        self.invalid_actions += f.invalid_messages;
+        self.rejected_actions += f.rejected_actions;
+        self.crashes += f.crashes;
+    }
 }
 
 impl AddAssign<&Tally> for Tally {
@@ -54,6 +71,9 @@ impl AddAssign<&Tally> for Tally {
         self.showdowns += o.showdowns;
         self.showdowns_won += o.showdowns_won;
         self.invalid_actions += o.invalid_actions;
+        self.timeouts += o.timeouts;
+        self.rejected_actions += o.rejected_actions;
+        self.crashes += o.crashes;
     }
 }
 
