@@ -48,6 +48,9 @@ pub const DEFAULT_ACTION_TIMEOUT: Duration = Duration::from_secs(10);
 /// Bytes of a bot's stderr kept for the crash report.
 const STDERR_TAIL_BYTES: usize = 2048;
 
+/// Time a bot gets to exit by itself after its stdin is closed at the end of a run.
+const EXIT_GRACE: Duration = Duration::from_millis(200);
+
 /// Buffered output is flushed once it passes this size even when no answer is wanted.
 const FLUSH_BYTES: usize = 32 * 1024;
 
@@ -132,6 +135,7 @@ struct Proc {
 }
 
 /// What waiting on the child gave.
+#[derive(Debug)]
 enum Wait {
     /// A complete line is at the front of the input buffer.
     Line,
@@ -141,6 +145,12 @@ enum Wait {
     Timeout,
     /// The child closed a pipe or exited; the text says how.
     Closed(String),
+}
+
+impl Wait {
+    fn is_flushed(&self) -> bool {
+        matches!(self, Wait::Flushed)
+    }
 }
 
 /// A [`Bot`] played by an external process. See the module documentation.
@@ -897,8 +907,24 @@ impl Bot for ExternalBot {
 impl Drop for ExternalBot {
     fn drop(&mut self) {
         if let Some(mut proc) = self.proc.take() {
-            // Closing stdin lets a well-behaved bot see EOF; then make sure it is gone.
+            // Write what is buffered (the last hand_result), close stdin so a
+            // well-behaved bot sees end-of-file and exits, give it a moment, then make
+            // sure it is gone and reaped.
+            let deadline = Instant::now() + EXIT_GRACE;
+            self.proc = Some(proc);
+            if self.wait(deadline, false).is_flushed() {
+                proc = self.proc.take().expect("still running");
+            } else {
+                let Some(p) = self.proc.take() else { return };
+                proc = p;
+            }
             drop(proc.stdin.take());
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = proc.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
             let _ = proc.child.kill();
             let _ = proc.child.wait();
         }
