@@ -334,13 +334,15 @@ impl Client {
     fn hand_result(&mut self, r: &op::HandResultMessage) -> Result<(), String> {
         let n = self.players.len();
         let mut final_stacks = vec![0u32; n];
-        for (&seat, &stack) in &r.final_stacks {
-            if let Some(s) = final_stacks.get_mut(seat as usize) {
+        for (seat, &stack) in &r.final_stacks {
+            let seat: usize = seat.parse().map_err(|_| format!("final_stacks: seat {seat:?}"))?;
+            if let Some(s) = final_stacks.get_mut(seat) {
                 *s = chips(stack);
             }
         }
         let mut shown = Vec::new();
-        for (&seat, cards) in &r.shown_cards {
+        for (seat, cards) in &r.shown_cards {
+            let seat: u8 = seat.parse().map_err(|_| format!("shown_cards: seat {seat:?}"))?;
             let cards = parse_cards(cards)?;
             if let [a, b] = cards[..] {
                 shown.push(ShownCards {

@@ -686,7 +686,7 @@ impl ExternalBot {
                 .final_stacks
                 .iter()
                 .enumerate()
-                .map(|(s, &c)| (s as u8, op::chips(c)))
+                .map(|(s, &c)| (s.to_string(), op::chips(c)))
                 .collect(),
             pot_kind: "transferable".into(),
             rake: 0.0,
@@ -694,7 +694,7 @@ impl ExternalBot {
             shown_cards: r
                 .shown_cards
                 .iter()
-                .map(|s| (s.seat, s.cards.iter().map(|c| c.to_string()).collect()))
+                .map(|s| (s.seat.to_string(), s.cards.iter().map(|c| c.to_string()).collect()))
                 .collect(),
             actions: r
                 .actions

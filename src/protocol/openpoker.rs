@@ -334,16 +334,16 @@ pub struct HandResultMessage {
     pub total_pot: f64,
     /// `net_pot_after_rake` (no rake: equals `total_pot`).
     pub net_pot_after_rake: f64,
-    /// `final_stacks`: seat (as a string key) to stack.
-    pub final_stacks: BTreeMap<u8, f64>,
+    /// `final_stacks`: seat (a string key such as `"0"`) to stack.
+    pub final_stacks: BTreeMap<String, f64>,
     /// `pot_kind`: `transferable`.
     pub pot_kind: String,
     /// `rake`: always `0.0`.
     pub rake: f64,
     /// `rake_settled`: always `0.0`.
     pub rake_settled: f64,
-    /// `shown_cards`: seat to its two cards.
-    pub shown_cards: BTreeMap<u8, Vec<String>>,
+    /// `shown_cards`: seat (a string key) to its two cards.
+    pub shown_cards: BTreeMap<String, Vec<String>>,
     /// `actions`: the hand's actions in order.
     pub actions: Vec<ActionEntry>,
     /// `payouts`.
