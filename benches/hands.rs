@@ -21,7 +21,7 @@ fn config(lineup: &str, hands: u64, threads: usize) -> RunConfig {
     RunConfig {
         lineup: lineup
             .split(',')
-            .map(|n| bots::find(n).expect("built-in"))
+            .map(|n| bots::find(n).expect("built-in").into())
             .collect(),
         hands,
         seed: 1,

@@ -107,9 +107,9 @@ impl BotSpec {
         match self {
             BotSpec::BuiltIn(info) => (info.make)(),
             #[cfg(unix)]
-            BotSpec::Exec(spec) => Box::new(crate::protocol::external::ExternalBot::start(
-                spec, seat,
-            )),
+            BotSpec::Exec(spec) => {
+                Box::new(crate::protocol::external::ExternalBot::start(spec, seat))
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ fn main() {
     let config = RunConfig {
         lineup: lineup
             .split(',')
-            .map(|n| bots::find(n).expect("built-in bot"))
+            .map(|n| bots::find(n).expect("built-in bot").into())
             .collect(),
         hands,
         seed: 1,

@@ -142,12 +142,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             let stdin = std::io::stdin().lock();
             let stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            crate::protocol::client::serve_lines((info.make)(), stdin, stdout).map_err(
-                |e| Failure {
+            crate::protocol::client::serve_lines((info.make)(), stdin, stdout).map_err(|e| {
+                Failure {
                     code: 1,
                     message: format!("connect: {e}"),
-                },
-            )?;
+                }
+            })?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -250,9 +250,7 @@ pub fn parse_lineup(list: &str) -> Result<Vec<BotSpec>, Failure> {
             let exec = if let Some(c) = entry.strip_prefix("exec:") {
                 Some((Dialect::OpenPoker, c))
             } else {
-                entry
-                    .strip_prefix("exec-claw:")
-                    .map(|c| (Dialect::Claw, c))
+                entry.strip_prefix("exec-claw:").map(|c| (Dialect::Claw, c))
             };
             if let Some((dialect, command)) = exec {
                 let spec = ExternalSpec {

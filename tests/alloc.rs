@@ -45,7 +45,10 @@ static GLOBAL: Counting = Counting;
 
 fn allocations_while_playing(lineup: &str, hands: u64) -> u64 {
     let config = RunConfig {
-        lineup: lineup.split(',').map(|n| bots::find(n).unwrap()).collect(),
+        lineup: lineup
+            .split(',')
+            .map(|n| bots::find(n).unwrap().into())
+            .collect(),
         hands,
         seed: 9,
         threads: 1,

@@ -121,7 +121,10 @@ impl Bot for Checker {
         let op::ServerMessage::YourTurn(y) = serde_json::from_str(&json).unwrap() else {
             panic!("a your_turn: {json}")
         };
-        assert_eq!(op::parse_valid_actions(&y.valid_actions), Ok(turn.valid_actions));
+        assert_eq!(
+            op::parse_valid_actions(&y.valid_actions),
+            Ok(turn.valid_actions)
+        );
         assert_eq!(y.pot, f64::from(turn.pot_chips));
         let board: Vec<String> = turn.community_cards.iter().map(|c| c.to_string()).collect();
         assert_eq!(y.community_cards, board);
@@ -134,15 +137,24 @@ impl Bot for Checker {
             assert_eq!(w.status.as_deref(), Some(p.status.as_str()));
         }
         let raise = turn.valid_actions.raise.is_some();
-        assert_eq!(y.min_raise, raise.then_some(f64::from(turn.min_raise_chips)));
-        assert_eq!(y.max_raise, raise.then_some(f64::from(turn.max_raise_chips)));
+        assert_eq!(
+            y.min_raise,
+            raise.then_some(f64::from(turn.min_raise_chips))
+        );
+        assert_eq!(
+            y.max_raise,
+            raise.then_some(f64::from(turn.max_raise_chips))
+        );
         assert_eq!(y.to_call, Some(f64::from(turn.to_call_chips)));
         assert_eq!(y.street.as_deref(), Some(turn.street.as_str()));
         assert_eq!(y.turn_token, "tok");
 
         let c = claw::ActionRequested::from_turn(turn);
         assert_eq!(c.pot, u64::from(turn.pot_chips));
-        assert_eq!(c.call_amount, u64::from(turn.valid_actions.call_chips.unwrap_or(0)));
+        assert_eq!(
+            c.call_amount,
+            u64::from(turn.valid_actions.call_chips.unwrap_or(0))
+        );
         assert_eq!(c.community, board);
         assert_eq!(c.action_history.len(), turn.actions.len());
         assert_eq!(c.your_chips, u64::from(turn.me().stack_chips));
@@ -227,7 +239,10 @@ fn net(rows: &[std::collections::HashMap<String, String>], seat: usize) -> Strin
 #[test]
 fn python_calling_station_plays_exactly_like_call() {
     let (native, _) = run("tag,call", &["--hands", "3000"]);
-    let (py, _) = run("tag,exec:python3 bots/python/call_bot.py", &["--hands", "3000"]);
+    let (py, _) = run(
+        "tag,exec:python3 bots/python/call_bot.py",
+        &["--hands", "3000"],
+    );
     let (claw, _) = run(
         "tag,exec-claw:python3 bots/python/claw_call_bot.py",
         &["--hands", "3000"],
@@ -313,7 +328,12 @@ fn an_exec_command_that_cannot_run_is_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let assert = arena()
-        .args(["run", "--bots", "call,exec:no-such-program-xyz bot.py", "--out"])
+        .args([
+            "run",
+            "--bots",
+            "call,exec:no-such-program-xyz bot.py",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .code(2);

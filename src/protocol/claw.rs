@@ -347,11 +347,7 @@ impl ActionRequested {
             your_chips: u64::from(me.stack_chips),
             call_amount: u64::from(va.call_chips.unwrap_or(0)),
             hole_cards: turn.hole_cards.iter().map(|c| c.to_string()).collect(),
-            community: turn
-                .community_cards
-                .iter()
-                .map(|c| c.to_string())
-                .collect(),
+            community: turn.community_cards.iter().map(|c| c.to_string()).collect(),
             legal_actions: legal,
             min_raise: va.raise.map_or(0, |r| u64::from(r.min_to_chips)),
             max_raise: va.raise.map_or(0, |r| u64::from(r.max_to_chips)),

@@ -16,8 +16,8 @@
 
 use super::openpoker::{self as op, ClientMessage, ServerMessage};
 use crate::bot::{
-    Action, ActionKind, ActionRecord, Bot, Event, HandResult, MAX_SEATS, PlayerStatus,
-    PlayerView, RejectReason, ShownCards, Street, Turn, Winner,
+    Action, ActionKind, ActionRecord, Bot, Event, HandResult, MAX_SEATS, PlayerStatus, PlayerView,
+    RejectReason, ShownCards, Street, Turn, Winner,
 };
 use crate::cards::Card;
 use std::collections::HashMap;
@@ -313,9 +313,7 @@ impl Client {
             players: &self.players,
             min_raise_chips: t.min_raise.map_or(0, chips),
             max_raise_chips: t.max_raise.map_or(0, chips),
-            to_call_chips: t
-                .to_call
-                .map_or(valid.call_chips.unwrap_or(0), chips),
+            to_call_chips: t.to_call.map_or(valid.call_chips.unwrap_or(0), chips),
             button_seat: self.button,
             small_blind_chips: self.small_blind,
             big_blind_chips: self.big_blind,
@@ -335,14 +333,18 @@ impl Client {
         let n = self.players.len();
         let mut final_stacks = vec![0u32; n];
         for (seat, &stack) in &r.final_stacks {
-            let seat: usize = seat.parse().map_err(|_| format!("final_stacks: seat {seat:?}"))?;
+            let seat: usize = seat
+                .parse()
+                .map_err(|_| format!("final_stacks: seat {seat:?}"))?;
             if let Some(s) = final_stacks.get_mut(seat) {
                 *s = chips(stack);
             }
         }
         let mut shown = Vec::new();
         for (seat, cards) in &r.shown_cards {
-            let seat: u8 = seat.parse().map_err(|_| format!("shown_cards: seat {seat:?}"))?;
+            let seat: u8 = seat
+                .parse()
+                .map_err(|_| format!("shown_cards: seat {seat:?}"))?;
             let cards = parse_cards(cards)?;
             if let [a, b] = cards[..] {
                 shown.push(ShownCards {

@@ -302,7 +302,10 @@ impl ExternalBot {
             if now >= deadline {
                 break Wait::Timeout;
             }
-            let ms = (deadline - now).as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
+            let ms = (deadline - now)
+                .as_micros()
+                .div_ceil(1000)
+                .min(i32::MAX as u128) as i32;
             let mut fds = [
                 libc::pollfd {
                     fd: proc.stdout.as_raw_fd(),
@@ -471,19 +474,23 @@ impl ExternalBot {
             Err(e) => {
                 self.faults.invalid_messages += 1;
                 let (code, message) = match serde_json::from_slice::<serde_json::Value>(line) {
-                    Ok(v) if v.get("type").and_then(|t| t.as_str()).is_some_and(|t| {
-                        !matches!(
-                            t,
-                            "action"
-                                | "join_lobby"
-                                | "rebuy"
-                                | "leave_table"
-                                | "resync_request"
-                                | "set_auto_rebuy"
-                        )
-                    }) =>
+                    Ok(v)
+                        if v.get("type").and_then(|t| t.as_str()).is_some_and(|t| {
+                            !matches!(
+                                t,
+                                "action"
+                                    | "join_lobby"
+                                    | "rebuy"
+                                    | "leave_table"
+                                    | "resync_request"
+                                    | "set_auto_rebuy"
+                            )
+                        }) =>
                     {
-                        ("unknown_message", format!("Unknown message type: {}", v["type"]))
+                        (
+                            "unknown_message",
+                            format!("Unknown message type: {}", v["type"]),
+                        )
                     }
                     _ => ("invalid_message", format!("Invalid message: {e}")),
                 };
@@ -694,7 +701,12 @@ impl ExternalBot {
             shown_cards: r
                 .shown_cards
                 .iter()
-                .map(|s| (s.seat.to_string(), s.cards.iter().map(|c| c.to_string()).collect()))
+                .map(|s| {
+                    (
+                        s.seat.to_string(),
+                        s.cards.iter().map(|c| c.to_string()).collect(),
+                    )
+                })
                 .collect(),
             actions: r
                 .actions

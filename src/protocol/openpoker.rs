@@ -520,14 +520,13 @@ pub fn to_chips(amount: f64) -> Option<u32> {
 
 /// The wire's `valid_actions` list for `va` (fold first, as the document shows it).
 pub fn valid_actions(va: &ValidActions) -> Vec<ValidAction> {
-    let entry = |action: &str, amount: Option<u32>, min: Option<u32>, max: Option<u32>| {
-        ValidAction {
+    let entry =
+        |action: &str, amount: Option<u32>, min: Option<u32>, max: Option<u32>| ValidAction {
             action: action.to_string(),
             amount: amount.map(chips),
             min: min.map(chips),
             max: max.map(chips),
-        }
-    };
+        };
     let mut list = vec![entry("fold", None, None, None)];
     if va.check {
         list.push(entry("check", None, None, None));
@@ -603,11 +602,7 @@ impl YourTurn {
         YourTurn {
             valid_actions: valid_actions(&turn.valid_actions),
             pot: chips(turn.pot_chips),
-            community_cards: turn
-                .community_cards
-                .iter()
-                .map(|c| c.to_string())
-                .collect(),
+            community_cards: turn.community_cards.iter().map(|c| c.to_string()).collect(),
             players: turn
                 .players
                 .iter()
@@ -652,13 +647,11 @@ impl ActionMessage {
     /// valid_actions`) or a `raise` without a usable amount (`Invalid raise amount`).
     pub fn to_action(&self) -> Result<Action, crate::bot::RejectReason> {
         use crate::bot::RejectReason;
-        parse_action(&self.action, self.amount).ok_or(
-            if self.action == "raise" {
-                RejectReason::InvalidRaiseAmount
-            } else {
-                RejectReason::NotAValidAction
-            },
-        )
+        parse_action(&self.action, self.amount).ok_or(if self.action == "raise" {
+            RejectReason::InvalidRaiseAmount
+        } else {
+            RejectReason::NotAValidAction
+        })
     }
 }
 
