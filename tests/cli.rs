@@ -149,7 +149,7 @@ fn a_run_writes_one_row_per_bot_and_run_json() {
     assert_eq!(
         lines[0],
         "bot,seats,hands,net_chips,bb_per_100,ci95_bb_per_100,sd_bb_per_hand,vpip,pfr,\
-         aggression_factor,wtsd,w_sd,showdowns,invalid_actions"
+         aggression_factor,wtsd,w_sd,showdowns,invalid_actions,timeouts,rejected_actions,crashes"
     );
     assert_eq!(lines.len(), 3, "{bots}");
     assert!(lines[1].starts_with("call,0 2,60000,"), "{bots}");
