@@ -342,10 +342,9 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
     let info = RunInfo::new(&config, elapsed);
     report::write_run(&out, &config, &stats, &info)
         .map_err(|message| Failure { code: 1, message })?;
-    print!(
-        "{}",
-        report::summary_table(&report::bot_rows(&config, &stats))
-    );
+    let rows = report::bot_rows(&config, &stats);
+    print!("{}", report::summary_table(&rows));
+    print!("{}", report::fault_lines(&rows));
     println!(
         "{} hands in {elapsed:.2} s ({:.0} hands/s, {} threads); wrote {}",
         config.hands,

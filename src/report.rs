@@ -242,6 +242,20 @@ pub fn write_run(
     Ok(())
 }
 
+/// One line per external bot that committed protocol faults (empty when none did),
+/// printed after the summary table.
+pub fn fault_lines(rows: &[Row]) -> String {
+    rows.iter()
+        .filter(|r| r.timeouts + r.rejected_actions + r.crashes > 0)
+        .map(|r| {
+            format!(
+                "{}: {} timeouts, {} rejected actions, {} invalid actions, {} crashes\n",
+                r.bot, r.timeouts, r.rejected_actions, r.invalid_actions, r.crashes
+            )
+        })
+        .collect()
+}
+
 /// The summary table printed after a run: one line per bot.
 pub fn summary_table(rows: &[Row]) -> String {
     let mut out = format!(
