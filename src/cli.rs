@@ -53,6 +53,13 @@ pub enum Command {
         /// The registered bot to play (see `holdem-arena bots`).
         #[arg(long)]
         bot: String,
+        /// Play on an Open Poker WebSocket server instead (`ws://HOST:PORT/ws`; no
+        /// TLS in this build). The API key is read from `OPENPOKER_API_KEY`.
+        #[arg(long)]
+        url: Option<String>,
+        /// Buy-in sent with `join_lobby` (with `--url`).
+        #[arg(long)]
+        buy_in: Option<f64>,
     },
 }
 
@@ -133,13 +140,24 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval { cards } => Ok(eval_hands(&cards)),
-        Command::Connect { bot } => {
+        Command::Connect { bot, url, buy_in } => {
             let Some(info) = bots::find(&bot) else {
                 return Err(usage(format!(
                     "unknown bot {bot:?} in --bot: known bots are {}",
                     known_bots()
                 )));
             };
+            if let Some(url) = url {
+                let key = std::env::var("OPENPOKER_API_KEY").ok();
+                crate::protocol::client::serve_websocket(
+                    (info.make)(),
+                    &url,
+                    key.as_deref(),
+                    buy_in,
+                )
+                .map_err(|message| Failure { code: 1, message })?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let stdin = std::io::stdin().lock();
             let stdout = std::io::BufWriter::new(std::io::stdout().lock());
             crate::protocol::client::serve_lines((info.make)(), stdin, stdout).map_err(|e| {

@@ -367,3 +367,64 @@ fn connect_answers_your_turn_with_the_token() {
     assert_eq!(out["action"], "call");
     assert_eq!(out["turn_token"], "a1b2c3d4-e5f6-7890-abcd-ef1234567890");
 }
+
+#[test]
+#[allow(clippy::result_large_err)] // tungstenite's handshake callback signature
+fn connect_plays_over_a_websocket() {
+    use tungstenite::Message;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut auth = String::new();
+        let mut ws = tungstenite::accept_hdr(
+            stream,
+            |req: &tungstenite::handshake::server::Request,
+             resp: tungstenite::handshake::server::Response| {
+                auth = req.headers()["Authorization"].to_str().unwrap().to_string();
+                Ok(resp)
+            },
+        )
+        .unwrap();
+        let say = |ws: &mut tungstenite::WebSocket<_>, json: &str| {
+            ws.send(Message::text(json.to_string())).unwrap();
+        };
+        say(&mut ws, OPENPOKER_SERVER[0]);
+        let join = read_json(&mut ws);
+        for json in [
+            r#"{"type": "table_joined", "table_id": "t1", "seat": 3, "players": [{"seat": 0, "name": "opponent_bot", "stack": 2000.0}, {"seat": 3, "name": "my_bot", "stack": 2000.0}]}"#,
+            r#"{"type": "hand_start", "hand_id": "h1", "seat": 3, "dealer_seat": 0, "blinds": {"small": 10.0, "big": 20.0}}"#,
+            r#"{"type": "hole_cards", "cards": ["Qh", "Js"]}"#,
+            OPENPOKER_SERVER[1],
+        ] {
+            say(&mut ws, json);
+        }
+        let action = read_json(&mut ws);
+        ws.close(None).unwrap();
+        while ws.read().is_ok() {}
+        (auth, join, action)
+    });
+    arena()
+        .args(["connect", "--bot", "call", "--buy-in", "2000"])
+        .arg("--url")
+        .arg(format!("ws://127.0.0.1:{port}/ws"))
+        .env("OPENPOKER_API_KEY", "secret-key\n")
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .success();
+    let (auth, join, action) = server.join().unwrap();
+    assert_eq!(auth, "Bearer secret-key");
+    assert_eq!(join["type"], "join_lobby");
+    assert_eq!(join["buy_in"], 2000.0);
+    assert_eq!(action["type"], "action");
+    assert_eq!(action["action"], "call");
+    assert_eq!(action["turn_token"], "a1b2c3d4-e5f6-7890-abcd-ef1234567890");
+}
+
+fn read_json<S: std::io::Read + std::io::Write>(ws: &mut tungstenite::WebSocket<S>) -> Value {
+    loop {
+        if let tungstenite::Message::Text(t) = ws.read().unwrap() {
+            return serde_json::from_str(t.as_str()).unwrap();
+        }
+    }
+}

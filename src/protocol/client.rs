@@ -438,3 +438,72 @@ pub fn serve_lines(
     }
     Ok(())
 }
+
+/// Plays `bot` on an Open Poker WebSocket server at `url` (`ws://` only: this build
+/// has no TLS, so reach `wss://openpoker.ai/ws` through a local TLS proxy).
+/// Authenticates with `Authorization: Bearer API_KEY` when `api_key` is given, sends
+/// `join_lobby` (with `buy_in`) after `connected`, and answers every `your_turn`.
+/// Returns when the server closes the connection.
+///
+/// # Errors
+/// The connection cannot be made, the server sends `error` `auth_failed`, or the
+/// socket fails.
+pub fn serve_websocket(
+    bot: Box<dyn Bot>,
+    url: &str,
+    api_key: Option<&str>,
+    buy_in: Option<f64>,
+) -> Result<(), String> {
+    use tungstenite::Message;
+    use tungstenite::client::IntoClientRequest;
+    let mut request = url
+        .into_client_request()
+        .map_err(|e| format!("{url}: {e}"))?;
+    if let Some(key) = api_key {
+        let value = format!("Bearer {}", key.trim())
+            .parse()
+            .map_err(|_| "the API key is not a valid header value".to_string())?;
+        request.headers_mut().insert("Authorization", value);
+    }
+    let (mut ws, _) =
+        tungstenite::connect(request).map_err(|e| format!("cannot connect to {url}: {e}"))?;
+    let mut client = Client::new(bot);
+    let send = |ws: &mut tungstenite::WebSocket<_>, msg: &ClientMessage| {
+        let text = serde_json::to_string(msg).expect("client messages serialize");
+        ws.send(Message::text(text))
+            .map_err(|e| format!("sending to {url}: {e}"))
+    };
+    loop {
+        let text = match ws.read() {
+            Ok(Message::Text(t)) => t,
+            Ok(Message::Close(_)) => return Ok(()),
+            Ok(_) => continue,
+            Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => {
+                return Ok(());
+            }
+            Err(e) => return Err(format!("reading from {url}: {e}")),
+        };
+        let Ok(msg) = serde_json::from_str::<ServerMessage>(text.as_str()) else {
+            continue; // lobby and other messages this client does not model
+        };
+        match &msg {
+            ServerMessage::Connected(_) => {
+                let join = ClientMessage::JoinLobby(op::JoinLobby {
+                    buy_in,
+                    extra: op::Extra::new(),
+                });
+                send(&mut ws, &join)?;
+            }
+            ServerMessage::Error(e) if e.code == "auth_failed" => {
+                return Err(format!("{url}: auth_failed: {}", e.message));
+            }
+            ServerMessage::Error(e) => eprintln!("connect: server error {}: {}", e.code, e.message),
+            _ => {}
+        }
+        match client.handle(&msg) {
+            Ok(Some(reply)) => send(&mut ws, &reply)?,
+            Ok(None) => {}
+            Err(e) => eprintln!("connect: {e}"),
+        }
+    }
+}
