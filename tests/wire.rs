@@ -318,6 +318,18 @@ fn faults_are_answered_and_counted_as_the_protocol_says() {
     // blind (about -5 chips a hand on average).
     assert!(rows[1]["net_chips"].parse::<i64>().unwrap() < -500);
 
+    // A bot that neither reads nor answers: every turn times out until its input
+    // pipe is full, then it counts as crashed (killed) and the run goes on.
+    let started = std::time::Instant::now();
+    let (rows, stderr) = run(
+        &faulty("hang"),
+        &["--hands", "200", "--action-timeout", "0.1"],
+    );
+    assert_eq!(col(&rows, 1, "crashes"), 1, "{stderr}");
+    assert!(col(&rows, 1, "timeouts") > 0);
+    assert!(stderr.contains("stopped reading its input"), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+
     let (rows, stderr) = run(&faulty("silent"), &["--hands", "100"]);
     assert_eq!(col(&rows, 1, "crashes"), 1);
     assert!(stderr.contains("refusing to play"), "{stderr}");
