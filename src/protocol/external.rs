@@ -203,12 +203,17 @@ fn spawn(spec: &ExternalSpec) -> io::Result<Proc> {
         stdout,
         stderr: Some(stderr),
     };
+    let mut proc = proc;
     for fd in [
         proc.stdin.as_ref().expect("set").as_raw_fd(),
         proc.stdout.as_raw_fd(),
         proc.stderr.as_ref().expect("set").as_raw_fd(),
     ] {
-        set_nonblocking(fd)?;
+        if let Err(e) = set_nonblocking(fd) {
+            let _ = proc.child.kill();
+            let _ = proc.child.wait();
+            return Err(e);
+        }
     }
     Ok(proc)
 }
