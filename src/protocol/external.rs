@@ -48,6 +48,9 @@ pub const DEFAULT_ACTION_TIMEOUT: Duration = Duration::from_secs(10);
 /// Bytes of a bot's stderr kept for the crash report.
 const STDERR_TAIL_BYTES: usize = 2048;
 
+/// Longest line a bot may write; a longer one counts as a crash.
+const MAX_LINE_BYTES: usize = 1 << 20;
+
 /// Time a bot gets to exit by itself after its stdin is closed at the end of a run.
 const EXIT_GRACE: Duration = Duration::from_millis(200);
 
@@ -346,6 +349,13 @@ impl ExternalBot {
             }
             if fds[0].revents != 0 {
                 match read_available(&mut proc.stdout, &mut self.input) {
+                    Ok(true)
+                        if self.input.len() > MAX_LINE_BYTES && !self.input.contains(&b'\n') =>
+                    {
+                        break Wait::Closed(format!(
+                            "wrote a line longer than {MAX_LINE_BYTES} bytes"
+                        ));
+                    }
                     Ok(true) => {}
                     Ok(false) => {
                         if want_line && self.input.contains(&b'\n') {
