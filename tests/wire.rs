@@ -336,6 +336,25 @@ fn faults_are_answered_and_counted_as_the_protocol_says() {
 }
 
 #[test]
+fn claw_faults_are_answered_and_counted() {
+    let faulty =
+        |mode: &str| format!("call,exec-claw:python3 tests/fixtures/claw_faulty_bot.py {mode}");
+    let (clean, _) = run("call,call", &["--hands", "200"]);
+    let (rows, _) = run(&faulty("badraise"), &["--hands", "200"]);
+    assert!(col(&rows, 1, "rejected_actions") > 200);
+    assert_eq!(net(&rows, 1), net(&clean, 1));
+    // One slow answer: one timeout, and the late answer is dropped, not taken for the
+    // next request, so every later decision is the bot's own.
+    let (rows, _) = run(
+        &faulty("slow"),
+        &["--hands", "200", "--action-timeout", "0.3"],
+    );
+    let timeouts = col(&rows, 1, "timeouts");
+    assert!((1..=4).contains(&timeouts), "{timeouts}");
+    assert_eq!(col(&rows, 1, "crashes"), 0);
+}
+
+#[test]
 fn an_exec_command_that_cannot_run_is_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");

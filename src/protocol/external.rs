@@ -25,6 +25,13 @@
 //!   and its seat auto-folds (checks when free) for the rest of the run (counted once
 //!   in `crashes`).
 //!
+//! Claw Poker's document describes no rejection message: the offline server answers
+//! a bad `action.intent` with an `error` event (`{"type": "error", "data": {"code":
+//! "invalid_action" | "invalid_message", "message": ..}}`) and the agent may try
+//! again; as Claw has no turn token, lines already waiting when a new
+//! `action.requested` is sent answer an earlier, timed-out request and are dropped
+//! (counted in `rejected_actions`).
+//!
 //! Nothing blocks without a deadline: the pipes are non-blocking and every wait is a
 //! `poll` with a timeout. Writes are buffered and flushed only when an answer is
 //! wanted (or the buffer passes 32 KiB), so a hand costs one round trip per decision.
@@ -438,6 +445,15 @@ impl ExternalBot {
                 token
             }
             Dialect::Claw => {
+                // Claw Poker has no turn token: lines already here answer an earlier,
+                // timed-out request. Drop them (rejected) rather than take them for
+                // this one.
+                while self.input.contains(&b'\n') {
+                    let line = self.take_line();
+                    if !line.iter().all(u8::is_ascii_whitespace) {
+                        self.faults.rejected_actions += 1;
+                    }
+                }
                 self.send(&claw::Message::ActionRequested(claw::Envelope::new(
                     claw::ActionRequested::from_turn(turn),
                 )));
