@@ -5,8 +5,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use holdem_arena::bots;
 use holdem_arena::engine::Stakes;
-use holdem_arena::sim::{self, RunConfig, Worker};
-use holdem_arena::stats::Stats;
+use holdem_arena::sim::{self, RunConfig, Tallies, Worker};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rs_poker::arena::agent::{CallingAgent, RandomAgent};
@@ -28,19 +27,21 @@ fn config(lineup: &str, hands: u64, threads: usize) -> RunConfig {
         threads,
         stakes: Stakes::default(),
         stack_chips: 2000,
+        duplicate: false,
+        block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
     }
 }
 
 /// Ours: one worker plays `HANDS` hands (one thread).
-fn ours(lineup: &str) -> impl FnMut() -> Stats {
+fn ours(lineup: &str) -> impl FnMut() -> Tallies {
     let cfg = config(lineup, HANDS, 1);
     let mut worker = Worker::new(&cfg);
     let mut first = 0;
     move || {
-        let mut stats = Stats::new(&cfg.bot_of_seat());
-        worker.play_hands(first, first + HANDS, &mut stats);
+        let mut tallies = Tallies::new(&cfg, first, first + HANDS);
+        worker.play_deals(first, first + HANDS, &mut tallies);
         first += HANDS;
-        stats
+        tallies
     }
 }
 

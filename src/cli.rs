@@ -77,6 +77,13 @@ pub struct RunArgs {
     /// Output folder (default: results/seed-SEED).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Duplicate deals: play every deal once per rotation of the line-up around the
+    /// table (heads-up: both sides of each deal); --hands then counts deals.
+    #[arg(long)]
+    pub duplicate: bool,
+    /// Deals per block of blocks.csv.
+    #[arg(long, default_value_t = crate::blocks::DEFAULT_BLOCK_DEALS)]
+    pub block_deals: u64,
 }
 
 /// A failure with its exit code: 2 for bad input, 1 otherwise.
@@ -156,6 +163,11 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
             lineup.len()
         )));
     }
+    if args.block_deals == 0 {
+        return Err(usage(
+            "--block-deals 0: a block holds at least 1 deal".into(),
+        ));
+    }
     let threads = match args.threads {
         Some(0) => return Err(usage("--threads 0: use at least 1 thread".into())),
         Some(n) => n,
@@ -172,6 +184,8 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
             ante_chips: args.ante,
         },
         stack_chips: args.stack,
+        duplicate: args.duplicate,
+        block_deals: args.block_deals,
     })
 }
 
@@ -236,8 +250,8 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
     let hands_done = AtomicU64::new(0);
     let finished = AtomicBool::new(false);
     let started = Instant::now();
-    let stats = std::thread::scope(|scope| {
-        scope.spawn(|| show_progress(config.hands, &hands_done, &finished));
+    let tallies = std::thread::scope(|scope| {
+        scope.spawn(|| show_progress(config.hands_played(), &hands_done, &finished));
         let stats = sim::run(&config, &hands_done);
         finished.store(true, Ordering::Release);
         stats
@@ -249,15 +263,15 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
     let elapsed = started.elapsed().as_secs_f64();
 
     let info = RunInfo::new(&config, elapsed);
-    report::write_run(&out, &config, &stats, &info)
+    report::write_run(&out, &config, &tallies, &info)
         .map_err(|message| Failure { code: 1, message })?;
     print!(
         "{}",
-        report::summary_table(&report::bot_rows(&config, &stats))
+        report::summary_table(&report::bot_rows(&config, &tallies))
     );
     println!(
         "{} hands in {elapsed:.2} s ({:.0} hands/s, {} threads); wrote {}",
-        config.hands,
+        config.hands_played(),
         info.hands_per_second,
         config.threads,
         out.display()

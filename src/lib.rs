@@ -3,6 +3,8 @@
 //! Data flows one way: CLI → [`sim`] (runner) → [`engine`] (table, rules) →
 //! [`bot`] (bots decide) → [`stats`] → [`report`]. See `README.md` for the CLI.
 
+pub mod allin_ev;
+pub mod blocks;
 pub mod bot;
 #[path = "../bots/mod.rs"]
 pub mod bots;
