@@ -7,6 +7,7 @@
 //! | `raise`  | maniac: pot-size raise when offered, else check/call ([`raise`]) |
 //! | `tag`    | tight-aggressive: position chart, then made-hand category ([`tag`]) |
 //! | `equity` | Monte-Carlo equity against the pot odds ([`equity`])          |
+//! | `tag_loose` | `tag` opening two chart groups wider ([`tag_loose`])       |
 //!
 //! Shared helpers (fallbacks, raise sizing, pot odds) live in [`common`].
 //!
@@ -53,6 +54,7 @@ pub mod equity;
 pub mod raise;
 pub mod random;
 pub mod tag;
+pub mod tag_loose;
 
 use crate::bot::Bot;
 
@@ -74,6 +76,7 @@ pub const BUILT_IN: &[BotInfo] = &[
     BotInfo { name: "raise", about: "Maniac: raises the pot whenever it can, else checks or calls.", make: || Box::new(raise::RaiseBot) },
     BotInfo { name: "tag", about: "Tight-aggressive: positional preflop chart, bets made hands by category.", make: || Box::new(tag::TagBot) },
     BotInfo { name: "equity", about: "Plays Monte-Carlo equity against the pot odds.", make: || Box::new(equity::EquityBot::default()) },
+    BotInfo { name: "tag_loose", about: "tag with opening ranges two chart groups wider (a variant to test gate on).", make: || Box::new(tag_loose::TagLooseBot) },
 ];
 
 /// The built-in bot called `name`, if any.

@@ -1,4 +1,4 @@
-//! The command line: `run`, `bots` and `eval`. Definitions (clap derive) and the thin
+//! The command line: `run`, `compare`, `gate`, `bots` and `eval`. Definitions (clap derive) and the thin
 //! glue from arguments to the runner and the reports.
 //!
 //! Exit codes: 0 success; 1 a run failed (I/O error, or `eval` read stdin badly);
@@ -36,6 +36,12 @@ pub struct Cli {
 pub enum Command {
     /// Play hands between bots and write bots.csv, seats.csv and run.json.
     Run(RunArgs),
+    /// Paired comparison: play --candidate and --baseline on the same seeds, deals and
+    /// seats against --vs opponents; print the difference in bb/100 with its interval.
+    Compare(crate::gate::GateArgs),
+    /// CI gate: exit 0 when --candidate is not worse than the baseline by more than
+    /// --margin bb/100, 1 when it is, 2 on bad input (SPRT or fixed-sample test).
+    Gate(crate::gate::GateArgs),
     /// List the built-in bots, one per line.
     Bots,
     /// Rank 5 to 7 card hands: from the arguments or, one hand per line, from stdin.
@@ -118,9 +124,11 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Run(args) => run_simulation(&args),
+        Command::Compare(args) => crate::gate::compare(&args),
+        Command::Gate(args) => crate::gate::gate(&args),
         Command::Bots => {
             for b in bots::BUILT_IN {
-                println!("{:<8} {}", b.name, b.about);
+                println!("{:<10} {}", b.name, b.about);
             }
             Ok(ExitCode::SUCCESS)
         }

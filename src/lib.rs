@@ -13,6 +13,8 @@ pub mod cli;
 pub mod deal;
 pub mod engine;
 pub mod eval;
+pub mod gate;
 pub mod report;
 pub mod sim;
 pub mod stats;
+pub mod verdict;
