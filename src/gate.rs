@@ -208,7 +208,7 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, Failure> {
                 json.display()
             ))
         })?;
-        if !info.lineup.iter().any(|b| *b == baseline_name) {
+        if !info.lineup.contains(&baseline_name) {
             return Err(usage(format!(
                 "--baseline {baseline_name:?} is not in the stored line-up {}: name the stored bot with --baseline",
                 info.lineup.join(",")

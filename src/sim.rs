@@ -177,10 +177,10 @@ impl Worker {
                 let result = self.table.play_hand(hand, &dealt, &mut self.bots);
                 tallies.stats.record(&result);
                 allin_ev::adjusted_net(&result, &dealt, button, self.seed, d, &mut adjusted);
-                for s in 0..seats {
+                for (s, &adj) in adjusted[..seats].iter().enumerate() {
                     let b = self.bot_of_seat[s] as usize;
                     unit_net[b] += result.net_chips(s);
-                    unit_adjusted[b] += adjusted[s];
+                    unit_adjusted[b] += adj;
                 }
             }
             let k = self.distinct;
