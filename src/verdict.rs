@@ -26,8 +26,10 @@
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
-/// Blocks the SPRT waits for before it may stop: the variance estimate needs a few.
-pub const MIN_SPRT_BLOCKS: usize = 8;
+/// Blocks the SPRT waits for before it may stop: the variance of the block
+/// differences is estimated from the blocks themselves, and a handful would make it
+/// (and so the LLR) too noisy.
+pub const MIN_SPRT_BLOCKS: usize = 16;
 
 /// One block of a paired comparison: the bot under test's sums, in big blinds.
 #[derive(Clone, Copy, Debug, PartialEq)]
