@@ -3,6 +3,8 @@
 //! Data flows one way: CLI → [`sim`] (runner) → [`engine`] (table, rules) →
 //! [`bot`] (bots decide) → [`stats`] → [`report`]. See `README.md` for the CLI.
 
+#![warn(missing_docs)]
+
 pub mod allin_ev;
 pub mod blocks;
 pub mod bot;

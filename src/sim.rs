@@ -1,11 +1,17 @@
 //! The parallel runner: hands split into fixed chunks, played on rayon workers.
 //!
 //! Each worker owns its [`Table`], its bots (made once per worker from the registry's
-//! factories, never shared) and one [`Tallies`] per chunk it plays; workers take chunk
-//! indices from an atomic counter and the per-chunk results are merged in chunk order
-//! at the end. No lock is taken on the simulation path. A hand's cards depend only on
-//! (seed, deal index) and its button on the hand index, and chunks are fixed-size, so
-//! the results are the same whatever the thread count.
+//! factories, never shared) and its accumulators ([`Tallies`]); workers take chunk
+//! indices from an atomic counter, play each chunk into their own total, and the
+//! totals are merged at the end. No lock is taken on the simulation path, and memory
+//! grows only with the number of blocks (one [`crate::blocks::BlockSums`] per
+//! `block_deals` deals per worker).
+//!
+//! Determinism: a hand's cards depend only on (seed, deal index), its button on the
+//! hand index, and chunks have a fixed size, so every chunk's results are the same
+//! whatever the thread count; [`Tallies`] holds exact integer sums, so adding chunks
+//! in any grouping gives identical totals (`tests/cli.rs` and `tests/verdicts.rs`
+//! compare the CSVs of 1 and 2 threads byte for byte).
 //!
 //! # Duplicate deals
 //!
@@ -18,6 +24,7 @@
 //! hand of a duplicate run, and must forget there everything it learnt (the rule
 //! [`Bot`] documents for every run). The rotations of a deal are one independent unit
 //! for the intervals ([`UnitSums`]).
+
 use crate::allin_ev;
 use crate::blocks::Blocks;
 use crate::bot::{Bot, Event, MAX_SEATS};
@@ -196,18 +203,16 @@ impl Worker {
     }
 
     /// Plays chunk `chunk` (deals `chunk·CHUNK_HANDS..`) clipped to deals
-    /// `first..end`, and returns its tallies. In a plain run bots first get a
-    /// `table_joined`, so per-table memory starts afresh each chunk (a duplicate run
-    /// sends one before every hand).
-    pub fn play_chunk(&mut self, config: &RunConfig, chunk: u64, first: u64, end: u64) -> Tallies {
+    /// `first..end` into `tallies` (which must cover them). In a plain run bots first
+    /// get a `table_joined`, so per-table memory starts afresh each chunk (a duplicate
+    /// run sends one before every hand).
+    pub fn play_chunk(&mut self, chunk: u64, first: u64, end: u64, tallies: &mut Tallies) {
         let lo = (chunk * CHUNK_HANDS).max(first);
         let hi = ((chunk + 1) * CHUNK_HANDS).min(end);
         if !self.duplicate {
             self.table_joined(chunk);
         }
-        let mut tallies = Tallies::new(config, lo, hi);
-        self.play_deals(lo, hi, &mut tallies);
-        tallies
+        self.play_deals(lo, hi, tallies);
     }
 }
 
@@ -242,23 +247,21 @@ pub fn run_deals(
     let first_chunk = first / CHUNK_HANDS;
     let end_chunk = end.div_ceil(CHUNK_HANDS).max(first_chunk);
     let next_chunk = AtomicU64::new(first_chunk);
-    let per_worker: Vec<Vec<(u64, Tallies)>> = pool.broadcast(|_| {
+    let per_worker: Vec<Tallies> = pool.broadcast(|_| {
         let mut worker = Worker::new(config);
-        let mut done = Vec::new();
+        let mut total = Tallies::new(config, first, end);
         loop {
             let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
             if chunk >= end_chunk {
-                return done;
+                return total;
             }
-            let tallies = worker.play_chunk(config, chunk, first, end);
-            hands_done.fetch_add(tallies.stats.seats[0].hands, Ordering::Relaxed);
-            done.push((chunk, tallies));
+            let before = total.stats.seats[0].hands;
+            worker.play_chunk(chunk, first, end, &mut total);
+            hands_done.fetch_add(total.stats.seats[0].hands - before, Ordering::Relaxed);
         }
     });
-    let mut results: Vec<(u64, Tallies)> = per_worker.into_iter().flatten().collect();
-    results.sort_unstable_by_key(|(chunk, _)| *chunk);
     let mut total = Tallies::new(config, first, end);
-    for (_, tallies) in &results {
+    for tallies in &per_worker {
         total.merge(tallies);
     }
     Ok(total)

@@ -266,6 +266,36 @@ pub fn evaluate(cards: &[Card]) -> Strength {
     }
 }
 
+/// Calls `f` once for each of the 133,784,560 seven-card hands, in lexicographic order
+/// of card indices, built incrementally (six adds are shared between neighbours, so
+/// the loop costs little more than one [`PartialHand::strength`] per hand). Used by the
+/// exhaustive test and the enumeration benchmark.
+#[inline]
+pub fn for_each_seven_card_hand(mut f: impl FnMut(PartialHand)) {
+    let deck: [Card; 52] = std::array::from_fn(|i| Card::from_index(i as u8).expect("i < 52"));
+    for a in 0..52 {
+        let h1 = PartialHand::EMPTY.add(deck[a]);
+        for b in a + 1..52 {
+            let h2 = h1.add(deck[b]);
+            for c in b + 1..52 {
+                let h3 = h2.add(deck[c]);
+                for d in c + 1..52 {
+                    let h4 = h3.add(deck[d]);
+                    for e in d + 1..52 {
+                        let h5 = h4.add(deck[e]);
+                        for g in e + 1..52 {
+                            let h6 = h5.add(deck[g]);
+                            for &card in &deck[g + 1..] {
+                                f(h6.add(card));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 impl Strength {
     /// The lowest strength (7-5-4-3-2 offsuit).
     pub const MIN: Strength = Strength(1);
