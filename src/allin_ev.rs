@@ -170,3 +170,121 @@ pub fn adjusted_net(
     }
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bot::{ActionKind, ActionRecord, ShownCards, Winner};
+    use crate::cards::parse_cards;
+    use crate::eval::evaluate;
+
+    fn cards(text: &str) -> Vec<Card> {
+        parse_cards(text).unwrap()
+    }
+
+    /// Heads-up, both players all-in for `stack` chips: the hand as the engine would
+    /// report it after closing on `street` and dealing `board`.
+    fn check_all_in(hole: [&str; 2], board: &str, street: Street, stack: u32) -> [i64; 2] {
+        let holes = [cards(hole[0]), cards(hole[1])];
+        let board = cards(board);
+        let strength = |s: usize| evaluate(&[&holes[s][..], &board[..]].concat());
+        let (a, b) = (strength(0), strength(1));
+        let pot = 2 * stack;
+        // Button seat 0: odd chips would go to seat 1 first (pot is even here).
+        let won: [u32; 2] = match a.cmp(&b) {
+            std::cmp::Ordering::Greater => [pot, 0],
+            std::cmp::Ordering::Less => [0, pot],
+            std::cmp::Ordering::Equal => [pot / 2, pot / 2],
+        };
+        let winners: Vec<Winner> = (0..2)
+            .filter(|&s| won[s] > 0)
+            .map(|s| Winner {
+                seat: s as u8,
+                name: "",
+                stack_chips: won[s],
+                amount_chips: won[s],
+                strength: Some(strength(s)),
+            })
+            .collect();
+        let shown = [0, 1].map(|s| ShownCards {
+            seat: s,
+            cards: [holes[s as usize][0], holes[s as usize][1]],
+        });
+        let actions = [ActionRecord {
+            seat: 1,
+            street,
+            kind: ActionKind::Call,
+            amount_chips: stack,
+            all_in: true,
+        }];
+        let hand = HandResult {
+            hand_id: 0,
+            pot_chips: pot,
+            winners: &winners,
+            final_stacks: &won,
+            shown_cards: &shown,
+            actions: &actions,
+            board: &board,
+            starting_stacks: &[stack, stack],
+            invalid_actions: &[0, 0],
+        };
+        let mut deal = Deal {
+            hole_cards: [[Card::default(); 2]; MAX_SEATS],
+            board: [board[0], board[1], board[2], board[3], board[4]],
+        };
+        deal.hole_cards[0] = shown[0].cards;
+        deal.hole_cards[1] = shown[1].cards;
+        let mut out = [0i64; 2];
+        let applied = adjusted_net(&hand, &deal, 0, 1, 0, &mut out);
+        assert_eq!(applied, street != Street::River);
+        out
+    }
+
+    #[test]
+    fn closed_on_the_turn_is_the_exact_mean_over_every_river() {
+        let (hole, board) = (["Ah Kh", "2c 2d"], "Qh Jh 7s 3c 9d");
+        let out = check_all_in(hole, board, Street::Turn, 1000);
+        // Brute force: every river not on the board or in a hand.
+        let known = cards(&format!("{} {} Qh Jh 7s 3c", hole[0], hole[1]));
+        let (mut total, mut n) = (0f64, 0);
+        for i in 0..52u8 {
+            let river = Card::from_index(i).unwrap();
+            if known.contains(&river) {
+                continue;
+            }
+            let board = [&known[4..], &[river][..]].concat();
+            let a = evaluate(&[&known[..2], &board[..]].concat());
+            let b = evaluate(&[&known[2..4], &board[..]].concat());
+            total += match a.cmp(&b) {
+                std::cmp::Ordering::Greater => 2000.0,
+                std::cmp::Ordering::Less => 0.0,
+                std::cmp::Ordering::Equal => 1000.0,
+            };
+            n += 1;
+        }
+        assert_eq!(n, 44);
+        let expected_net = total / f64::from(n) - 1000.0;
+        assert!(
+            (out[0] as f64 / FIXED_ONE as f64 - expected_net).abs() < 1e-4,
+            "{out:?} vs {expected_net}"
+        );
+        // Zero-sum up to rounding.
+        assert!((out[0] + out[1]).abs() <= 1);
+    }
+
+    #[test]
+    fn closed_preflop_samples_the_same_runouts_for_a_seed_and_deal() {
+        let a = check_all_in(["Ah As", "Kc Kd"], "2h 7c 9s Td 3s", Street::Preflop, 1000);
+        let b = check_all_in(["Ah As", "Kc Kd"], "2h 7c 9s Td 3s", Street::Preflop, 1000);
+        assert_eq!(a, b);
+        // Aces are about 82% against kings: the sampled share is near it, not 100%.
+        let share = (a[0] as f64 / FIXED_ONE as f64 + 1000.0) / 2000.0;
+        assert!((0.6..0.98).contains(&share), "{share}");
+    }
+
+    #[test]
+    fn hands_that_went_to_the_river_are_not_adjusted() {
+        let out = check_all_in(["Ah As", "Kc Kd"], "2h 7c 9s Td 3s", Street::River, 1000);
+        assert_eq!(out, [1000 * FIXED_ONE, -1000 * FIXED_ONE]);
+    }
+}
