@@ -287,4 +287,32 @@ fn gate_against_a_stored_baseline_pairs_block_by_block() {
         &out,
     );
     assert_eq!(code, 1, "{text}");
+    // Part of the stored run: whole blocks only.
+    let (code, text) = gate(
+        &[
+            "--candidate",
+            "tag",
+            "--baseline-file",
+            file,
+            "--hands",
+            "1500",
+        ],
+        &out,
+    );
+    assert_eq!(code, 2, "{text}");
+    let (code, text) = gate(
+        &[
+            "--candidate",
+            "tag",
+            "--baseline-file",
+            file,
+            "--hands",
+            "2000",
+            "--test",
+            "fixed",
+        ],
+        &out,
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("2 blocks"), "{text}");
 }
