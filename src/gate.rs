@@ -233,7 +233,7 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, Failure> {
             })
             .collect();
         let deals = args.hands.unwrap_or(info.hands).min(info.hands);
-        if deals < info.hands && deals % info.block_deals != 0 {
+        if deals < info.hands && !deals.is_multiple_of(info.block_deals) {
             return Err(usage(format!(
                 "--hands {deals}: with --baseline-file give whole blocks of the stored run ({} deals each) or leave it out",
                 info.block_deals
