@@ -28,6 +28,8 @@ fn config(lineup: &str, hands: u64, threads: usize) -> RunConfig {
         threads,
         stakes: Stakes::default(),
         stack_chips: 2000,
+        seat_stacks: None,
+        history: None,
     }
 }
 

@@ -22,6 +22,8 @@ fn main() {
         threads: 1,
         stakes: Stakes::default(),
         stack_chips: 2000,
+        seat_stacks: None,
+        history: None,
     };
     let mut worker = Worker::new(&config);
     let mut stats = Stats::new(&config.bot_of_seat());

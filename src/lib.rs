@@ -11,6 +11,7 @@ pub mod cli;
 pub mod deal;
 pub mod engine;
 pub mod eval;
+pub mod history;
 pub mod report;
 pub mod sim;
 pub mod stats;

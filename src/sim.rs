@@ -11,6 +11,7 @@ use crate::bot::Bot;
 use crate::bots::BotInfo;
 use crate::deal::Deal;
 use crate::engine::{Stakes, Table};
+use crate::history::{Sample, phh};
 use crate::stats::Stats;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -33,9 +34,20 @@ pub struct RunConfig {
     pub stakes: Stakes,
     /// Every seat's stack at the start of every hand, in chips.
     pub stack_chips: u32,
+    /// Per-seat starting stacks in chips, seat 0 first, overriding `stack_chips`.
+    pub seat_stacks: Option<Vec<u32>>,
+    /// Which hands get a PHH hand history (`None`: none, and no cost).
+    pub history: Option<Sample>,
 }
 
 impl RunConfig {
+    /// Every seat's starting stack in chips, seat 0 first.
+    pub fn starting_stacks(&self) -> Vec<u32> {
+        self.seat_stacks
+            .clone()
+            .unwrap_or_else(|| vec![self.stack_chips; self.lineup.len()])
+    }
+
     /// The distinct bot names of the line-up, in order of first seat.
     pub fn distinct_bots(&self) -> Vec<&'static str> {
         let mut names: Vec<&'static str> = Vec::new();
@@ -63,6 +75,8 @@ pub struct Worker {
     bots: Vec<Box<dyn Bot>>,
     seed: u64,
     bot_of_seat: Vec<u8>,
+    names: Vec<&'static str>,
+    stakes: Stakes,
 }
 
 impl Worker {
@@ -70,12 +84,14 @@ impl Worker {
     /// besides its per-chunk results).
     pub fn new(config: &RunConfig) -> Worker {
         let names: Vec<&'static str> = config.lineup.iter().map(|b| b.name).collect();
-        let stacks = vec![config.stack_chips; names.len()];
+        let stacks = config.starting_stacks();
         Worker {
             table: Table::new(&names, &stacks, config.stakes, config.seed),
             bots: config.lineup.iter().map(|b| (b.make)()).collect(),
             seed: config.seed,
             bot_of_seat: config.bot_of_seat(),
+            names,
+            stakes: config.stakes,
         }
     }
 
@@ -89,9 +105,50 @@ impl Worker {
         }
     }
 
+    /// Plays hands `first..end` into `stats` like [`Worker::play_hands`], and appends
+    /// the PHH history of each hand `sample` picks to `out` (in hand order). The
+    /// writer reuses `out`: it allocates only when `out` grows.
+    pub fn play_hands_with_history(
+        &mut self,
+        first: u64,
+        end: u64,
+        stats: &mut Stats,
+        sample: Sample,
+        out: &mut Vec<u8>,
+    ) {
+        let seats = self.table.seats();
+        for hand in first..end {
+            let deal = Deal::new(self.seed, hand, seats);
+            let result = self.table.play_hand(hand, &deal, &mut self.bots);
+            stats.record(&result);
+            if let Some(table_number) = sample.table_number(hand) {
+                let info = phh::HandInfo {
+                    seed: self.seed,
+                    hand_index: hand,
+                    names: &self.names,
+                    stakes: self.stakes,
+                    deal: &deal,
+                };
+                phh::write_hand(out, table_number, &info, &result)
+                    .expect("writing to memory cannot fail");
+            }
+        }
+    }
+
     /// Plays chunk `chunk` of a run of `total_hands` hands and returns its stats.
     /// Bots first get a `table_joined`, so per-table memory starts afresh each chunk.
     pub fn play_chunk(&mut self, chunk: u64, total_hands: u64) -> Stats {
+        self.play_chunk_with_history(chunk, total_hands, None)
+    }
+
+    /// [`Worker::play_chunk`], appending the sampled hands' PHH histories to the
+    /// buffer when `history` is given.
+    pub fn play_chunk_with_history(
+        &mut self,
+        chunk: u64,
+        total_hands: u64,
+        history: Option<(Sample, &mut Vec<u8>)>,
+    ) -> Stats {
         let first = chunk * CHUNK_HANDS;
         let end = (first + CHUNK_HANDS).min(total_hands);
         let players = self.table.players();
@@ -103,7 +160,12 @@ impl Worker {
             });
         }
         let mut stats = Stats::new(&self.bot_of_seat);
-        self.play_hands(first, end, &mut stats);
+        match history {
+            None => self.play_hands(first, end, &mut stats),
+            Some((sample, out)) => {
+                self.play_hands_with_history(first, end, &mut stats, sample, out)
+            }
+        }
         stats
     }
 }
@@ -117,12 +179,26 @@ pub fn run(
     config: &RunConfig,
     hands_done: &AtomicU64,
 ) -> Result<Stats, rayon::ThreadPoolBuildError> {
+    run_with_histories(config, hands_done).map(|(stats, _)| stats)
+}
+
+/// [`run`], also returning the PHH hand histories `config.history` asks for: each
+/// worker writes its chunk's hands into its own buffer, and the buffers are joined
+/// in chunk order, so the bytes do not depend on the thread count. Empty when
+/// `config.history` is `None`.
+///
+/// # Errors
+/// If the thread pool cannot be built (the OS refused to start threads).
+pub fn run_with_histories(
+    config: &RunConfig,
+    hands_done: &AtomicU64,
+) -> Result<(Stats, Vec<u8>), rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()?;
     let chunks = config.hands.div_ceil(CHUNK_HANDS);
     let next_chunk = AtomicU64::new(0);
-    let per_worker: Vec<Vec<(u64, Stats)>> = pool.broadcast(|_| {
+    let per_worker: Vec<Vec<(u64, Stats, Vec<u8>)>> = pool.broadcast(|_| {
         let mut worker = Worker::new(config);
         let mut done = Vec::new();
         loop {
@@ -130,16 +206,20 @@ pub fn run(
             if chunk >= chunks {
                 return done;
             }
-            let stats = worker.play_chunk(chunk, config.hands);
+            let mut histories = Vec::new();
+            let history = config.history.map(|sample| (sample, &mut histories));
+            let stats = worker.play_chunk_with_history(chunk, config.hands, history);
             hands_done.fetch_add(stats.seats[0].hands, Ordering::Relaxed);
-            done.push((chunk, stats));
+            done.push((chunk, stats, histories));
         }
     });
-    let mut results: Vec<(u64, Stats)> = per_worker.into_iter().flatten().collect();
-    results.sort_unstable_by_key(|(chunk, _)| *chunk);
+    let mut results: Vec<(u64, Stats, Vec<u8>)> = per_worker.into_iter().flatten().collect();
+    results.sort_unstable_by_key(|(chunk, _, _)| *chunk);
     let mut total = Stats::new(&config.bot_of_seat());
-    for (_, stats) in &results {
+    let mut histories = Vec::new();
+    for (_, stats, bytes) in &results {
         total += stats;
+        histories.extend_from_slice(bytes);
     }
-    Ok(total)
+    Ok((total, histories))
 }

@@ -40,6 +40,8 @@ fn allocations_while_playing(lineup: &str, hands: u64) -> u64 {
             ..Stakes::default()
         },
         stack_chips: 2000,
+        seat_stacks: None,
+        history: None,
     };
     let mut worker = Worker::new(&config);
     let mut stats = Stats::new(&config.bot_of_seat());
