@@ -38,6 +38,57 @@ use crate::deal::Deal;
 use crate::engine::Stakes;
 use std::io::{self, Write};
 
+/// Commentary of a check written for PokerKit, not decided by a bot: the engine
+/// closes a betting round without asking a player who faces no bet when nobody else
+/// in the hand has chips; PokerKit (`State._begin_betting`, `State.fold`) still
+/// makes that player act. A PHH commentary (`# ...`) is part of the action notation
+/// and ignored by state progression.
+pub const AUTO_CHECK: &str = "# automatic check: no opponent can bet";
+
+/// PokerKit's `State.get_effective_stack`: the chips a player can still bet that some
+/// other player in the hand can match.
+fn effective_stack(
+    seat: usize,
+    stack: &[u32; MAX_SEATS],
+    bet: &[u32; MAX_SEATS],
+    folded: &[bool; MAX_SEATS],
+    seats: usize,
+) -> u32 {
+    let mut largest = 0;
+    let mut second = 0;
+    for s in (0..seats).filter(|&s| !folded[s]) {
+        let total = bet[s] + stack[s];
+        if total > largest {
+            second = largest;
+            largest = total;
+        } else if total > second {
+            second = total;
+        }
+    }
+    stack[seat].min(second.saturating_sub(bet[seat]))
+}
+
+/// Seats due to act, in order, as PokerKit's `actor_indices` (fixed size).
+#[derive(Default)]
+struct ActorQueue {
+    seats: [u8; MAX_SEATS],
+    len: usize,
+}
+
+impl ActorQueue {
+    fn push(&mut self, seat: usize) {
+        self.seats[self.len] = seat as u8;
+        self.len += 1;
+    }
+
+    fn remove(&mut self, seat: usize) {
+        if let Some(i) = self.seats[..self.len].iter().position(|&s| usize::from(s) == seat) {
+            self.seats.copy_within(i + 1..self.len, i);
+            self.len -= 1;
+        }
+    }
+}
+
 /// What a [`HandResult`] does not carry and a PHH hand needs.
 #[derive(Clone, Copy, Debug)]
 pub struct HandInfo<'a> {
@@ -200,6 +251,19 @@ fn write_actions<W: Write>(
             bet = [0; MAX_SEATS];
             opener = 0; // postflop PokerKit opens with p1, the first seat left of the button
         }
+        // PokerKit's actor queue (`State._begin_betting`): everyone in the hand with
+        // chips and a non-zero effective stack, from the opener.
+        let mut queue = ActorQueue::default();
+        for step in 0..seats {
+            let seat = seat_of((opener + step) % seats);
+            if !folded[seat] && stack[seat] > 0 && effective_stack(seat, &stack, &bet, &folded, seats) > 0 {
+                queue.push(seat);
+            }
+        }
+        let max_bet = bet.iter().copied().max().unwrap_or(0);
+        if queue.len == 1 && bet[usize::from(queue.seats[0])] >= max_bet {
+            queue.len = 0;
+        }
         while let Some(a) = result.actions.get(next_action) {
             if a.street != street {
                 break;
@@ -207,6 +271,7 @@ fn write_actions<W: Write>(
             next_action += 1;
             let seat = usize::from(a.seat);
             let p = player_of(seat) + 1;
+            queue.remove(seat);
             match a.kind {
                 ActionKind::Fold => {
                     folded[seat] = true;
@@ -223,6 +288,28 @@ fn write_actions<W: Write>(
                     bet[seat] = a.amount_chips;
                     opener = p - 1;
                     writeln!(out, "  \"p{p} cbr {}\",", a.amount_chips)?;
+                    // PokerKit's `complete_bet_or_raise_to`: everyone after the raiser
+                    // in the hand with chips acts again.
+                    queue.len = 0;
+                    for step in 1..seats {
+                        let other = seat_of((p - 1 + step) % seats);
+                        if !folded[other] && stack[other] > 0 {
+                            queue.push(other);
+                        }
+                    }
+                }
+            }
+        }
+        // The engine closes a round as soon as nobody can bet against a player who
+        // faces no bet; PokerKit still asks that player (who can only check, or
+        // fold). Write the check it needs, marked as not the bot's decision.
+        let in_hand = (0..seats).filter(|&s| !folded[s]).count();
+        let max_bet = bet.iter().copied().max().unwrap_or(0);
+        if in_hand >= 2 {
+            for &seat in &queue.seats[..queue.len] {
+                let seat = usize::from(seat);
+                if bet[seat] == max_bet {
+                    writeln!(out, "  \"p{} cc {AUTO_CHECK}\",", player_of(seat) + 1)?;
                 }
             }
         }
