@@ -376,7 +376,13 @@ fn no_raise_is_offered_when_every_opponent_is_covered() {
         ante_chips: 5,
         ..BLINDS
     };
-    let o = play(&[40, 20, 25], stakes, 0, &any_deal(), &[&[AllIn], &[Call], &[]]);
+    let o = play(
+        &[40, 20, 25],
+        stakes,
+        0,
+        &any_deal(),
+        &[&[AllIn], &[Call], &[]],
+    );
     let button = &o.log.turns[0];
     assert_eq!(button.seat, 0);
     assert_eq!(button.valid, valid(false, Some(20), None, None));

@@ -82,7 +82,10 @@ impl ActorQueue {
     }
 
     fn remove(&mut self, seat: usize) {
-        if let Some(i) = self.seats[..self.len].iter().position(|&s| usize::from(s) == seat) {
+        if let Some(i) = self.seats[..self.len]
+            .iter()
+            .position(|&s| usize::from(s) == seat)
+        {
             self.seats.copy_within(i + 1..self.len, i);
             self.len -= 1;
         }
@@ -256,7 +259,10 @@ fn write_actions<W: Write>(
         let mut queue = ActorQueue::default();
         for step in 0..seats {
             let seat = seat_of((opener + step) % seats);
-            if !folded[seat] && stack[seat] > 0 && effective_stack(seat, &stack, &bet, &folded, seats) > 0 {
+            if !folded[seat]
+                && stack[seat] > 0
+                && effective_stack(seat, &stack, &bet, &folded, seats) > 0
+            {
                 queue.push(seat);
             }
         }
