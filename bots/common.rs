@@ -3,7 +3,36 @@
 //! Every helper answers only with actions offered in [`ValidActions`], so a bot built
 //! from them is never rejected.
 
-use crate::bot::{Action, RaiseRange, Turn, ValidActions};
+use crate::bot::{Action, Event, RaiseRange, Turn, ValidActions};
+use crate::deal::BotRng;
+use rand::SeedableRng;
+
+/// A bot's random stream, reseeded from every [`Event::HandStart`]'s `rng_seed` (a
+/// function of run seed, hand index and seat; seed 0 before the first hand), never
+/// from time or OS entropy, so a bot's play is reproducible and independent of the
+/// thread count.
+#[derive(Clone, Debug)]
+pub struct HandRng(BotRng);
+
+impl Default for HandRng {
+    fn default() -> HandRng {
+        HandRng(BotRng::seed_from_u64(0))
+    }
+}
+
+impl HandRng {
+    /// Reseeds on `hand_start`; call it from [`crate::bot::Bot::observe`].
+    pub fn observe(&mut self, event: &Event<'_>) {
+        if let Event::HandStart { rng_seed, .. } = *event {
+            self.0 = BotRng::seed_from_u64(rng_seed);
+        }
+    }
+
+    /// The generator, for drawing.
+    pub fn rng(&mut self) -> &mut BotRng {
+        &mut self.0
+    }
+}
 
 /// The passive answer: check if free, else call (an all-in call when the stack is
 /// short), else all-in if that is the only way to stay in, else fold.
@@ -84,6 +113,15 @@ pub mod testing {
         Turn, ValidActions,
     };
     use crate::cards::{Card, parse_cards};
+
+    /// Two hole cards from text such as `"Ah Kd"`.
+    ///
+    /// # Panics
+    /// If the text does not hold at least two valid cards.
+    pub fn hole(text: &str) -> [Card; 2] {
+        let c = parse_cards(text).expect("valid cards");
+        [c[0], c[1]]
+    }
 
     /// An owned decision from which a [`Turn`] can be borrowed.
     #[derive(Clone, Debug)]

@@ -1,11 +1,11 @@
 //! `equity`: compares Monte-Carlo equity with the pot odds.
 
-use super::common::{check_or_call, check_or_fold, pot_odds, pot_raise_to, raise_or_call};
+use super::common::{HandRng, check_or_call, check_or_fold, pot_odds, pot_raise_to, raise_or_call};
 use crate::bot::{Action, Bot, Event, MAX_SEATS, Turn};
 use crate::cards::{Card, CardSet, DECK_SIZE};
 use crate::deal::BotRng;
 use crate::eval::PartialHand;
-use rand::{RngExt, SeedableRng};
+use rand::RngExt;
 
 /// Monte-Carlo samples per decision.
 pub const SAMPLES: u32 = 200;
@@ -78,17 +78,9 @@ pub fn equity(
 /// least [`RAISE_EQUITY`] and [`RAISE_MARGIN`] above the pot odds, checks or calls
 /// when equity covers the pot odds, else checks or folds. Its generator is reseeded
 /// from every [`Event::HandStart`]'s `rng_seed` (seed 0 before the first hand).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct EquityBot {
-    rng: BotRng,
-}
-
-impl Default for EquityBot {
-    fn default() -> EquityBot {
-        EquityBot {
-            rng: BotRng::seed_from_u64(0),
-        }
-    }
+    rng: HandRng,
 }
 
 impl Bot for EquityBot {
@@ -96,7 +88,7 @@ impl Bot for EquityBot {
         let valid = &turn.valid_actions;
         let opponents = turn.live_opponents();
         let equity = equity(
-            &mut self.rng,
+            self.rng.rng(),
             turn.hole_cards,
             turn.community_cards,
             opponents,
@@ -114,24 +106,18 @@ impl Bot for EquityBot {
     }
 
     fn observe(&mut self, event: &Event<'_>) {
-        if let Event::HandStart { rng_seed, .. } = *event {
-            self.rng = BotRng::seed_from_u64(rng_seed);
-        }
+        self.rng.observe(event);
     }
 }
 
 // Every test below uses the evaluator.
 #[cfg(test)]
 mod tests {
-    use super::super::common::testing::{Spot, assert_always_valid, facing};
+    use super::super::common::testing::{Spot, assert_always_valid, facing, hole};
     use super::*;
     use crate::bot::ValidActions;
     use crate::cards::parse_cards;
-
-    fn hole(text: &str) -> [Card; 2] {
-        let c = parse_cards(text).unwrap();
-        [c[0], c[1]]
-    }
+    use rand::SeedableRng;
 
     #[test]
     fn aces_have_about_85_percent_heads_up_preflop() {

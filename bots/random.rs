@@ -1,25 +1,17 @@
 //! `random`: uniformly random legal actions, seeded per hand.
 
+use super::common::HandRng;
 use crate::bot::{Action, Bot, Event, Turn};
-use crate::deal::BotRng;
-use rand::{RngExt, SeedableRng};
+use rand::RngExt;
 
 /// Picks uniformly among the offered action kinds: fold (always offered), check or
 /// call (whichever is offered), raise, all-in. A raise goes to a uniform "raise to"
 /// total in `min..=max` chips. Its generator is reseeded from every
 /// [`Event::HandStart`]'s `rng_seed` (seed 0 before the first hand), never from time
 /// or OS entropy, so its play is reproducible.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct RandomBot {
-    rng: BotRng,
-}
-
-impl Default for RandomBot {
-    fn default() -> RandomBot {
-        RandomBot {
-            rng: BotRng::seed_from_u64(0),
-        }
-    }
+    rng: HandRng,
 }
 
 impl Bot for RandomBot {
@@ -46,12 +38,13 @@ impl Bot for RandomBot {
             kinds[n] = Action::AllIn;
             n += 1;
         }
-        match kinds[self.rng.random_range(0..n)] {
+        match kinds[self.rng.rng().random_range(0..n)] {
             Action::Raise { .. } => {
                 let range = valid.raise.expect("raise kind only when offered");
                 Action::Raise {
                     to_chips: self
                         .rng
+                        .rng()
                         .random_range(range.min_to_chips..=range.max_to_chips),
                 }
             }
@@ -60,9 +53,7 @@ impl Bot for RandomBot {
     }
 
     fn observe(&mut self, event: &Event<'_>) {
-        if let Event::HandStart { rng_seed, .. } = *event {
-            self.rng = BotRng::seed_from_u64(rng_seed);
-        }
+        self.rng.observe(event);
     }
 }
 

@@ -260,14 +260,8 @@ fn board_category(board: &[Card]) -> Category {
 
 #[cfg(test)]
 mod tests {
-    use super::super::common::testing::{Spot, assert_always_valid, facing, free};
+    use super::super::common::testing::{Spot, assert_always_valid, facing, free, hole};
     use super::*;
-    use crate::cards::parse_cards;
-
-    fn hole(text: &str) -> [Card; 2] {
-        let c = parse_cards(text).unwrap();
-        [c[0], c[1]]
-    }
 
     #[test]
     fn positions_heads_up_and_six_max() {

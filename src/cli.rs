@@ -12,7 +12,7 @@ use crate::history::{Sample, replay};
 use crate::report::{self, RunInfo};
 use crate::sim::{self, RunConfig};
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -457,10 +457,14 @@ fn replay_hand(args: &ReplayArgs) -> Result<ExitCode, Failure> {
 fn show_progress(total: u64, hands_done: &AtomicU64, finished: &AtomicBool) {
     let bar = ProgressBar::new(total);
     bar.set_style(
-        ProgressStyle::with_template(
-            "{bar:40} {human_pos}/{human_len} hands  {per_sec}  ETA {eta}",
-        )
-        .expect("valid template"),
+        ProgressStyle::with_template("{bar:40} {human_pos}/{human_len} hands  {rate}  ETA {eta}")
+            .expect("valid template")
+            .with_key(
+                "rate",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} hands/s", state.per_sec());
+                },
+            ),
     );
     while !finished.load(Ordering::Acquire) {
         bar.set_position(hands_done.load(Ordering::Relaxed));

@@ -3,6 +3,8 @@
 //! Data flows one way: CLI → [`sim`] (runner) → [`engine`] (table, rules) →
 //! [`bot`] (bots decide) → [`stats`] → [`report`]. See `README.md` for the CLI.
 
+#![warn(missing_docs)]
+
 pub mod bot;
 #[path = "../bots/mod.rs"]
 pub mod bots;

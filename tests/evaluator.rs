@@ -11,7 +11,7 @@
 //! 7-card enumeration and use fewer random hands.
 
 use holdem_arena::cards::{Card, parse_cards};
-use holdem_arena::eval::{Category, PartialHand, Strength, evaluate};
+use holdem_arena::eval::{Category, PartialHand, Strength, evaluate, for_each_seven_card_hand};
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use std::collections::BTreeMap;
@@ -139,29 +139,8 @@ fn all_five_card_hands() {
 #[test]
 #[cfg_attr(debug_assertions, ignore = "133M hands: run with --release")]
 fn all_seven_card_hands() {
-    let deck = deck();
     let mut hits = vec![0u64; 7463];
-    for a in 0..52 {
-        let h1 = PartialHand::EMPTY.add(deck[a]);
-        for b in a + 1..52 {
-            let h2 = h1.add(deck[b]);
-            for c in b + 1..52 {
-                let h3 = h2.add(deck[c]);
-                for d in c + 1..52 {
-                    let h4 = h3.add(deck[d]);
-                    for e in d + 1..52 {
-                        let h5 = h4.add(deck[e]);
-                        for f in e + 1..52 {
-                            let h6 = h5.add(deck[f]);
-                            for &card in &deck[f + 1..] {
-                                hits[h6.add(card).strength().value() as usize] += 1;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
+    for_each_seven_card_hand(|hand| hits[hand.strength().value() as usize] += 1);
     assert_eq!(hits[0], 0, "no hand may map to 0");
     assert_eq!(hits.iter().sum::<u64>(), 133_784_560);
     assert_eq!(hits.iter().filter(|&&n| n > 0).count(), 4824);

@@ -300,7 +300,9 @@ pub fn generate() -> Tables {
     while used.last() == Some(&false) {
         used.pop();
     }
-    let mut rank_table = vec![0u16; used.len()];
+    // Padded to a power of two so the lookup can mask its index instead of
+    // bounds-checking it (the padding is never read: every key hashes below `used`).
+    let mut rank_table = vec![0u16; used.len().next_power_of_two()];
     for &(k, s) in &entries {
         let slot = (k >> ROW_BITS) as usize + row_offsets[row_of(k)] as usize;
         assert_eq!(rank_table[slot], 0, "perfect hash collision");
