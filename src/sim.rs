@@ -187,6 +187,9 @@ pub fn run(
     run_with_histories(config, hands_done).map(|(stats, _)| stats)
 }
 
+/// One chunk's PHH hand histories: (chunk index, bytes).
+type ChunkHistories = (u64, Vec<u8>);
+
 /// [`run`], also returning the PHH hand histories `config.history` asks for: each
 /// worker writes its chunk's hands into its own buffer, and the buffers are joined
 /// in chunk order, so the bytes do not depend on the thread count. Empty when
@@ -203,7 +206,7 @@ pub fn run_with_histories(
         .build()?;
     let chunks = config.hands.div_ceil(CHUNK_HANDS);
     let next_chunk = AtomicU64::new(0);
-    let per_worker: Vec<(Stats, Vec<(u64, Vec<u8>)>)> = pool.broadcast(|_| {
+    let per_worker: Vec<(Stats, Vec<ChunkHistories>)> = pool.broadcast(|_| {
         let mut worker = Worker::new(config);
         let mut total = Stats::new(&worker.bot_of_seat);
         let mut written = Vec::new();

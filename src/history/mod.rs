@@ -22,7 +22,7 @@ impl Sample {
     /// merged in hand order are numbered `[1]`, `[2]`, ... without gaps.
     pub fn table_number(self, hand_index: u64) -> Option<u64> {
         match self {
-            Sample::Every(k) => (hand_index % k == 0).then(|| hand_index / k + 1),
+            Sample::Every(k) => hand_index.is_multiple_of(k).then(|| hand_index / k + 1),
             Sample::First(n) => (hand_index < n).then(|| hand_index + 1),
         }
     }

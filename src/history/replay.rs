@@ -282,11 +282,10 @@ fn write_outcome(text: &mut String, names: &[&str], result: &HandResult<'_>) {
         );
     }
     let _ = writeln!(text, "Final stacks:");
-    for seat in 0..result.final_stacks.len() {
+    for (seat, name) in names.iter().enumerate() {
         let _ = writeln!(
             text,
-            "  seat {seat} {}: {} ({:+})",
-            names[seat],
+            "  seat {seat} {name}: {} ({:+})",
             result.final_stacks[seat],
             result.net_chips(seat)
         );
