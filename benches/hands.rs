@@ -29,6 +29,8 @@ fn config(lineup: &str, hands: u64, threads: usize) -> RunConfig {
         stack_chips: 2000,
         duplicate: false,
         block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
+        seat_stacks: None,
+        history: None,
     }
 }
 

@@ -23,6 +23,8 @@ fn main() {
         stack_chips: 2000,
         duplicate: false,
         block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
+        seat_stacks: None,
+        history: None,
     };
     let mut worker = Worker::new(&config);
     let mut tallies = Tallies::new(&config, 0, hands);

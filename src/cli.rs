@@ -8,6 +8,7 @@ use crate::bots::{self, BotInfo};
 use crate::cards::parse_cards;
 use crate::engine::Stakes;
 use crate::eval::evaluate;
+use crate::history::{Sample, replay};
 use crate::report::{self, RunInfo};
 use crate::sim::{self, RunConfig};
 use clap::{Parser, Subcommand};
@@ -42,6 +43,8 @@ pub enum Command {
     /// CI gate: exit 0 when --candidate is not worse than the baseline by more than
     /// --margin bb/100, 1 when it is, 2 on bad input (SPRT or fixed-sample test).
     Gate(crate::gate::GateArgs),
+    /// Replay one hand of a run street by street (or, with --phh, in PHH).
+    Replay(ReplayArgs),
     /// List the built-in bots, one per line.
     Bots,
     /// Rank 5 to 7 card hands: from the arguments or, one hand per line, from stdin.
@@ -80,6 +83,10 @@ pub struct RunArgs {
     /// Every seat's stack at the start of every hand, in chips (default 100 big blinds).
     #[arg(long, default_value_t = 2000)]
     pub stack: u32,
+    /// Per-seat starting stacks in chips, comma-separated, seat 0 first (one per
+    /// bot); overrides --stack.
+    #[arg(long)]
+    pub stacks: Option<String>,
     /// Output folder (default: results/seed-SEED).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -90,6 +97,49 @@ pub struct RunArgs {
     /// Deals per block of blocks.csv.
     #[arg(long, default_value_t = crate::blocks::DEFAULT_BLOCK_DEALS)]
     pub block_deals: u64,
+    /// Write the sampled hands as PHH hand histories to this `.phhs` file (needs
+    /// --history-every or --history-hands).
+    #[arg(long, value_name = "FILE")]
+    pub hand_histories: Option<PathBuf>,
+    /// With --hand-histories: write every K-th hand (hand indices 0, K, 2K, ...).
+    #[arg(long, value_name = "K")]
+    pub history_every: Option<u64>,
+    /// With --hand-histories: write the first N hands.
+    #[arg(long, value_name = "N")]
+    pub history_hands: Option<u64>,
+}
+
+/// Options of `holdem-arena replay`: the run's line-up, seed and table options, and
+/// the hand to replay.
+#[derive(clap::Args, Debug)]
+pub struct ReplayArgs {
+    /// The run's seed.
+    #[arg(long)]
+    pub seed: u64,
+    /// Index of the hand to replay (0-based, as `_hand_index` in PHH).
+    #[arg(long)]
+    pub hand: u64,
+    /// The run's line-up: comma-separated bot names, seat 0 first.
+    #[arg(long, default_value = DEFAULT_LINEUP)]
+    pub bots: String,
+    /// Small blind in chips.
+    #[arg(long, default_value_t = 10)]
+    pub small_blind: u32,
+    /// Big blind in chips.
+    #[arg(long, default_value_t = 20)]
+    pub big_blind: u32,
+    /// Ante per player in chips (0: none).
+    #[arg(long, default_value_t = 0)]
+    pub ante: u32,
+    /// Every seat's starting stack, in chips.
+    #[arg(long, default_value_t = 2000)]
+    pub stack: u32,
+    /// Per-seat starting stacks in chips, comma-separated, seat 0 first.
+    #[arg(long)]
+    pub stacks: Option<String>,
+    /// Print the hand in PHH instead of the readable history.
+    #[arg(long)]
+    pub phh: bool,
 }
 
 /// A failure with its exit code: 2 for bad input, 1 otherwise.
@@ -126,6 +176,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Run(args) => run_simulation(&args),
         Command::Compare(args) => crate::gate::compare(&args),
         Command::Gate(args) => crate::gate::gate(&args),
+        Command::Replay(args) => replay_hand(&args),
         Command::Bots => {
             for b in bots::BUILT_IN {
                 println!("{:<10} {}", b.name, b.about);
@@ -176,6 +227,34 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
             "--block-deals 0: a block holds at least 1 deal".into(),
         ));
     }
+    let seat_stacks = match &args.stacks {
+        None => None,
+        Some(list) => Some(parse_stacks(list, lineup.len(), args.big_blind)?),
+    };
+    let history = match (&args.hand_histories, args.history_every, args.history_hands) {
+        (None, None, None) => None,
+        (None, _, _) => {
+            return Err(usage(
+                "--history-every/--history-hands need --hand-histories FILE".into(),
+            ));
+        }
+        (Some(_), Some(_), Some(_)) => {
+            return Err(usage(
+                "--history-every and --history-hands: give only one of them".into(),
+            ));
+        }
+        (Some(_), Some(0), None) => {
+            return Err(usage("--history-every 0: give at least 1".into()));
+        }
+        (Some(_), Some(k), None) => Some(Sample::Every(k)),
+        (Some(_), None, Some(n)) => Some(Sample::First(n)),
+        (Some(path), None, None) => {
+            return Err(usage(format!(
+                "--hand-histories {}: say which hands with --history-every K or --history-hands N",
+                path.display()
+            )));
+        }
+    };
     let threads = match args.threads {
         Some(0) => return Err(usage("--threads 0: use at least 1 thread".into())),
         Some(n) => n,
@@ -194,7 +273,45 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
         stack_chips: args.stack,
         duplicate: args.duplicate,
         block_deals: args.block_deals,
+        seat_stacks,
+        history,
     })
+}
+
+/// Parses `--stacks`: one starting stack per seat, each at least one big blind, all
+/// together within 32 bits.
+///
+/// # Errors
+/// A usage [`Failure`] naming the bad value.
+pub fn parse_stacks(list: &str, seats: usize, big_blind: u32) -> Result<Vec<u32>, Failure> {
+    let stacks = list
+        .split(',')
+        .map(|s| {
+            s.trim().parse::<u32>().map_err(|_| {
+                usage(format!(
+                    "--stacks {list:?}: {s:?} is not a whole number of chips"
+                ))
+            })
+        })
+        .collect::<Result<Vec<u32>, _>>()?;
+    if stacks.len() != seats {
+        return Err(usage(format!(
+            "--stacks {list:?} lists {} stacks for {seats} seats: give one per bot",
+            stacks.len()
+        )));
+    }
+    if let Some(s) = stacks.iter().find(|&&s| s < big_blind) {
+        return Err(usage(format!(
+            "--stacks {list:?}: {s} is below the big blind ({big_blind} chips)"
+        )));
+    }
+    if stacks.iter().map(|&s| u64::from(s)).sum::<u64>() > u64::from(u32::MAX) {
+        return Err(usage(format!(
+            "--stacks {list:?}: the stacks must add up to at most {} chips",
+            u32::MAX
+        )));
+    }
+    Ok(stacks)
 }
 
 /// Parses `--bots`: comma-separated registered names, 2 to 10 of them.
@@ -250,6 +367,9 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("results/seed-{seed}")));
+    if let Some(path) = &args.hand_histories {
+        prepare_histories(path)?;
+    }
     prepare_out_dir(&out)?;
     if args.seed.is_none() {
         println!("seed: {seed} (pass --seed {seed} to reproduce this run)");
@@ -260,15 +380,18 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
     let tallies = std::thread::scope(|scope| {
         scope.spawn(|| show_progress(config.hands_played(), &hands_done, &finished));
-        let stats = sim::run(&config, &hands_done);
+        let tallies = sim::run(&config, &hands_done);
         finished.store(true, Ordering::Release);
-        stats
+        tallies
     })
     .map_err(|e| Failure {
         code: 1,
         message: format!("cannot start {} worker threads: {e}", config.threads),
     })?;
     let elapsed = started.elapsed().as_secs_f64();
+    if let Some(path) = &args.hand_histories {
+        write_histories(path, &tallies.histories_in_order())?;
+    }
 
     let info = RunInfo::new(&config, elapsed);
     report::write_run(&out, &config, &tallies, &info)
@@ -284,6 +407,71 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
         config.threads,
         out.display()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the `.phhs` file atomically (temporary file in its folder, then rename).
+fn write_histories(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let failed = |e: std::io::Error| Failure {
+        code: 1,
+        message: format!("--hand-histories {}: cannot write ({e})", path.display()),
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().ok_or_else(|| Failure {
+        code: 1,
+        message: format!("--hand-histories {}: not a file name", path.display()),
+    })?;
+    report::write_atomically(dir, &name.to_string_lossy(), bytes).map_err(failed)
+}
+
+/// Checks the folder of `--hand-histories` before a run, so bad input writes nothing.
+fn prepare_histories(path: &Path) -> Result<(), Failure> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if path.file_name().is_none() || path.is_dir() {
+        return Err(usage(format!(
+            "--hand-histories {}: give a file name, e.g. results/run/hands.phhs",
+            path.display()
+        )));
+    }
+    let unwritable = |e: std::io::Error| {
+        usage(format!(
+            "--hand-histories {}: cannot write there ({e})",
+            path.display()
+        ))
+    };
+    std::fs::create_dir_all(dir).map_err(unwritable)?;
+    tempfile::tempfile_in(dir).map_err(unwritable)?;
+    Ok(())
+}
+
+/// `holdem-arena replay`: plays the hand again and prints it.
+fn replay_hand(args: &ReplayArgs) -> Result<ExitCode, Failure> {
+    let run_args = RunArgs {
+        bots: args.bots.clone(),
+        hands: args.hand.saturating_add(1),
+        seed: Some(args.seed),
+        threads: Some(1),
+        small_blind: args.small_blind,
+        big_blind: args.big_blind,
+        ante: args.ante,
+        stack: args.stack,
+        stacks: args.stacks.clone(),
+        out: None,
+        duplicate: false,
+        block_deals: crate::blocks::DEFAULT_BLOCK_DEALS,
+        hand_histories: None,
+        history_every: None,
+        history_hands: None,
+    };
+    let config = config_from_args(&run_args, args.seed)?;
+    let hand = replay::replay(&config, args.hand);
+    print!("{}", if args.phh { &hand.phh } else { &hand.text });
     Ok(ExitCode::SUCCESS)
 }
 

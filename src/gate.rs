@@ -164,9 +164,13 @@ fn run_args(args: &GateArgs, bots: String, hands: u64) -> RunArgs {
         big_blind: args.big_blind,
         ante: args.ante,
         stack: args.stack,
+        stacks: None,
         out: None,
         duplicate: !args.naive,
         block_deals: args.block_deals,
+        hand_histories: None,
+        history_every: None,
+        history_hands: None,
     }
 }
 
@@ -248,9 +252,13 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, Failure> {
             big_blind: info.big_blind_chips,
             ante: info.ante_chips,
             stack: info.stack_chips,
+            stacks: None,
             out: None,
             duplicate: info.duplicate,
             block_deals: info.block_deals,
+            hand_histories: None,
+            history_every: None,
+            history_hands: None,
         };
         let candidate = config_from_args(&ra, info.seed)?;
         let rows = read_csv(file)

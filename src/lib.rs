@@ -16,6 +16,7 @@ pub mod deal;
 pub mod engine;
 pub mod eval;
 pub mod gate;
+pub mod history;
 pub mod report;
 pub mod sim;
 pub mod stats;

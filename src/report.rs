@@ -185,6 +185,10 @@ pub struct RunInfo {
     pub ante_chips: u32,
     /// Starting stack of every seat every hand, in chips.
     pub stack_chips: u32,
+    /// Per-seat starting stacks in chips (`--stacks`), seat 0 first; absent when
+    /// every seat starts with `stack_chips`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seat_stacks_chips: Option<Vec<u32>>,
     /// Worker threads.
     pub threads: usize,
     /// Wall-clock time of the simulation, in seconds.
@@ -209,6 +213,7 @@ impl RunInfo {
             big_blind_chips: config.stakes.big_blind_chips,
             ante_chips: config.stakes.ante_chips,
             stack_chips: config.stack_chips,
+            seat_stacks_chips: config.seat_stacks.clone(),
             threads: config.threads,
             elapsed_seconds: round4(elapsed_seconds),
             hands_per_second: (config.hands_played() as f64 / elapsed_seconds.max(1e-9)).round(),

@@ -31,6 +31,7 @@ use crate::bot::{Bot, Event, MAX_SEATS};
 use crate::bots::BotInfo;
 use crate::deal::Deal;
 use crate::engine::{Stakes, Table};
+use crate::history::{Sample, phh};
 use crate::stats::{Stats, UnitSums};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -58,9 +59,20 @@ pub struct RunConfig {
     pub duplicate: bool,
     /// Deals per block of `blocks.csv` (at least 1).
     pub block_deals: u64,
+    /// Per-seat starting stacks in chips, seat 0 first, overriding `stack_chips`.
+    pub seat_stacks: Option<Vec<u32>>,
+    /// Which hands get a PHH hand history (`None`: none, and no cost).
+    pub history: Option<Sample>,
 }
 
 impl RunConfig {
+    /// Every seat's starting stack in chips, seat 0 first.
+    pub fn starting_stacks(&self) -> Vec<u32> {
+        self.seat_stacks
+            .clone()
+            .unwrap_or_else(|| vec![self.stack_chips; self.lineup.len()])
+    }
+
     /// Table hands per deal: the seat count with [`RunConfig::duplicate`], else 1.
     pub fn rotations(&self) -> usize {
         if self.duplicate { self.lineup.len() } else { 1 }
@@ -101,6 +113,9 @@ pub struct Tallies {
     pub units: UnitSums,
     /// Per-block, per-bot sums (`blocks.csv`).
     pub blocks: Blocks,
+    /// PHH hand histories of the sampled hands, one entry per chunk that had any:
+    /// (chunk index, bytes). See [`Tallies::histories_in_order`].
+    pub histories: Vec<(u64, Vec<u8>)>,
 }
 
 impl Tallies {
@@ -110,7 +125,19 @@ impl Tallies {
             stats: Stats::new(&config.bot_of_seat()),
             units: UnitSums::default(),
             blocks: Blocks::covering(config.block_deals, first, end),
+            histories: Vec::new(),
         }
+    }
+
+    /// The PHH hand histories joined in chunk order (so in hand order): the same
+    /// bytes whatever the thread count.
+    pub fn histories_in_order(&self) -> Vec<u8> {
+        let mut chunks: Vec<&(u64, Vec<u8>)> = self.histories.iter().collect();
+        chunks.sort_unstable_by_key(|(chunk, _)| *chunk);
+        chunks
+            .iter()
+            .flat_map(|(_, bytes)| bytes.iter().copied())
+            .collect()
     }
 
     /// Adds another range's accumulators (its blocks must lie within this range's).
@@ -118,6 +145,7 @@ impl Tallies {
         self.stats += &other.stats;
         self.units += &other.units;
         self.blocks.merge(&other.blocks);
+        self.histories.extend(other.histories.iter().cloned());
     }
 }
 
@@ -129,6 +157,10 @@ pub struct Worker {
     bot_of_seat: Vec<u8>,
     distinct: usize,
     duplicate: bool,
+    names: Vec<&'static str>,
+    stakes: Stakes,
+    /// Which hands to write as PHH, and this chunk's buffer (reused across chunks).
+    history: Option<(Sample, Vec<u8>)>,
 }
 
 impl Worker {
@@ -136,7 +168,7 @@ impl Worker {
     /// besides its per-chunk results).
     pub fn new(config: &RunConfig) -> Worker {
         let names: Vec<&'static str> = config.lineup.iter().map(|b| b.name).collect();
-        let stacks = vec![config.stack_chips; names.len()];
+        let stacks = config.starting_stacks();
         Worker {
             table: Table::new(&names, &stacks, config.stakes, config.seed),
             bots: config.lineup.iter().map(|b| (b.make)()).collect(),
@@ -144,6 +176,9 @@ impl Worker {
             bot_of_seat: config.bot_of_seat(),
             distinct: config.distinct_bots().len(),
             duplicate: config.duplicate,
+            names,
+            stakes: config.stakes,
+            history: config.history.map(|sample| (sample, Vec::new())),
         }
     }
 
@@ -159,7 +194,7 @@ impl Worker {
     }
 
     /// Plays deals `first..end` into `tallies` (every rotation of each with
-    /// duplicate deals). Allocation-free.
+    /// duplicate deals). Allocation-free unless hand histories are asked for.
     pub fn play_deals(&mut self, first: u64, end: u64, tallies: &mut Tallies) {
         let seats = self.table.seats();
         let rotations = if self.duplicate { seats } else { 1 };
@@ -183,6 +218,19 @@ impl Worker {
                 let button = (hand % seats as u64) as usize;
                 let result = self.table.play_hand(hand, &dealt, &mut self.bots);
                 tallies.stats.record(&result);
+                if let Some((sample, out)) = &mut self.history
+                    && let Some(table_number) = sample.table_number(hand)
+                {
+                    let info = phh::HandInfo {
+                        seed: self.seed,
+                        hand_index: hand,
+                        names: &self.names,
+                        stakes: self.stakes,
+                        deal: &dealt,
+                    };
+                    phh::write_hand(out, table_number, &info, &result)
+                        .expect("writing to memory cannot fail");
+                }
                 allin_ev::adjusted_net(&result, &dealt, button, self.seed, d, &mut adjusted);
                 for (s, &adj) in adjusted[..seats].iter().enumerate() {
                     let b = self.bot_of_seat[s] as usize;
@@ -213,6 +261,11 @@ impl Worker {
             self.table_joined(chunk);
         }
         self.play_deals(lo, hi, tallies);
+        if let Some((_, out)) = &mut self.history
+            && !out.is_empty()
+        {
+            tallies.histories.push((chunk, std::mem::take(out)));
+        }
     }
 }
 

@@ -55,6 +55,8 @@ fn allocations_while_playing(lineup: &str, hands: u64, duplicate: bool) -> u64 {
         stack_chips: 2000,
         duplicate,
         block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
+        seat_stacks: None,
+        history: None,
     };
     let mut worker = Worker::new(&config);
     // Per-chunk accumulators (including the block vector) are made before playing.

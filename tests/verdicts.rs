@@ -20,6 +20,8 @@ fn config(lineup: &str, hands: u64, duplicate: bool, threads: usize) -> RunConfi
         stack_chips: 2000,
         duplicate,
         block_deals: DEFAULT_BLOCK_DEALS,
+        seat_stacks: None,
+        history: None,
     }
 }
 
