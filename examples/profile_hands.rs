@@ -23,6 +23,7 @@ fn main() {
         stack_chips: 2000,
         duplicate: false,
         block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
+        allin_adjust: false,
         seat_stacks: None,
         history: None,
     };

@@ -19,7 +19,7 @@
 //!   unbiased estimate of the expectation. Every replay of a duplicate deal and both
 //!   sides of a paired comparison draw the same run-outs.
 //!
-//! Pots are split by the engine's own [`award_pots`] for each run-out (side pots, odd
+//! Pots are split by the engine's own [`Pots::award`] for each run-out (side pots, odd
 //! chips and all), so the adjusted results follow exactly the rules the real ones do.
 //!
 //! Results are fixed-point integers in units of 1/[`FIXED_ONE`] chip, so sums over a run
@@ -32,7 +32,7 @@
 use crate::bot::{HandResult, MAX_SEATS, Street};
 use crate::cards::{Card, DECK_SIZE};
 use crate::deal::{Deal, below, runout_rng};
-use crate::engine::pots::award_pots;
+use crate::engine::pots::Pots;
 use crate::eval::{PartialHand, Strength};
 
 /// Run-outs sampled when betting closes preflop or on the flop.
@@ -126,6 +126,7 @@ pub fn adjusted_net(
         unseen += 1;
     }
 
+    let pots = Pots::new(&contributed[..seats], &in_hand[..seats]);
     let mut total_won = [0u64; MAX_SEATS];
     let runout = |cards: &[Card], total_won: &mut [u64; MAX_SEATS]| {
         let mut strength = [Strength::MIN; MAX_SEATS];
@@ -133,13 +134,7 @@ pub fn adjusted_net(
             strength[s] = partial[s].add_all(cards).strength();
         }
         let mut w = [0u32; MAX_SEATS];
-        award_pots(
-            &contributed[..seats],
-            &in_hand[..seats],
-            &strength[..seats],
-            button,
-            &mut w[..seats],
-        );
+        pots.award(&strength[..seats], button, &mut w[..seats]);
         for s in 0..seats {
             total_won[s] += u64::from(w[s]);
         }

@@ -97,6 +97,10 @@ pub struct RunArgs {
     /// Deals per block of blocks.csv.
     #[arg(long, default_value_t = crate::blocks::DEFAULT_BLOCK_DEALS)]
     pub block_deals: u64,
+    /// Skip the all-in adjustment (faster with line-ups that often go all-in before
+    /// the river; the allin_adj_* columns stay empty).
+    #[arg(long)]
+    pub no_allin_adjust: bool,
     /// Write the sampled hands as PHH hand histories to this `.phhs` file (needs
     /// --history-every or --history-hands).
     #[arg(long, value_name = "FILE")]
@@ -271,6 +275,7 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
             ante_chips: args.ante,
         },
         stack_chips: args.stack,
+        allin_adjust: !args.no_allin_adjust,
         duplicate: args.duplicate,
         block_deals: args.block_deals,
         seat_stacks,
@@ -465,6 +470,7 @@ fn replay_hand(args: &ReplayArgs) -> Result<ExitCode, Failure> {
         out: None,
         duplicate: false,
         block_deals: crate::blocks::DEFAULT_BLOCK_DEALS,
+        no_allin_adjust: false,
         hand_histories: None,
         history_every: None,
         history_hands: None,

@@ -135,9 +135,11 @@ pub fn bot_rows(config: &RunConfig, tallies: &Tallies) -> Vec<Row> {
             );
             let adjusted = rate(units.adjusted[b], units.adjusted_squared[b], FIXED_ONE);
             let mut r = row(None, name, &seats, &total, real);
-            r.allin_adj_bb_per_100 = Some(round4(adjusted.bb_per_100));
-            r.allin_adj_ci95_bb_per_100 = Some(round4(adjusted.ci95_bb_per_100));
-            r.allin_adj_sd_bb_per_hand = Some(round4(adjusted.sd_bb_per_hand));
+            if config.allin_adjust {
+                r.allin_adj_bb_per_100 = Some(round4(adjusted.bb_per_100));
+                r.allin_adj_ci95_bb_per_100 = Some(round4(adjusted.ci95_bb_per_100));
+                r.allin_adj_sd_bb_per_hand = Some(round4(adjusted.sd_bb_per_hand));
+            }
             r
         })
         .collect()
@@ -173,7 +175,8 @@ pub struct RunInfo {
     pub hands_played: u64,
     /// Deals per block of `blocks.csv`.
     pub block_deals: u64,
-    /// Run-outs sampled for the all-in adjustment of hands closed preflop or on the flop.
+    /// Run-outs sampled for the all-in adjustment of hands closed preflop or on the flop
+    /// (0: the adjustment was off, `--no-allin-adjust`).
     pub allin_runout_samples: u32,
     /// Bot name by seat, seat 0 first.
     pub lineup: Vec<&'static str>,
@@ -207,7 +210,11 @@ impl RunInfo {
             duplicate: config.duplicate,
             hands_played: config.hands_played(),
             block_deals: config.block_deals,
-            allin_runout_samples: RUNOUT_SAMPLES,
+            allin_runout_samples: if config.allin_adjust {
+                RUNOUT_SAMPLES
+            } else {
+                0
+            },
             lineup: config.lineup.iter().map(|b| b.name).collect(),
             small_blind_chips: config.stakes.small_blind_chips,
             big_blind_chips: config.stakes.big_blind_chips,

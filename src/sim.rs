@@ -59,6 +59,10 @@ pub struct RunConfig {
     pub duplicate: bool,
     /// Deals per block of `blocks.csv` (at least 1).
     pub block_deals: u64,
+    /// Compute the all-in-adjusted results ([`crate::allin_ev`]). Off, hands that
+    /// close all-in before the river cost nothing extra and the adjusted results equal
+    /// the real ones (reports leave the adjusted columns empty).
+    pub allin_adjust: bool,
     /// Per-seat starting stacks in chips, seat 0 first, overriding `stack_chips`.
     pub seat_stacks: Option<Vec<u32>>,
     /// Which hands get a PHH hand history (`None`: none, and no cost).
@@ -157,6 +161,7 @@ pub struct Worker {
     bot_of_seat: Vec<u8>,
     distinct: usize,
     duplicate: bool,
+    allin_adjust: bool,
     names: Vec<&'static str>,
     stakes: Stakes,
     /// Which hands to write as PHH, and this chunk's buffer (reused across chunks).
@@ -176,6 +181,7 @@ impl Worker {
             bot_of_seat: config.bot_of_seat(),
             distinct: config.distinct_bots().len(),
             duplicate: config.duplicate,
+            allin_adjust: config.allin_adjust,
             names,
             stakes: config.stakes,
             history: config.history.map(|sample| (sample, Vec::new())),
@@ -231,7 +237,13 @@ impl Worker {
                     phh::write_hand(out, table_number, &info, &result)
                         .expect("writing to memory cannot fail");
                 }
-                allin_ev::adjusted_net(&result, &dealt, button, self.seed, d, &mut adjusted);
+                if self.allin_adjust {
+                    allin_ev::adjusted_net(&result, &dealt, button, self.seed, d, &mut adjusted);
+                } else {
+                    for (s, a) in adjusted[..seats].iter_mut().enumerate() {
+                        *a = result.net_chips(s) * allin_ev::FIXED_ONE;
+                    }
+                }
                 for (s, &adj) in adjusted[..seats].iter().enumerate() {
                     let b = self.bot_of_seat[s] as usize;
                     unit_net[b] += result.net_chips(s);

@@ -55,6 +55,7 @@ fn allocations_while_playing(lineup: &str, hands: u64, duplicate: bool) -> u64 {
         stack_chips: 2000,
         duplicate,
         block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
+        allin_adjust: true,
         seat_stacks: None,
         history: None,
     };

@@ -23,6 +23,7 @@ fn config(threads: usize) -> RunConfig {
         stack_chips: 2000,
         duplicate: false,
         block_deals: 1000,
+        allin_adjust: true,
         seat_stacks: Some(vec![300, 900, 2000, 4000]),
         history: Some(Sample::Every(7)),
     }

@@ -20,6 +20,7 @@ fn config(lineup: &str, hands: u64, duplicate: bool, threads: usize) -> RunConfi
         stack_chips: 2000,
         duplicate,
         block_deals: DEFAULT_BLOCK_DEALS,
+        allin_adjust: true,
         seat_stacks: None,
         history: None,
     }
