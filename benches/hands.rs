@@ -5,8 +5,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use holdem_arena::bots;
 use holdem_arena::engine::Stakes;
-use holdem_arena::sim::{self, RunConfig, Worker};
-use holdem_arena::stats::Stats;
+use holdem_arena::sim::{self, RunConfig, Tallies, Worker};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rs_poker::arena::agent::{CallingAgent, RandomAgent};
@@ -17,7 +16,7 @@ use std::sync::atomic::AtomicU64;
 /// Hands per measured iteration.
 const HANDS: u64 = 10_000;
 
-fn config(lineup: &str, hands: u64, threads: usize) -> RunConfig {
+fn config(lineup: &str, hands: u64, threads: usize, allin_adjust: bool) -> RunConfig {
     RunConfig {
         lineup: lineup
             .split(',')
@@ -28,19 +27,26 @@ fn config(lineup: &str, hands: u64, threads: usize) -> RunConfig {
         threads,
         stakes: Stakes::default(),
         stack_chips: 2000,
+        duplicate: false,
+        block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
+        allin_adjust,
+        seat_stacks: None,
+        history: None,
     }
 }
 
-/// Ours: one worker plays `HANDS` hands (one thread).
-fn ours(lineup: &str) -> impl FnMut() -> Stats {
-    let cfg = config(lineup, HANDS, 1);
+/// Ours: one worker plays `HANDS` hands (one thread): the engine, the bots and the
+/// tracker statistics, without the all-in adjustment (an analysis rs_poker's arena
+/// does not do; the runner benchmark below includes it).
+fn ours(lineup: &str) -> impl FnMut() -> Tallies {
+    let cfg = config(lineup, HANDS, 1, false);
     let mut worker = Worker::new(&cfg);
     let mut first = 0;
     move || {
-        let mut stats = Stats::new(&cfg.bot_of_seat());
-        worker.play_hands(first, first + HANDS, &mut stats);
+        let mut tallies = Tallies::new(&cfg, first, first + HANDS);
+        worker.play_deals(first, first + HANDS, &mut tallies);
         first += HANDS;
-        stats
+        tallies
     }
 }
 
@@ -97,7 +103,7 @@ fn runner(c: &mut Criterion) {
     g.throughput(Throughput::Elements(RUN_HANDS));
     g.sample_size(10);
     for threads in [1, 2] {
-        let cfg = config(holdem_arena::cli::DEFAULT_LINEUP, RUN_HANDS, threads);
+        let cfg = config(holdem_arena::cli::DEFAULT_LINEUP, RUN_HANDS, threads, true);
         g.bench_with_input(BenchmarkId::new("threads", threads), &cfg, |b, cfg| {
             b.iter(|| sim::run(cfg, &AtomicU64::new(0)).expect("thread pool"))
         });

@@ -7,6 +7,8 @@
 //! | `raise`  | maniac: pot-size raise when offered, else check/call ([`raise`]) |
 //! | `tag`    | tight-aggressive: position chart, then made-hand category ([`tag`]) |
 //! | `equity` | Monte-Carlo equity against the pot odds ([`equity`])          |
+//! | `tag_loose` | `tag` opening two chart groups wider ([`tag_loose`])       |
+//! | `allin`  | all-in whenever offered, else check/call ([`allin`])          |
 //!
 //! Shared helpers (fallbacks, raise sizing, pot odds) live in [`common`].
 //!
@@ -47,12 +49,14 @@
 //! which runs a bot through every kind of decision (facing a bet, free check, no raise
 //! offered, short stack) and asserts each answer is allowed.
 
+pub mod allin;
 pub mod call;
 pub mod common;
 pub mod equity;
 pub mod raise;
 pub mod random;
 pub mod tag;
+pub mod tag_loose;
 
 use crate::bot::Bot;
 
@@ -73,7 +77,9 @@ pub const BUILT_IN: &[BotInfo] = &[
     BotInfo { name: "random", about: "Picks uniformly among the offered actions and raise sizes.", make: || Box::new(random::RandomBot::default()) },
     BotInfo { name: "raise", about: "Maniac: raises the pot whenever it can, else checks or calls.", make: || Box::new(raise::RaiseBot) },
     BotInfo { name: "tag", about: "Tight-aggressive: positional preflop chart, bets made hands by category.", make: || Box::new(tag::TagBot) },
+    BotInfo { name: "allin", about: "Goes all-in whenever it may, else checks or calls.", make: || Box::new(allin::AllInBot) },
     BotInfo { name: "equity", about: "Plays Monte-Carlo equity against the pot odds.", make: || Box::new(equity::EquityBot::default()) },
+    BotInfo { name: "tag_loose", about: "tag with opening ranges two chart groups wider (a variant to test gate on).", make: || Box::new(tag_loose::TagLooseBot) },
 ];
 
 /// One seat's bot in a line-up: a built-in bot, or an external process speaking a

@@ -142,18 +142,24 @@ pub struct TagBot;
 
 impl Bot for TagBot {
     fn act(&mut self, turn: &Turn<'_>) -> Action {
-        if turn.street == Street::Preflop {
-            preflop(turn)
-        } else {
-            postflop(turn)
-        }
+        act_with_wider_opens(turn, 0)
+    }
+}
+
+/// `tag`'s decision with every position's opening range widened by `groups` chart
+/// groups (0: `tag` itself). Variants such as `tag_loose` reuse `tag` through this.
+pub fn act_with_wider_opens(turn: &Turn<'_>, groups: u8) -> Action {
+    if turn.street == Street::Preflop {
+        preflop(turn, groups)
+    } else {
+        postflop(turn)
     }
 }
 
 /// First in (or after limpers): open-raise the position's range, else check/fold.
 /// Facing raises: re-raise premium hands; call one raise with the position's call
 /// range when it costs at most [`MAX_CALL_BB`]; fold the rest.
-fn preflop(turn: &Turn<'_>) -> Action {
+fn preflop(turn: &Turn<'_>, wider: u8) -> Action {
     let valid = &turn.valid_actions;
     let bb = turn.big_blind_chips.max(1);
     let group = hand_group(turn.hole_cards);
@@ -167,7 +173,7 @@ fn preflop(turn: &Turn<'_>) -> Action {
     let street_bet = street_bet_chips(turn);
     let raises = count(ActionKind::Raise).max(u32::from(street_bet > bb));
     if raises == 0 {
-        return if group <= pos.open_group() {
+        return if group <= pos.open_group().saturating_add(wider) {
             raise_or_call(
                 valid,
                 bb.saturating_mul(OPEN_RAISE_BB + count(ActionKind::Call)),

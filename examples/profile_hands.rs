@@ -3,8 +3,7 @@
 
 use holdem_arena::bots;
 use holdem_arena::engine::Stakes;
-use holdem_arena::sim::{RunConfig, Worker};
-use holdem_arena::stats::Stats;
+use holdem_arena::sim::{RunConfig, Tallies, Worker};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -22,11 +21,16 @@ fn main() {
         threads: 1,
         stakes: Stakes::default(),
         stack_chips: 2000,
+        duplicate: false,
+        block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
+        allin_adjust: false,
+        seat_stacks: None,
+        history: None,
     };
     let mut worker = Worker::new(&config);
-    let mut stats = Stats::new(&config.bot_of_seat());
+    let mut tallies = Tallies::new(&config, 0, hands);
     let start = std::time::Instant::now();
-    worker.play_hands(0, hands, &mut stats);
+    worker.play_deals(0, hands, &mut tallies);
     let secs = start.elapsed().as_secs_f64();
     println!(
         "{hands} hands in {secs:.3} s: {:.0} hands/s",

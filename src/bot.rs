@@ -23,6 +23,10 @@ pub const MAX_SEATS: usize = 10;
 /// a bot's decisions depend only on what it saw since the last [`Event::TableJoined`]
 /// and on randomness seeded from [`Event::HandStart`]'s `rng_seed`. The runner sends
 /// `TableJoined` at the start of every chunk of hands: reset memory of opponents there.
+///
+/// Duplicate deals (`--duplicate`, [`crate::sim`]): the runner sends `TableJoined`
+/// before *every* hand, so a bot that resets there carries no memory of a deal into
+/// its replays (it would otherwise know the cards of the seat it now plays).
 pub trait Bot: Send {
     /// Decides the action for `turn` (a `your_turn` message). An answer outside
     /// `turn.valid_actions` is rejected as the server would (see [`RejectReason`]),
@@ -411,9 +415,10 @@ impl HandResult<'_> {
 #[derive(Clone, Copy, Debug)]
 pub enum Event<'a> {
     /// `table_joined`: the bot sits at a new table. Sent at the start of every chunk
-    /// of hands; reset per-opponent memory here (see [`Bot`]).
+    /// of hands, and before every hand with duplicate deals; reset all memory here
+    /// (see [`Bot`]).
     TableJoined {
-        /// `table_id`: the chunk index.
+        /// `table_id`: the chunk index (with duplicate deals: the hand id).
         table_id: u64,
         /// `seat`: this bot's seat.
         seat: u8,

@@ -1,4 +1,4 @@
-//! The command line: `run`, `bots` and `eval`. Definitions (clap derive) and the thin
+//! The command line: `run`, `compare`, `gate`, `bots` and `eval`. Definitions (clap derive) and the thin
 //! glue from arguments to the runner and the reports.
 //!
 //! Exit codes: 0 success; 1 a run failed (I/O error, or `eval` read stdin badly);
@@ -8,6 +8,7 @@ use crate::bots::{self, BotSpec};
 use crate::cards::parse_cards;
 use crate::engine::Stakes;
 use crate::eval::evaluate;
+use crate::history::{Sample, replay};
 use crate::report::{self, RunInfo};
 use crate::sim::{self, RunConfig};
 use clap::{Parser, Subcommand};
@@ -17,6 +18,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+/// Seconds an external bot has for each action when `--action-timeout` is not given.
+pub const DEFAULT_ACTION_TIMEOUT_S: f64 = 10.0;
 
 /// The line-up used when `--bots` is not given: six seats.
 pub const DEFAULT_LINEUP: &str = "tag,call,random,raise,equity,call";
@@ -36,6 +40,14 @@ pub struct Cli {
 pub enum Command {
     /// Play hands between bots and write bots.csv, seats.csv and run.json.
     Run(RunArgs),
+    /// Paired comparison: play --candidate and --baseline on the same seeds, deals and
+    /// seats against --vs opponents; print the difference in bb/100 with its interval.
+    Compare(crate::gate::GateArgs),
+    /// CI gate: exit 0 when --candidate is not worse than the baseline by more than
+    /// --margin bb/100, 1 when it is, 2 on bad input (SPRT or fixed-sample test).
+    Gate(crate::gate::GateArgs),
+    /// Replay one hand of a run street by street (or, with --phh, in PHH).
+    Replay(ReplayArgs),
     /// List the built-in bots, one per line.
     Bots,
     /// Rank 5 to 7 card hands: from the arguments or, one hand per line, from stdin.
@@ -73,7 +85,7 @@ pub struct RunArgs {
     pub bots: String,
     /// Seconds an external bot has for each action before it is auto-folded (or
     /// auto-checked when checking is free).
-    #[arg(long, default_value_t = 10.0)]
+    #[arg(long, default_value_t = DEFAULT_ACTION_TIMEOUT_S)]
     pub action_timeout: f64,
     /// Hands to play (at least 1).
     #[arg(long, default_value_t = 1_000_000)]
@@ -96,9 +108,67 @@ pub struct RunArgs {
     /// Every seat's stack at the start of every hand, in chips (default 100 big blinds).
     #[arg(long, default_value_t = 2000)]
     pub stack: u32,
+    /// Per-seat starting stacks in chips, comma-separated, seat 0 first (one per
+    /// bot); overrides --stack.
+    #[arg(long)]
+    pub stacks: Option<String>,
     /// Output folder (default: results/seed-SEED).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Duplicate deals: play every deal once per rotation of the line-up around the
+    /// table (heads-up: both sides of each deal); --hands then counts deals.
+    #[arg(long)]
+    pub duplicate: bool,
+    /// Deals per block of blocks.csv.
+    #[arg(long, default_value_t = crate::blocks::DEFAULT_BLOCK_DEALS)]
+    pub block_deals: u64,
+    /// Skip the all-in adjustment (faster with line-ups that often go all-in before
+    /// the river; the allin_adj_* columns stay empty).
+    #[arg(long)]
+    pub no_allin_adjust: bool,
+    /// Write the sampled hands as PHH hand histories to this `.phhs` file (needs
+    /// --history-every or --history-hands).
+    #[arg(long, value_name = "FILE")]
+    pub hand_histories: Option<PathBuf>,
+    /// With --hand-histories: write every K-th hand (hand indices 0, K, 2K, ...).
+    #[arg(long, value_name = "K")]
+    pub history_every: Option<u64>,
+    /// With --hand-histories: write the first N hands.
+    #[arg(long, value_name = "N")]
+    pub history_hands: Option<u64>,
+}
+
+/// Options of `holdem-arena replay`: the run's line-up, seed and table options, and
+/// the hand to replay.
+#[derive(clap::Args, Debug)]
+pub struct ReplayArgs {
+    /// The run's seed.
+    #[arg(long)]
+    pub seed: u64,
+    /// Index of the hand to replay (0-based, as `_hand_index` in PHH).
+    #[arg(long)]
+    pub hand: u64,
+    /// The run's line-up: comma-separated bot names, seat 0 first.
+    #[arg(long, default_value = DEFAULT_LINEUP)]
+    pub bots: String,
+    /// Small blind in chips.
+    #[arg(long, default_value_t = 10)]
+    pub small_blind: u32,
+    /// Big blind in chips.
+    #[arg(long, default_value_t = 20)]
+    pub big_blind: u32,
+    /// Ante per player in chips (0: none).
+    #[arg(long, default_value_t = 0)]
+    pub ante: u32,
+    /// Every seat's starting stack, in chips.
+    #[arg(long, default_value_t = 2000)]
+    pub stack: u32,
+    /// Per-seat starting stacks in chips, comma-separated, seat 0 first.
+    #[arg(long)]
+    pub stacks: Option<String>,
+    /// Print the hand in PHH instead of the readable history.
+    #[arg(long)]
+    pub phh: bool,
 }
 
 /// A failure with its exit code: 2 for bad input, 1 otherwise.
@@ -133,9 +203,12 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Run(args) => run_simulation(&args),
+        Command::Compare(args) => crate::gate::compare(&args),
+        Command::Gate(args) => crate::gate::gate(&args),
+        Command::Replay(args) => replay_hand(&args),
         Command::Bots => {
             for b in bots::BUILT_IN {
-                println!("{:<8} {}", b.name, b.about);
+                println!("{:<10} {}", b.name, b.about);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -218,6 +291,39 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
             lineup.len()
         )));
     }
+    if args.block_deals == 0 {
+        return Err(usage(
+            "--block-deals 0: a block holds at least 1 deal".into(),
+        ));
+    }
+    let seat_stacks = match &args.stacks {
+        None => None,
+        Some(list) => Some(parse_stacks(list, lineup.len(), args.big_blind)?),
+    };
+    let history = match (&args.hand_histories, args.history_every, args.history_hands) {
+        (None, None, None) => None,
+        (None, _, _) => {
+            return Err(usage(
+                "--history-every/--history-hands need --hand-histories FILE".into(),
+            ));
+        }
+        (Some(_), Some(_), Some(_)) => {
+            return Err(usage(
+                "--history-every and --history-hands: give only one of them".into(),
+            ));
+        }
+        (Some(_), Some(0), None) => {
+            return Err(usage("--history-every 0: give at least 1".into()));
+        }
+        (Some(_), Some(k), None) => Some(Sample::Every(k)),
+        (Some(_), None, Some(n)) => Some(Sample::First(n)),
+        (Some(path), None, None) => {
+            return Err(usage(format!(
+                "--hand-histories {}: say which hands with --history-every K or --history-hands N",
+                path.display()
+            )));
+        }
+    };
     let threads = match args.threads {
         Some(0) => return Err(usage("--threads 0: use at least 1 thread".into())),
         Some(n) => n,
@@ -234,7 +340,48 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
             ante_chips: args.ante,
         },
         stack_chips: args.stack,
+        allin_adjust: !args.no_allin_adjust,
+        duplicate: args.duplicate,
+        block_deals: args.block_deals,
+        seat_stacks,
+        history,
     })
+}
+
+/// Parses `--stacks`: one starting stack per seat, each at least one big blind, all
+/// together within 32 bits.
+///
+/// # Errors
+/// A usage [`Failure`] naming the bad value.
+pub fn parse_stacks(list: &str, seats: usize, big_blind: u32) -> Result<Vec<u32>, Failure> {
+    let stacks = list
+        .split(',')
+        .map(|s| {
+            s.trim().parse::<u32>().map_err(|_| {
+                usage(format!(
+                    "--stacks {list:?}: {s:?} is not a whole number of chips"
+                ))
+            })
+        })
+        .collect::<Result<Vec<u32>, _>>()?;
+    if stacks.len() != seats {
+        return Err(usage(format!(
+            "--stacks {list:?} lists {} stacks for {seats} seats: give one per bot",
+            stacks.len()
+        )));
+    }
+    if let Some(s) = stacks.iter().find(|&&s| s < big_blind) {
+        return Err(usage(format!(
+            "--stacks {list:?}: {s} is below the big blind ({big_blind} chips)"
+        )));
+    }
+    if stacks.iter().map(|&s| u64::from(s)).sum::<u64>() > u64::from(u32::MAX) {
+        return Err(usage(format!(
+            "--stacks {list:?}: the stacks must add up to at most {} chips",
+            u32::MAX
+        )));
+    }
+    Ok(stacks)
 }
 
 fn known_bots() -> String {
@@ -337,6 +484,9 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("results/seed-{seed}")));
+    if let Some(path) = &args.hand_histories {
+        prepare_histories(path)?;
+    }
     prepare_out_dir(&out)?;
     if args.seed.is_none() {
         println!("seed: {seed} (pass --seed {seed} to reproduce this run)");
@@ -345,31 +495,101 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
     let hands_done = AtomicU64::new(0);
     let finished = AtomicBool::new(false);
     let started = Instant::now();
-    let stats = std::thread::scope(|scope| {
-        scope.spawn(|| show_progress(config.hands, &hands_done, &finished));
-        let stats = sim::run(&config, &hands_done);
+    let tallies = std::thread::scope(|scope| {
+        scope.spawn(|| show_progress(config.hands_played(), &hands_done, &finished));
+        let tallies = sim::run(&config, &hands_done);
         finished.store(true, Ordering::Release);
-        stats
+        tallies
     })
     .map_err(|e| Failure {
         code: 1,
         message: format!("cannot start {} worker threads: {e}", config.threads),
     })?;
     let elapsed = started.elapsed().as_secs_f64();
+    if let Some(path) = &args.hand_histories {
+        write_histories(path, &tallies.histories_in_order())?;
+    }
 
     let info = RunInfo::new(&config, elapsed);
-    report::write_run(&out, &config, &stats, &info)
+    report::write_run(&out, &config, &tallies, &info)
         .map_err(|message| Failure { code: 1, message })?;
-    let rows = report::bot_rows(&config, &stats);
+    let rows = report::bot_rows(&config, &tallies);
     print!("{}", report::summary_table(&rows));
     print!("{}", report::fault_lines(&rows));
     println!(
         "{} hands in {elapsed:.2} s ({:.0} hands/s, {} threads); wrote {}",
-        config.hands,
+        config.hands_played(),
         info.hands_per_second,
         config.threads,
         out.display()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the `.phhs` file atomically (temporary file in its folder, then rename).
+fn write_histories(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let failed = |e: std::io::Error| Failure {
+        code: 1,
+        message: format!("--hand-histories {}: cannot write ({e})", path.display()),
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().ok_or_else(|| Failure {
+        code: 1,
+        message: format!("--hand-histories {}: not a file name", path.display()),
+    })?;
+    report::write_atomically(dir, &name.to_string_lossy(), bytes).map_err(failed)
+}
+
+/// Checks the folder of `--hand-histories` before a run, so bad input writes nothing.
+fn prepare_histories(path: &Path) -> Result<(), Failure> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if path.file_name().is_none() || path.is_dir() {
+        return Err(usage(format!(
+            "--hand-histories {}: give a file name, e.g. results/run/hands.phhs",
+            path.display()
+        )));
+    }
+    let unwritable = |e: std::io::Error| {
+        usage(format!(
+            "--hand-histories {}: cannot write there ({e})",
+            path.display()
+        ))
+    };
+    std::fs::create_dir_all(dir).map_err(unwritable)?;
+    tempfile::tempfile_in(dir).map_err(unwritable)?;
+    Ok(())
+}
+
+/// `holdem-arena replay`: plays the hand again and prints it.
+fn replay_hand(args: &ReplayArgs) -> Result<ExitCode, Failure> {
+    let run_args = RunArgs {
+        bots: args.bots.clone(),
+        hands: args.hand.saturating_add(1),
+        seed: Some(args.seed),
+        threads: Some(1),
+        small_blind: args.small_blind,
+        big_blind: args.big_blind,
+        ante: args.ante,
+        stack: args.stack,
+        stacks: args.stacks.clone(),
+        out: None,
+        duplicate: false,
+        block_deals: crate::blocks::DEFAULT_BLOCK_DEALS,
+        no_allin_adjust: false,
+        hand_histories: None,
+        history_every: None,
+        history_hands: None,
+        action_timeout: DEFAULT_ACTION_TIMEOUT_S,
+    };
+    let config = config_from_args(&run_args, args.seed)?;
+    let hand = replay::replay(&config, args.hand);
+    print!("{}", if args.phh { &hand.phh } else { &hand.text });
     Ok(ExitCode::SUCCESS)
 }
 

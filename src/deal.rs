@@ -16,6 +16,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 /// Domain tags keep the deck stream and the bots' streams independent.
 const DECK_STREAM: u64 = 0x6465_636b; // "deck"
 const BOT_STREAM: u64 = 0x626f_7473; // "bots"
+const RUNOUT_STREAM: u64 = 0x7275_6e73; // "runs"
 
 /// SplitMix64's output function: a bijective 64-bit mix.
 pub const fn splitmix64(mut z: u64) -> u64 {
@@ -39,7 +40,7 @@ pub type BotRng = rand_xoshiro::SplitMix64;
 /// (D. Lemire, "Fast Random Integer Generation in an Interval", ACM TOMACS 29(1),
 /// 2019): one multiplication per draw, and a division only in the rare case that
 /// decides whether to reject. Unbiased.
-fn below(rng: &mut impl Rng, n: u64) -> u64 {
+pub fn below(rng: &mut impl Rng, n: u64) -> u64 {
     let mut product = u128::from(rng.next_u64()) * u128::from(n);
     if (product as u64) < n {
         let threshold = n.wrapping_neg() % n;
@@ -54,6 +55,13 @@ fn below(rng: &mut impl Rng, n: u64) -> u64 {
 /// (sent to it in [`crate::bot::Event::HandStart`]).
 pub const fn bot_seed(seed: u64, hand_index: u64, seat: usize) -> u64 {
     mix(BOT_STREAM, seed, hand_index, seat as u64)
+}
+
+/// The generator of the sampled all-in run-outs of deal `deal_index`
+/// ([`crate::allin_ev`]): a function of (run seed, deal index) only, so every replay
+/// of a duplicate deal, and both sides of a paired comparison, sample the same boards.
+pub fn runout_rng(seed: u64, deal_index: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(mix(RUNOUT_STREAM, seed, deal_index, 0))
 }
 
 /// One hand's cards: two hole cards per seat and five board cards.
@@ -91,6 +99,21 @@ impl Deal {
             hole_cards,
             board: std::array::from_fn(card),
         }
+    }
+}
+
+impl Deal {
+    /// The deal as replayed in duplicate rotation `rotation` of a `seats`-seat table
+    /// (see [`crate::sim`]): seat `s` gets the cards dealt to seat
+    /// `(s + seats - rotation) % seats`, so with the button moved `rotation` seats
+    /// clockwise every hand of cards keeps its position relative to the button.
+    /// The board is unchanged. Rotation 0 is the deal itself.
+    pub fn rotated(&self, rotation: usize, seats: usize) -> Deal {
+        let mut out = *self;
+        for seat in 0..seats {
+            out.hole_cards[seat] = self.hole_cards[(seat + seats - rotation % seats) % seats];
+        }
+        out
     }
 }
 

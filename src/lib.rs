@@ -5,6 +5,8 @@
 
 #![warn(missing_docs)]
 
+pub mod allin_ev;
+pub mod blocks;
 pub mod bot;
 #[path = "../bots/mod.rs"]
 pub mod bots;
@@ -13,7 +15,10 @@ pub mod cli;
 pub mod deal;
 pub mod engine;
 pub mod eval;
+pub mod gate;
+pub mod history;
 pub mod protocol;
 pub mod report;
 pub mod sim;
 pub mod stats;
+pub mod verdict;

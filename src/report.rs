@@ -3,8 +3,9 @@
 //! file in the same folder, then renamed over the target, so a reader never sees a
 //! half-written file. Column definitions are in README.md ("Output files").
 
-use crate::sim::RunConfig;
-use crate::stats::{Stats, Tally, WinRate, win_rate};
+use crate::allin_ev::{FIXED_ONE, RUNOUT_SAMPLES};
+use crate::sim::{RunConfig, Tallies};
+use crate::stats::{Stats, Tally, WinRate, unit_win_rate, win_rate};
 use serde::Serialize;
 use std::io::{self, Write};
 use std::path::Path;
@@ -49,6 +50,16 @@ pub struct Row {
     pub rejected_actions: u64,
     /// External bots: process crashes.
     pub crashes: u64,
+    /// All-in-adjusted win rate in bb/100 (only in `bots.csv`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allin_adj_bb_per_100: Option<f64>,
+    /// Half-width of the 95% interval of `allin_adj_bb_per_100` (only in `bots.csv`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allin_adj_ci95_bb_per_100: Option<f64>,
+    /// Per-hand standard deviation of the all-in-adjusted result, in big blinds (only
+    /// in `bots.csv`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allin_adj_sd_bb_per_hand: Option<f64>,
 }
 
 /// Rounds to 4 decimals so CSVs are short and stable to read.
@@ -89,13 +100,19 @@ fn row(seat: Option<u8>, bot: &str, seats: &[usize], t: &Tally, rate: WinRate) -
         timeouts: t.timeouts,
         rejected_actions: t.rejected_actions,
         crashes: t.crashes,
+        allin_adj_bb_per_100: None,
+        allin_adj_ci95_bb_per_100: None,
+        allin_adj_sd_bb_per_hand: None,
     }
 }
 
-/// The `bots.csv` rows: one per distinct bot, in order of first seat.
-pub fn bot_rows(config: &RunConfig, stats: &Stats) -> Vec<Row> {
+/// The `bots.csv` rows: one per distinct bot, in order of first seat. Intervals are
+/// over independent units (hands, or whole duplicate groups with duplicate deals).
+pub fn bot_rows(config: &RunConfig, tallies: &Tallies) -> Vec<Row> {
     let bb = config.stakes.big_blind_chips;
     let bot_of_seat = config.bot_of_seat();
+    let (stats, units) = (&tallies.stats, &tallies.units);
+    let rotations = config.rotations() as u32;
     config
         .distinct_bots()
         .iter()
@@ -109,15 +126,30 @@ pub fn bot_rows(config: &RunConfig, stats: &Stats) -> Vec<Row> {
                 total += &stats.seats[s];
             }
             let k = seats.len() as u32;
-            let samples = total.hands / u64::from(k);
-            let rate = win_rate(
-                samples,
-                total.net_chips,
-                stats.bot_net_chips_squared[b],
-                k,
-                bb,
+            let rate = |sum: i128, squared: i128, scale: i64| {
+                unit_win_rate(
+                    units.units,
+                    sum,
+                    squared,
+                    k * rotations,
+                    rotations,
+                    scale,
+                    bb,
+                )
+            };
+            let real = rate(
+                i128::from(units.net_chips[b]),
+                units.net_chips_squared[b],
+                1,
             );
-            row(None, name, &seats, &total, rate)
+            let adjusted = rate(units.adjusted[b], units.adjusted_squared[b], FIXED_ONE);
+            let mut r = row(None, name, &seats, &total, real);
+            if config.allin_adjust {
+                r.allin_adj_bb_per_100 = Some(round4(adjusted.bb_per_100));
+                r.allin_adj_ci95_bb_per_100 = Some(round4(adjusted.ci95_bb_per_100));
+                r.allin_adj_sd_bb_per_hand = Some(round4(adjusted.sd_bb_per_hand));
+            }
+            r
         })
         .collect()
 }
@@ -144,8 +176,17 @@ pub struct RunInfo {
     pub version: &'static str,
     /// Run seed.
     pub seed: u64,
-    /// Hands played.
+    /// Deals (`--hands`); hands played is `hands_played`.
     pub hands: u64,
+    /// Every deal played once per rotation of the line-up (`--duplicate`).
+    pub duplicate: bool,
+    /// Table hands played: `hands` × rotations (the seat count with duplicate deals).
+    pub hands_played: u64,
+    /// Deals per block of `blocks.csv`.
+    pub block_deals: u64,
+    /// Run-outs sampled for the all-in adjustment of hands closed preflop or on the flop
+    /// (0: the adjustment was off, `--no-allin-adjust`).
+    pub allin_runout_samples: u32,
     /// Bot name by seat, seat 0 first.
     pub lineup: Vec<&'static str>,
     /// Small blind, in chips.
@@ -156,6 +197,10 @@ pub struct RunInfo {
     pub ante_chips: u32,
     /// Starting stack of every seat every hand, in chips.
     pub stack_chips: u32,
+    /// Per-seat starting stacks in chips (`--stacks`), seat 0 first; absent when
+    /// every seat starts with `stack_chips`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seat_stacks_chips: Option<Vec<u32>>,
     /// Worker threads.
     pub threads: usize,
     /// Wall-clock time of the simulation, in seconds.
@@ -171,14 +216,23 @@ impl RunInfo {
             version: env!("CARGO_PKG_VERSION"),
             seed: config.seed,
             hands: config.hands,
+            duplicate: config.duplicate,
+            hands_played: config.hands_played(),
+            block_deals: config.block_deals,
+            allin_runout_samples: if config.allin_adjust {
+                RUNOUT_SAMPLES
+            } else {
+                0
+            },
             lineup: config.lineup.iter().map(|b| b.name()).collect(),
             small_blind_chips: config.stakes.small_blind_chips,
             big_blind_chips: config.stakes.big_blind_chips,
             ante_chips: config.stakes.ante_chips,
             stack_chips: config.stack_chips,
+            seat_stacks_chips: config.seat_stacks.clone(),
             threads: config.threads,
             elapsed_seconds: round4(elapsed_seconds),
-            hands_per_second: (config.hands as f64 / elapsed_seconds.max(1e-9)).round(),
+            hands_per_second: (config.hands_played() as f64 / elapsed_seconds.max(1e-9)).round(),
         }
     }
 }
@@ -209,23 +263,31 @@ pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
-/// Writes `bots.csv`, `seats.csv` and `run.json` into `dir` (which must exist).
+/// Writes `bots.csv`, `seats.csv`, `blocks.csv` and `run.json` into `dir` (which must
+/// exist).
 ///
 /// # Errors
 /// Any I/O or serialization error, with the file named.
 pub fn write_run(
     dir: &Path,
     config: &RunConfig,
-    stats: &Stats,
+    tallies: &Tallies,
     info: &RunInfo,
 ) -> Result<(), String> {
+    let stats = &tallies.stats;
+    let names = config.distinct_bots();
+    let block_rows = tallies.blocks.rows(&names, config.stakes.big_blind_chips);
     let fail = |name: &str, e: &dyn std::fmt::Display| {
         format!("cannot write {}: {e}", dir.join(name).display())
     };
-    let files: [(&str, Vec<u8>); 3] = [
+    let files: [(&str, Vec<u8>); 4] = [
         (
             "bots.csv",
-            to_csv(&bot_rows(config, stats)).map_err(|e| fail("bots.csv", &e))?,
+            to_csv(&bot_rows(config, tallies)).map_err(|e| fail("bots.csv", &e))?,
+        ),
+        (
+            "blocks.csv",
+            crate::blocks::to_csv(&block_rows).map_err(|e| fail("blocks.csv", &e))?,
         ),
         (
             "seats.csv",

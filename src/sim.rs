@@ -1,22 +1,38 @@
 //! The parallel runner: hands split into fixed chunks, played on rayon workers.
 //!
 //! Each worker owns its [`Table`], its bots (made once per worker from the registry's
-//! factories, never shared) and its accumulators; workers take chunk indices from an
-//! atomic counter, add each chunk's [`Stats`] into their own total, and the totals are
-//! merged at the end. No lock is taken on the simulation path, and memory does not
-//! grow with the number of hands.
+//! factories, never shared) and its accumulators ([`Tallies`]); workers take chunk
+//! indices from an atomic counter, play each chunk into their own total, and the
+//! totals are merged at the end. No lock is taken on the simulation path, and memory
+//! grows only with the number of blocks (one [`crate::blocks::BlockSums`] per
+//! `block_deals` deals per worker).
 //!
-//! Determinism: a hand's cards depend only on (seed, hand index), its button on the
+//! Determinism: a hand's cards depend only on (seed, deal index), its button on the
 //! hand index, and chunks have a fixed size, so every chunk's results are the same
-//! whatever the thread count; [`Stats`] holds exact integer sums, so adding chunks in
-//! any grouping gives identical totals (`tests/cli.rs` compares the CSVs of 1 and 2
-//! threads byte for byte).
+//! whatever the thread count; [`Tallies`] holds exact integer sums, so adding chunks
+//! in any grouping gives identical totals (`tests/cli.rs` and `tests/verdicts.rs`
+//! compare the CSVs of 1 and 2 threads byte for byte).
+//!
+//! # Duplicate deals
+//!
+//! With [`RunConfig::duplicate`] every deal is played once per rotation of the
+//! line-up around the table, as in the ACPC's duplicate matches: rotation `r` of deal
+//! `d` is hand `d·seats + r`, its button is seat `r`, and seat `s` gets the cards dealt
+//! to seat `s − r` ([`Deal::rotated`]), so each hand of cards keeps its position
+//! relative to the button while every bot plays it once (heads-up: both sides of each
+//! deal). Bots are reset between replays: each gets [`Event::TableJoined`] before every
+//! hand of a duplicate run, and must forget there everything it learnt (the rule
+//! [`Bot`] documents for every run). The rotations of a deal are one independent unit
+//! for the intervals ([`UnitSums`]).
 
-use crate::bot::Bot;
+use crate::allin_ev;
+use crate::blocks::Blocks;
+use crate::bot::{Bot, Event, MAX_SEATS};
 use crate::bots::BotSpec;
 use crate::deal::Deal;
 use crate::engine::{Stakes, Table};
-use crate::stats::Stats;
+use crate::history::{Sample, phh};
+use crate::stats::{Stats, UnitSums};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Hands per chunk: the unit of work and of progress. Fixed, so that results do not
@@ -38,9 +54,39 @@ pub struct RunConfig {
     pub stakes: Stakes,
     /// Every seat's stack at the start of every hand, in chips.
     pub stack_chips: u32,
+    /// Play every deal once per rotation of the line-up (see the module docs); then
+    /// `hands` counts deals and `hands × seats` hands are played.
+    pub duplicate: bool,
+    /// Deals per block of `blocks.csv` (at least 1).
+    pub block_deals: u64,
+    /// Compute the all-in-adjusted results ([`crate::allin_ev`]). Off, hands that
+    /// close all-in before the river cost nothing extra and the adjusted results equal
+    /// the real ones (reports leave the adjusted columns empty).
+    pub allin_adjust: bool,
+    /// Per-seat starting stacks in chips, seat 0 first, overriding `stack_chips`.
+    pub seat_stacks: Option<Vec<u32>>,
+    /// Which hands get a PHH hand history (`None`: none, and no cost).
+    pub history: Option<Sample>,
 }
 
 impl RunConfig {
+    /// Every seat's starting stack in chips, seat 0 first.
+    pub fn starting_stacks(&self) -> Vec<u32> {
+        self.seat_stacks
+            .clone()
+            .unwrap_or_else(|| vec![self.stack_chips; self.lineup.len()])
+    }
+
+    /// Table hands per deal: the seat count with [`RunConfig::duplicate`], else 1.
+    pub fn rotations(&self) -> usize {
+        if self.duplicate { self.lineup.len() } else { 1 }
+    }
+
+    /// Table hands the run plays: deals × rotations.
+    pub fn hands_played(&self) -> u64 {
+        self.hands * self.rotations() as u64
+    }
+
     /// The distinct bot names of the line-up, in order of first seat.
     pub fn distinct_bots(&self) -> Vec<&'static str> {
         let mut names: Vec<&'static str> = Vec::new();
@@ -62,12 +108,64 @@ impl RunConfig {
     }
 }
 
+/// Everything a run (or a chunk of it) accumulates.
+#[derive(Clone, Debug)]
+pub struct Tallies {
+    /// Per-seat tallies and tracker statistics, per hand.
+    pub stats: Stats,
+    /// Per-bot sums over independent units (deals), for the intervals.
+    pub units: UnitSums,
+    /// Per-block, per-bot sums (`blocks.csv`).
+    pub blocks: Blocks,
+    /// PHH hand histories of the sampled hands, one entry per chunk that had any:
+    /// (chunk index, bytes). See [`Tallies::histories_in_order`].
+    pub histories: Vec<(u64, Vec<u8>)>,
+}
+
+impl Tallies {
+    /// Empty accumulators for deals `first..end` of `config`'s run.
+    pub fn new(config: &RunConfig, first: u64, end: u64) -> Tallies {
+        Tallies {
+            stats: Stats::new(&config.bot_of_seat()),
+            units: UnitSums::default(),
+            blocks: Blocks::covering(config.block_deals, first, end),
+            histories: Vec::new(),
+        }
+    }
+
+    /// The PHH hand histories joined in chunk order (so in hand order): the same
+    /// bytes whatever the thread count.
+    pub fn histories_in_order(&self) -> Vec<u8> {
+        let mut chunks: Vec<&(u64, Vec<u8>)> = self.histories.iter().collect();
+        chunks.sort_unstable_by_key(|(chunk, _)| *chunk);
+        chunks
+            .iter()
+            .flat_map(|(_, bytes)| bytes.iter().copied())
+            .collect()
+    }
+
+    /// Adds another range's accumulators (its blocks must lie within this range's).
+    pub fn merge(&mut self, other: &Tallies) {
+        self.stats += &other.stats;
+        self.units += &other.units;
+        self.blocks.merge(&other.blocks);
+        self.histories.extend(other.histories.iter().cloned());
+    }
+}
+
 /// One worker's table and bots.
 pub struct Worker {
     table: Table,
     bots: Vec<Box<dyn Bot>>,
     seed: u64,
     bot_of_seat: Vec<u8>,
+    distinct: usize,
+    duplicate: bool,
+    allin_adjust: bool,
+    names: Vec<&'static str>,
+    stakes: Stakes,
+    /// Which hands to write as PHH, and this chunk's buffer (reused across chunks).
+    history: Option<(Sample, Vec<u8>)>,
 }
 
 impl Worker {
@@ -75,7 +173,7 @@ impl Worker {
     /// besides its per-chunk results).
     pub fn new(config: &RunConfig) -> Worker {
         let names: Vec<&'static str> = config.lineup.iter().map(|b| b.name()).collect();
-        let stacks = vec![config.stack_chips; names.len()];
+        let stacks = config.starting_stacks();
         Worker {
             table: Table::new(&names, &stacks, config.stakes, config.seed),
             bots: (0..names.len())
@@ -83,71 +181,158 @@ impl Worker {
                 .collect(),
             seed: config.seed,
             bot_of_seat: config.bot_of_seat(),
+            distinct: config.distinct_bots().len(),
+            duplicate: config.duplicate,
+            allin_adjust: config.allin_adjust,
+            names,
+            stakes: config.stakes,
+            history: config.history.map(|sample| (sample, Vec::new())),
         }
     }
 
-    /// Plays hands `first..end` into `stats`. Allocation-free.
-    pub fn play_hands(&mut self, first: u64, end: u64, stats: &mut Stats) {
-        let seats = self.table.seats();
-        for hand in first..end {
-            let deal = Deal::new(self.seed, hand, seats);
-            let result = self.table.play_hand(hand, &deal, &mut self.bots);
-            stats.record(&result);
-        }
-    }
-
-    /// Plays chunk `chunk` of a run of `total_hands` hands and returns its stats.
-    /// Bots first get a `table_joined`, so per-table memory starts afresh each chunk.
-    pub fn play_chunk(&mut self, chunk: u64, total_hands: u64) -> Stats {
-        let first = chunk * CHUNK_HANDS;
-        let end = (first + CHUNK_HANDS).min(total_hands);
+    fn table_joined(&mut self, table_id: u64) {
         let players = self.table.players();
         for (seat, bot) in self.bots.iter_mut().enumerate() {
-            bot.observe(&crate::bot::Event::TableJoined {
-                table_id: chunk,
+            bot.observe(&Event::TableJoined {
+                table_id,
                 seat: seat as u8,
                 players,
             });
         }
-        let mut stats = Stats::new(&self.bot_of_seat);
-        self.play_hands(first, end, &mut stats);
-        for (seat, bot) in self.bots.iter_mut().enumerate() {
-            stats.seats[seat].add_faults(bot.take_faults());
+    }
+
+    /// Plays deals `first..end` into `tallies` (every rotation of each with
+    /// duplicate deals). Allocation-free unless hand histories are asked for.
+    pub fn play_deals(&mut self, first: u64, end: u64, tallies: &mut Tallies) {
+        let seats = self.table.seats();
+        let rotations = if self.duplicate { seats } else { 1 };
+        let mut seat_hands = [0u64; MAX_SEATS];
+        for &b in &self.bot_of_seat {
+            seat_hands[b as usize] += rotations as u64;
         }
-        stats
+        let mut adjusted = [0i64; MAX_SEATS];
+        for d in first..end {
+            let deal = Deal::new(self.seed, d, seats);
+            let mut unit_net = [0i64; MAX_SEATS];
+            let mut unit_adjusted = [0i64; MAX_SEATS];
+            for r in 0..rotations {
+                let (hand, dealt) = if self.duplicate {
+                    let hand = d * seats as u64 + r as u64;
+                    self.table_joined(hand);
+                    (hand, deal.rotated(r, seats))
+                } else {
+                    (d, deal)
+                };
+                let button = (hand % seats as u64) as usize;
+                let result = self.table.play_hand(hand, &dealt, &mut self.bots);
+                tallies.stats.record(&result);
+                if let Some((sample, out)) = &mut self.history
+                    && let Some(table_number) = sample.table_number(hand)
+                {
+                    let info = phh::HandInfo {
+                        seed: self.seed,
+                        hand_index: hand,
+                        names: &self.names,
+                        stakes: self.stakes,
+                        deal: &dealt,
+                    };
+                    phh::write_hand(out, table_number, &info, &result)
+                        .expect("writing to memory cannot fail");
+                }
+                if self.allin_adjust {
+                    allin_ev::adjusted_net(&result, &dealt, button, self.seed, d, &mut adjusted);
+                } else {
+                    for (s, a) in adjusted[..seats].iter_mut().enumerate() {
+                        *a = result.net_chips(s) * allin_ev::FIXED_ONE;
+                    }
+                }
+                for (s, &adj) in adjusted[..seats].iter().enumerate() {
+                    let b = self.bot_of_seat[s] as usize;
+                    unit_net[b] += result.net_chips(s);
+                    unit_adjusted[b] += adj;
+                }
+            }
+            let k = self.distinct;
+            tallies.units.record(&unit_net[..k], &unit_adjusted[..k]);
+            tallies.blocks.record(
+                d,
+                rotations as u64,
+                &seat_hands[..k],
+                &unit_net[..k],
+                &unit_adjusted[..k],
+            );
+        }
+    }
+
+    /// Plays chunk `chunk` (deals `chunk·CHUNK_HANDS..`) clipped to deals
+    /// `first..end` into `tallies` (which must cover them). In a plain run bots first
+    /// get a `table_joined`, so per-table memory starts afresh each chunk (a duplicate
+    /// run sends one before every hand).
+    pub fn play_chunk(&mut self, chunk: u64, first: u64, end: u64, tallies: &mut Tallies) {
+        let lo = (chunk * CHUNK_HANDS).max(first);
+        let hi = ((chunk + 1) * CHUNK_HANDS).min(end);
+        if !self.duplicate {
+            self.table_joined(chunk);
+        }
+        self.play_deals(lo, hi, tallies);
+        for (seat, bot) in self.bots.iter_mut().enumerate() {
+            tallies.stats.seats[seat].add_faults(bot.take_faults());
+        }
+        if let Some((_, out)) = &mut self.history
+            && !out.is_empty()
+        {
+            tallies.histories.push((chunk, std::mem::take(out)));
+        }
     }
 }
 
-/// Plays the whole run on `config.threads` rayon workers and returns the merged stats.
-/// `hands_done` is advanced after each chunk, for a progress display.
+/// Plays the whole run on `config.threads` rayon workers and returns the merged
+/// tallies. `hands_done` is advanced (in table hands) after each chunk, for a progress
+/// display.
 ///
 /// # Errors
 /// If the thread pool cannot be built (the OS refused to start threads).
 pub fn run(
     config: &RunConfig,
     hands_done: &AtomicU64,
-) -> Result<Stats, rayon::ThreadPoolBuildError> {
+) -> Result<Tallies, rayon::ThreadPoolBuildError> {
+    run_deals(config, 0, config.hands, hands_done)
+}
+
+/// Plays deals `first..end` of `config`'s run (chunks stay on the run's fixed grid of
+/// [`CHUNK_HANDS`] deals, so a run played in several ranges gives the same results as
+/// one played at once when the ranges start on chunk boundaries).
+///
+/// # Errors
+/// If the thread pool cannot be built (the OS refused to start threads).
+pub fn run_deals(
+    config: &RunConfig,
+    first: u64,
+    end: u64,
+    hands_done: &AtomicU64,
+) -> Result<Tallies, rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()?;
-    let chunks = config.hands.div_ceil(CHUNK_HANDS);
-    let next_chunk = AtomicU64::new(0);
-    let per_worker: Vec<Stats> = pool.broadcast(|_| {
+    let first_chunk = first / CHUNK_HANDS;
+    let end_chunk = end.div_ceil(CHUNK_HANDS).max(first_chunk);
+    let next_chunk = AtomicU64::new(first_chunk);
+    let per_worker: Vec<Tallies> = pool.broadcast(|_| {
         let mut worker = Worker::new(config);
-        let mut total = Stats::new(&worker.bot_of_seat);
+        let mut total = Tallies::new(config, first, end);
         loop {
             let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
-            if chunk >= chunks {
+            if chunk >= end_chunk {
                 return total;
             }
-            let stats = worker.play_chunk(chunk, config.hands);
-            hands_done.fetch_add(stats.seats[0].hands, Ordering::Relaxed);
-            total += &stats;
+            let before = total.stats.seats[0].hands;
+            worker.play_chunk(chunk, first, end, &mut total);
+            hands_done.fetch_add(total.stats.seats[0].hands - before, Ordering::Relaxed);
         }
     });
-    let mut total = Stats::new(&config.bot_of_seat());
-    for stats in &per_worker {
-        total += stats;
+    let mut total = Tallies::new(config, first, end);
+    for tallies in &per_worker {
+        total.merge(tallies);
     }
     Ok(total)
 }

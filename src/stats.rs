@@ -166,6 +166,97 @@ impl AddAssign<&Stats> for Stats {
     }
 }
 
+/// Per-bot sums over independent units, for intervals: a unit is one deal, which is
+/// one hand in a plain run and every rotation of the deal in a duplicate run (the
+/// independent unit of a duplicate match). A unit's value for a bot is the sum of its
+/// results over its seats and the unit's hands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnitSums {
+    /// Units (deals) recorded.
+    pub units: u64,
+    /// Per distinct bot: Σ unit result, in chips.
+    pub net_chips: [i64; MAX_SEATS],
+    /// Per distinct bot: Σ (unit result)², in chips².
+    pub net_chips_squared: [i128; MAX_SEATS],
+    /// Per distinct bot: Σ all-in-adjusted unit result, in 1/[`crate::allin_ev::FIXED_ONE`] chip.
+    pub adjusted: [i128; MAX_SEATS],
+    /// Per distinct bot: Σ (all-in-adjusted unit result)², in (1/`FIXED_ONE` chip)².
+    pub adjusted_squared: [i128; MAX_SEATS],
+}
+
+impl Default for UnitSums {
+    fn default() -> UnitSums {
+        UnitSums {
+            units: 0,
+            net_chips: [0; MAX_SEATS],
+            net_chips_squared: [0; MAX_SEATS],
+            adjusted: [0; MAX_SEATS],
+            adjusted_squared: [0; MAX_SEATS],
+        }
+    }
+}
+
+impl UnitSums {
+    /// Adds one unit: per distinct bot, its real result in chips and its all-in-adjusted
+    /// result in 1/`FIXED_ONE` chip (slices of the line-up's distinct-bot count).
+    pub fn record(&mut self, net_chips: &[i64], adjusted: &[i64]) {
+        self.units += 1;
+        for (b, (&net, &adj)) in net_chips.iter().zip(adjusted).enumerate() {
+            self.net_chips[b] += net;
+            self.net_chips_squared[b] += i128::from(net) * i128::from(net);
+            self.adjusted[b] += i128::from(adj);
+            self.adjusted_squared[b] += i128::from(adj) * i128::from(adj);
+        }
+    }
+}
+
+impl AddAssign<&UnitSums> for UnitSums {
+    fn add_assign(&mut self, o: &UnitSums) {
+        self.units += o.units;
+        for b in 0..MAX_SEATS {
+            self.net_chips[b] += o.net_chips[b];
+            self.net_chips_squared[b] += o.net_chips_squared[b];
+            self.adjusted[b] += o.adjusted[b];
+            self.adjusted_squared[b] += o.adjusted_squared[b];
+        }
+    }
+}
+
+/// [`win_rate`] over units of `hands_per_sample` seat-hands each, with sums in
+/// `1/scale` chip (1 for chips, [`crate::allin_ev::FIXED_ONE`] for adjusted sums).
+/// `hands_per_unit` is the number of table hands in a unit (1, or the rotations of a
+/// duplicate deal): the standard deviation is reported per hand, as √`hands_per_unit`
+/// times that of the unit mean, so that `ci95 = 1.96·sd/√hands·100` holds in every mode
+/// and the number of hands a ±w bb/100 interval needs is (196·sd/w)².
+pub fn unit_win_rate(
+    units: u64,
+    sum: i128,
+    sum_squared: i128,
+    seat_hands_per_unit: u32,
+    hands_per_unit: u32,
+    scale: i64,
+    big_blind_chips: u32,
+) -> WinRate {
+    let n = units as f64;
+    let per = f64::from(seat_hands_per_unit) * f64::from(big_blind_chips) * scale as f64;
+    let mean = sum as f64 / n;
+    let var = if units > 1 {
+        ((sum_squared as f64 - sum as f64 * mean) / (n - 1.0)).max(0.0)
+    } else {
+        0.0
+    };
+    let sd_unit_mean = var.sqrt() / per;
+    WinRate {
+        bb_per_100: mean / per * 100.0,
+        ci95_bb_per_100: if units > 1 {
+            1.96 * sd_unit_mean / n.sqrt() * 100.0
+        } else {
+            0.0
+        },
+        sd_bb_per_hand: sd_unit_mean * f64::from(hands_per_unit).sqrt(),
+    }
+}
+
 /// Win rate and its uncertainty from per-hand results.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WinRate {

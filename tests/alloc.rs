@@ -2,8 +2,7 @@
 
 use holdem_arena::bots;
 use holdem_arena::engine::Stakes;
-use holdem_arena::sim::{RunConfig, Worker};
-use holdem_arena::stats::Stats;
+use holdem_arena::sim::{RunConfig, Tallies, Worker};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -43,7 +42,7 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-fn allocations_while_playing(lineup: &str, hands: u64) -> u64 {
+fn allocations_while_playing(lineup: &str, hands: u64, duplicate: bool) -> u64 {
     let config = RunConfig {
         lineup: lineup
             .split(',')
@@ -57,15 +56,21 @@ fn allocations_while_playing(lineup: &str, hands: u64) -> u64 {
             ..Stakes::default()
         },
         stack_chips: 2000,
+        duplicate,
+        block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
+        allin_adjust: true,
+        seat_stacks: None,
+        history: None,
     };
     let mut worker = Worker::new(&config);
-    let mut stats = Stats::new(&config.bot_of_seat());
+    // Per-chunk accumulators (including the block vector) are made before playing.
+    let mut tallies = Tallies::new(&config, 0, hands);
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     COUNTING.with(|c| c.set(true));
-    worker.play_hands(0, hands, &mut stats);
+    worker.play_deals(0, hands, &mut tallies);
     COUNTING.with(|c| c.set(false));
     let after = ALLOCATIONS.load(Ordering::Relaxed);
-    assert_eq!(stats.seats[0].hands, hands);
+    assert_eq!(tallies.stats.seats[0].hands, config.hands_played());
     after - before
 }
 
@@ -76,6 +81,16 @@ fn playing_hands_allocates_nothing() {
         "call,call",
         "random,random,random,random,random,random,random,random,random,random",
     ] {
-        assert_eq!(allocations_while_playing(lineup, 100_000), 0, "{lineup}");
+        assert_eq!(
+            allocations_while_playing(lineup, 100_000, false),
+            0,
+            "{lineup}"
+        );
+        // Duplicate deals with the all-in adjustment (run-outs, rotations, resets).
+        assert_eq!(
+            allocations_while_playing(lineup, 10_000, true),
+            0,
+            "{lineup} duplicate"
+        );
     }
 }

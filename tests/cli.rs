@@ -149,7 +149,8 @@ fn a_run_writes_one_row_per_bot_and_run_json() {
     assert_eq!(
         lines[0],
         "bot,seats,hands,net_chips,bb_per_100,ci95_bb_per_100,sd_bb_per_hand,vpip,pfr,\
-         aggression_factor,wtsd,w_sd,showdowns,invalid_actions,timeouts,rejected_actions,crashes"
+         aggression_factor,wtsd,w_sd,showdowns,invalid_actions,timeouts,rejected_actions,\
+         crashes,allin_adj_bb_per_100,allin_adj_ci95_bb_per_100,allin_adj_sd_bb_per_hand"
     );
     assert_eq!(lines.len(), 3, "{bots}");
     assert!(lines[1].starts_with("call,0 2,60000,"), "{bots}");
@@ -177,7 +178,7 @@ fn a_run_writes_one_row_per_bot_and_run_json() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names.len(), 4, "{names:?}"); // bots, seats, blocks, run.json
 }
 
 #[test]

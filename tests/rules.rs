@@ -364,6 +364,32 @@ fn no_raise_is_offered_when_every_opponent_is_all_in() {
     assert_eq!(button.valid, valid(false, Some(40), None, None));
 }
 
+/// Found by the PokerKit referee (seed 1004, hand 146 of `tests/referee/run.sh`):
+/// stacks 20/25/40 with a 5-chip ante. The small blind (seat 1) posts 10 and keeps
+/// 5 chips; the big blind (seat 2) is all-in for 20. The button (seat 0, 35 chips
+/// behind) was offered a raise no one could call: the small blind can put in at
+/// most 15, less than the 20 to match. PokerKit rejects that raise ("There is no
+/// reason to complete, bet, or raise"); now the engine does not offer it.
+#[test]
+fn no_raise_is_offered_when_every_opponent_is_covered() {
+    let stakes = Stakes {
+        ante_chips: 5,
+        ..BLINDS
+    };
+    let o = play(
+        &[40, 20, 25],
+        stakes,
+        0,
+        &any_deal(),
+        &[&[AllIn], &[Call], &[]],
+    );
+    let button = &o.log.turns[0];
+    assert_eq!(button.seat, 0);
+    assert_eq!(button.valid, valid(false, Some(20), None, None));
+    // AllIn is not offered: it is rejected and replaced by the timeout action (fold).
+    assert_eq!(o.invalid, vec![1, 0, 0]);
+}
+
 #[test]
 fn big_blind_all_in_for_less_than_the_blind_is_called_for_what_it_posted() {
     // Heads-up, button 1 posts 10; seat 0 has only 15 for the 20 big blind.

@@ -7,7 +7,13 @@
 //! - An all-in short of a full raise does not reopen raising for players who already
 //!   acted: they may raise again only once the raises since their last action add up
 //!   to a full raise; until then they may call or fold.
-//! - Nobody may raise when every opponent still in the hand is all-in.
+//! - Nobody may raise when no opponent still in the hand can put in more than the
+//!   current bet (every one is all-in, or covered by the bet already): such a
+//!   "raise" could never be called, and PokerKit, the PHH referee, rejects it
+//!   (`pokerkit/state.py`, `State._verify_completion_betting_or_raising`: "There is
+//!   no reason to complete, bet, or raise since every other player has either
+//!   folded or gone all-in"). Found by the referee: seed 1004, hand 146 of
+//!   `tests/referee/run.sh` (regression test `no_raise_is_offered_when_every_opponent_is_covered`).
 //! - A blind all-in for less than the blind is called for what it posted: the bet to
 //!   match is the largest amount actually posted.
 
@@ -162,11 +168,22 @@ impl Betting {
         None
     }
 
+    /// Whether an opponent of `seat` still able to bet has more chips (street bet plus
+    /// stack) than the current bet: only then can a raise be called at all.
+    fn opponent_can_exceed(&self, seat: usize) -> bool {
+        self.players[..self.seats].iter().enumerate().any(|(s, o)| {
+            s != seat
+                && o.status == PlayerStatus::Active
+                && o.bet_chips + o.stack_chips > self.current_bet_chips
+        })
+    }
+
     /// The `valid_actions` for `seat` (which must be the seat to act).
     pub fn valid_actions(&self, seat: usize) -> ValidActions {
         let p = &self.players[seat];
         let to_call = self.current_bet_chips - p.bet_chips;
-        let opponent_can_bet = self.can_bet() > usize::from(p.status == PlayerStatus::Active);
+        let opponent_can_bet = self.can_bet() > usize::from(p.status == PlayerStatus::Active)
+            && self.opponent_can_exceed(seat);
         let reopened = !self.acted[seat]
             || self.current_bet_chips - self.bet_at_last_action[seat] >= self.full_raise_chips;
         let can_raise = p.stack_chips > to_call && opponent_can_bet && reopened;

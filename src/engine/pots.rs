@@ -11,6 +11,8 @@
 //! - A pot goes to the best eligible hand; tied hands share it evenly and the odd
 //!   chips go one each to the tied winners in clockwise order from the button.
 
+use crate::bot::MAX_SEATS;
+
 /// Returns the part of the single largest contribution that no other player matched.
 ///
 /// `contributed[i]` is seat `i`'s chips put in this hand (antes included); the excess
@@ -29,6 +31,90 @@ pub fn return_uncalled_bet(contributed: &mut [u32], stacks: &mut [u32]) -> Optio
     Some((top, excess))
 }
 
+/// The pots of a hand: a main pot and side pots, each with its amount and the seats
+/// that may win it. Built once from the contributions; [`Pots::award`] then pays out
+/// for any strengths (the all-in adjustment awards the same pots over many run-outs).
+#[derive(Clone, Copy, Debug)]
+pub struct Pots {
+    /// `(chips, eligible seats as a bit mask)` per pot, main pot first.
+    pots: [(u32, u16); MAX_SEATS],
+    /// Number of pots, `1..=10` (0 only for an empty pot).
+    count: usize,
+    /// Seats at the table.
+    seats: usize,
+}
+
+impl Pots {
+    /// Splits `contributed` (chips by seat, after [`return_uncalled_bet`]) into pots
+    /// for the seats `in_hand` (not folded). Both slices have the seat count as length
+    /// (at most 10).
+    pub fn new(contributed: &[u32], in_hand: &[bool]) -> Pots {
+        let seats = contributed.len();
+        let mut pots = Pots {
+            pots: [(0, 0); MAX_SEATS],
+            count: 0,
+            seats,
+        };
+        let mut floor = 0u32; // contribution level already in earlier pots
+        loop {
+            // The next level: the smallest contribution above `floor` of a seat in the hand.
+            let level = (0..seats)
+                .filter(|&i| in_hand[i] && contributed[i] > floor)
+                .map(|i| contributed[i])
+                .min();
+            let Some(level) = level else { break };
+            let is_last = !(0..seats).any(|i| in_hand[i] && contributed[i] > level);
+            let cap = if is_last { u32::MAX } else { level };
+            let chips: u32 = contributed
+                .iter()
+                .map(|&c| c.min(cap).saturating_sub(floor))
+                .sum();
+            let eligible = (0..seats)
+                .filter(|&i| in_hand[i] && contributed[i] >= level)
+                .fold(0u16, |m, i| m | 1 << i);
+            pots.pots[pots.count] = (chips, eligible);
+            pots.count += 1;
+            floor = level;
+        }
+        pots
+    }
+
+    /// Pays every pot to its best eligible hands (higher `strength[seat]` wins; only
+    /// eligible seats are read), adding to `won[seat]` in chips. Ties split evenly; odd
+    /// chips go one each to the tied winners clockwise from the seat left of `button`.
+    /// A pot with a single eligible seat goes to it whatever the strengths. Returns the
+    /// chips paid.
+    pub fn award<S: Ord + Copy>(&self, strength: &[S], button: usize, won: &mut [u32]) -> u32 {
+        let mut paid = 0;
+        for &(chips, eligible) in &self.pots[..self.count] {
+            let mut winners = 0u16;
+            let mut best = None;
+            for seat in (0..self.seats).filter(|&i| eligible & (1 << i) != 0) {
+                let s = Some(strength[seat]);
+                if s > best {
+                    (best, winners) = (s, 1 << seat);
+                } else if s == best {
+                    winners |= 1 << seat;
+                }
+            }
+            let count = winners.count_ones();
+            let (share, mut odd_chips) = (chips / count, chips % count);
+            // Clockwise from the seat left of the button: the button itself comes last.
+            let mut seat = button;
+            for _ in 0..self.seats {
+                seat = if seat + 1 == self.seats { 0 } else { seat + 1 };
+                if winners & (1 << seat) != 0 {
+                    let odd = u32::from(odd_chips > 0);
+                    odd_chips -= odd;
+                    won[seat] += share + odd;
+                }
+            }
+            paid += chips;
+        }
+        paid
+    }
+}
+
 /// Awards every pot and adds each seat's winnings to `won[seat]` (in chips).
 ///
 /// - `contributed[i]`: seat `i`'s chips in the pot (after [`return_uncalled_bet`]).
@@ -37,11 +123,9 @@ pub fn return_uncalled_bet(contributed: &mut [u32], stacks: &mut [u32]) -> Optio
 ///   a single seat is left, who wins without a showdown).
 /// - `button`: the button's seat, for the odd-chip rule.
 ///
-/// All slices have the table's seat count as length. Returns the total awarded,
-/// which equals the sum of `contributed`.
-///
-/// # Panics
-/// If no seat is in the hand while chips are in the pot.
+/// All slices have the table's seat count as length (at most 10). Returns the total
+/// awarded, which equals the sum of `contributed`. See [`Pots`] to award the same
+/// pots for several sets of strengths.
 pub fn award_pots<S: Ord + Copy>(
     contributed: &[u32],
     in_hand: &[bool],
@@ -49,51 +133,15 @@ pub fn award_pots<S: Ord + Copy>(
     button: usize,
     won: &mut [u32],
 ) -> u32 {
-    let seats = contributed.len();
     let total: u32 = contributed.iter().sum();
+    let seats = contributed.len();
     let mut live = (0..seats).filter(|&i| in_hand[i]);
     if let (Some(only), None) = (live.next(), live.next()) {
         // Everyone else folded: the whole pot, no showdown.
         won[only] += total;
         return total;
     }
-    let mut awarded = 0;
-    let mut floor = 0u32; // contribution level already paid out
-    loop {
-        // The next level: the smallest contribution above `floor` of a seat in the hand.
-        let level = (0..seats)
-            .filter(|&i| in_hand[i] && contributed[i] > floor)
-            .map(|i| contributed[i])
-            .min();
-        let Some(level) = level else { break };
-        let is_last = !(0..seats).any(|i| in_hand[i] && contributed[i] > level);
-        let cap = if is_last { u32::MAX } else { level };
-        let pot: u32 = contributed
-            .iter()
-            .map(|&c| c.min(cap).saturating_sub(floor))
-            .sum();
-        // Best hand among seats that reached this level.
-        let eligible = |i: &usize| in_hand[*i] && contributed[*i] >= level;
-        let best = (0..seats)
-            .filter(eligible)
-            .map(|i| strength[i])
-            .max()
-            .expect("a level comes from a seat in the hand");
-        let is_winner = |i: usize| eligible(&i) && strength[i] == best;
-        let winners = (0..seats).filter(|&i| is_winner(i)).count() as u32;
-        let (share, mut odd_chips) = (pot / winners, pot % winners);
-        // Clockwise from the seat left of the button: the button itself comes last.
-        for step in 1..=seats {
-            let seat = (button + step) % seats;
-            if is_winner(seat) {
-                let odd = u32::from(odd_chips > 0);
-                odd_chips -= odd;
-                won[seat] += share + odd;
-            }
-        }
-        awarded += pot;
-        floor = level;
-    }
+    let awarded = Pots::new(contributed, in_hand).award(strength, button, won);
     debug_assert_eq!(awarded, total);
     awarded
 }

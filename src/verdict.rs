@@ -1,0 +1,262 @@
+//! Paired comparisons of two versions of a bot, and the tests that turn one into a
+//! CI verdict. Pure statistics on paired block sums; the runs are made in
+//! [`crate::gate`].
+//!
+//! Both versions play the same deals in the same seats against the same opponents
+//! with the same seeds (common random numbers), so block `i` of the candidate's run
+//! and block `i` of the baseline's differ only through the bot under test: most of
+//! the luck cancels in the difference. The independent units are the blocks.
+//!
+//! - **Estimate**: the difference per seat-hand is the ratio Σ Dᵢ / Σ nᵢ of the summed
+//!   block differences Dᵢ (big blinds) over the seat-hands nᵢ; its standard error is
+//!   the usual ratio (cluster) estimator √(B/(B−1) · Σ (Dᵢ − μ̂ nᵢ)²) / Σ nᵢ, exact for
+//!   equal blocks and right for a short last block.
+//! - **Fixed-sample non-inferiority**: the candidate passes when the one-sided lower
+//!   confidence bound μ̂ − z·se is above −margin (z the standard normal quantile of
+//!   the confidence, from `statrs`).
+//! - **Sequential (SPRT)**: Wald's sequential probability ratio test (A. Wald,
+//!   "Sequential Tests of Statistical Hypotheses", Ann. Math. Statist. 16(2), 1945) of
+//!   H0: μ ≤ −margin against H1: μ ≥ 0, with the normal approximation of the
+//!   log-likelihood ratio that fishtest and cutechess-cli use for engine testing:
+//!   LLR = (μ₁ − μ₀)(μ̂ − (μ₀ + μ₁)/2) / se². Stop for H1 (pass) when
+//!   LLR ≥ ln((1 − β)/α), for H0 (fail) when LLR ≤ ln(β/(1 − α)); α bounds the chance
+//!   of passing a candidate that is worse by the margin, β of failing one that is not
+//!   worse. The LLR is checked after every block in block order, so the stopping point
+//!   does not depend on how blocks were batched or on the thread count.
+
+use statrs::distribution::{ContinuousCDF, Normal};
+
+/// Blocks the SPRT waits for before it may stop: the variance of the block
+/// differences is estimated from the blocks themselves, and a handful would make it
+/// (and so the LLR) too noisy.
+pub const MIN_SPRT_BLOCKS: usize = 16;
+
+/// One block of a paired comparison: the bot under test's sums, in big blinds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PairedBlock {
+    /// Block index in the run.
+    pub block: u64,
+    /// Seat-hands of the bot under test in the block (the same for both versions).
+    pub seat_hands: u64,
+    /// The candidate's summed result, in big blinds.
+    pub candidate_bb: f64,
+    /// The baseline's summed result, in big blinds.
+    pub baseline_bb: f64,
+}
+
+/// The paired difference candidate − baseline over some blocks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Estimate {
+    /// Blocks used.
+    pub blocks: usize,
+    /// Seat-hands of the bot under test over those blocks.
+    pub seat_hands: u64,
+    /// Candidate's win rate, bb/100.
+    pub candidate_bb_per_100: f64,
+    /// Baseline's win rate, bb/100.
+    pub baseline_bb_per_100: f64,
+    /// Candidate − baseline, bb/100.
+    pub diff_bb_per_100: f64,
+    /// Standard error of `diff_bb_per_100` (infinite with fewer than two blocks,
+    /// unless every block's difference is zero).
+    pub se_bb_per_100: f64,
+}
+
+/// The standard normal quantile: `z` with P(Z ≤ z) = `p`, `0 < p < 1`.
+pub fn normal_quantile(p: f64) -> f64 {
+    Normal::standard().inverse_cdf(p)
+}
+
+impl Estimate {
+    /// The paired estimate over `pairs` (an empty slice gives zeros and an infinite
+    /// standard error).
+    pub fn of(pairs: &[PairedBlock]) -> Estimate {
+        let n: u64 = pairs.iter().map(|p| p.seat_hands).sum();
+        let total = n.max(1) as f64;
+        let cand: f64 = pairs.iter().map(|p| p.candidate_bb).sum();
+        let base: f64 = pairs.iter().map(|p| p.baseline_bb).sum();
+        let mean = (cand - base) / total; // bb per seat-hand
+        let b = pairs.len() as f64;
+        let squares: f64 = pairs
+            .iter()
+            .map(|p| {
+                let r = (p.candidate_bb - p.baseline_bb) - mean * p.seat_hands as f64;
+                r * r
+            })
+            .sum();
+        let se = if squares == 0.0 {
+            0.0
+        } else if pairs.len() < 2 {
+            f64::INFINITY
+        } else {
+            (b / (b - 1.0) * squares).sqrt() / total
+        };
+        Estimate {
+            blocks: pairs.len(),
+            seat_hands: n,
+            candidate_bb_per_100: 100.0 * cand / total,
+            baseline_bb_per_100: 100.0 * base / total,
+            diff_bb_per_100: 100.0 * mean,
+            se_bb_per_100: 100.0 * se,
+        }
+    }
+
+    /// Half-width of the two-sided interval of the difference at `confidence`.
+    pub fn half_width(&self, confidence: f64) -> f64 {
+        normal_quantile(0.5 + confidence / 2.0) * self.se_bb_per_100
+    }
+
+    /// One-sided lower confidence bound of the difference at `confidence`.
+    pub fn lower_bound(&self, confidence: f64) -> f64 {
+        if self.se_bb_per_100 == 0.0 {
+            return self.diff_bb_per_100;
+        }
+        self.diff_bb_per_100 - normal_quantile(confidence) * self.se_bb_per_100
+    }
+
+    /// Fixed-sample non-inferiority: whether the candidate is shown not worse than the
+    /// baseline by more than `margin` bb/100 at `confidence`.
+    pub fn not_worse(&self, margin: f64, confidence: f64) -> bool {
+        self.lower_bound(confidence) > -margin
+    }
+}
+
+/// What a sequential test concluded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// H1 accepted: not worse than the baseline (by more than the margin).
+    NotWorse,
+    /// H0 accepted: worse than the baseline by the margin or more.
+    Worse,
+}
+
+/// Wald's SPRT of H0: diff ≤ −margin against H1: diff ≥ 0 (bb/100).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sprt {
+    /// The margin, bb/100 (> 0).
+    pub margin: f64,
+    /// Chance of passing a candidate worse by `margin` (type I error), `0 < α < 1`.
+    pub alpha: f64,
+    /// Chance of failing a candidate that is not worse (type II error), `0 < β < 1`.
+    pub beta: f64,
+}
+
+impl Sprt {
+    /// Wald's bounds `(lower, upper)` = (ln(β/(1−α)), ln((1−β)/α)).
+    pub fn bounds(&self) -> (f64, f64) {
+        (
+            (self.beta / (1.0 - self.alpha)).ln(),
+            ((1.0 - self.beta) / self.alpha).ln(),
+        )
+    }
+
+    /// The normal-approximation log-likelihood ratio of H1 against H0 for `e`.
+    pub fn llr(&self, e: &Estimate) -> f64 {
+        let (mu0, mu1) = (-self.margin, 0.0);
+        let centred = e.diff_bb_per_100 - (mu0 + mu1) / 2.0;
+        let var = e.se_bb_per_100 * e.se_bb_per_100;
+        if var == 0.0 {
+            // No noise at all (e.g. the same bot twice): the sign decides.
+            return if centred == 0.0 {
+                0.0
+            } else {
+                centred.signum() * f64::INFINITY
+            };
+        }
+        (mu1 - mu0) * centred / var
+    }
+
+    /// The decision after `e`, if a bound is crossed (and at least
+    /// [`MIN_SPRT_BLOCKS`] blocks were seen).
+    pub fn decide(&self, e: &Estimate) -> Option<Decision> {
+        if e.blocks < MIN_SPRT_BLOCKS {
+            return None;
+        }
+        let (lower, upper) = self.bounds();
+        let llr = self.llr(e);
+        if llr >= upper {
+            Some(Decision::NotWorse)
+        } else if llr <= lower {
+            Some(Decision::Worse)
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(block: u64, c: f64, b: f64) -> PairedBlock {
+        PairedBlock {
+            block,
+            seat_hands: 100,
+            candidate_bb: c,
+            baseline_bb: b,
+        }
+    }
+
+    #[test]
+    fn the_estimate_is_the_textbook_paired_mean_for_equal_blocks() {
+        // Differences per block (bb per 100 hands): 4, -2, 1, 1 → mean 1.
+        let pairs = [
+            pair(0, 5.0, 1.0),
+            pair(1, 0.0, 2.0),
+            pair(2, 3.0, 2.0),
+            pair(3, 1.0, 0.0),
+        ];
+        let e = Estimate::of(&pairs);
+        assert!((e.diff_bb_per_100 - 1.0).abs() < 1e-12);
+        // Sample sd of [4, -2, 1, 1] = sqrt(18/3); se = sd / sqrt(4).
+        let se = (18.0f64 / 3.0).sqrt() / 2.0;
+        assert!((e.se_bb_per_100 - se).abs() < 1e-12, "{e:?}");
+        assert!((e.half_width(0.95) - 1.959964 * se).abs() < 1e-5);
+        assert!((e.lower_bound(0.95) - (1.0 - 1.644854 * se)).abs() < 1e-5);
+    }
+
+    #[test]
+    fn identical_versions_pass_at_once() {
+        let pairs: Vec<_> = (0..MIN_SPRT_BLOCKS as u64)
+            .map(|i| pair(i, i as f64, i as f64))
+            .collect();
+        let e = Estimate::of(&pairs);
+        assert_eq!(e.se_bb_per_100, 0.0);
+        assert!(e.not_worse(1.0, 0.95));
+        let sprt = Sprt {
+            margin: 1.0,
+            alpha: 0.05,
+            beta: 0.05,
+        };
+        assert_eq!(sprt.decide(&e), Some(Decision::NotWorse));
+        assert_eq!(sprt.decide(&Estimate::of(&pairs[..3])), None);
+    }
+
+    #[test]
+    fn sprt_matches_walds_bounds_and_the_normal_llr() {
+        let sprt = Sprt {
+            margin: 4.0,
+            alpha: 0.05,
+            beta: 0.1,
+        };
+        let (lo, hi) = sprt.bounds();
+        assert!((lo - (0.1f64 / 0.95).ln()).abs() < 1e-12);
+        assert!((hi - (0.9f64 / 0.05).ln()).abs() < 1e-12);
+        let e = Estimate {
+            blocks: 20,
+            seat_hands: 2000,
+            candidate_bb_per_100: 0.0,
+            baseline_bb_per_100: 0.0,
+            diff_bb_per_100: -1.0,
+            se_bb_per_100: 1.0,
+        };
+        // (0 - (-4)) * (-1 - (-2)) / 1 = 4.
+        assert!((sprt.llr(&e) - 4.0).abs() < 1e-12);
+        assert_eq!(sprt.decide(&e), Some(Decision::NotWorse));
+        let worse = Estimate {
+            diff_bb_per_100: -6.0,
+            ..e
+        };
+        assert_eq!(sprt.decide(&worse), Some(Decision::Worse));
+    }
+}

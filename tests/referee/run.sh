@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# PokerKit referee: exports hands from varied line-ups as PHH and replays them with
+# PokerKit's state machine (tests/referee/pokerkit_referee.py).
+#
+# Usage: tests/referee/run.sh HOLDEM_ARENA_BINARY PYTHON WORK_DIR
+# PYTHON must have pokerkit installed (.ci/run makes a virtual environment).
+set -euo pipefail
+bin=$1
+python=$2
+work=$3
+here=$(dirname "$0")
+mkdir -p "$work"
+
+n=0
+export_hands() { # NAME HANDS SAMPLE-OPTION BOTS STACKS ANTE
+  local name=$1 hands=$2 sample=$3 bots=$4 stacks=$5 ante=$6
+  n=$((n + 1))
+  "$bin" run --bots "$bots" --stacks "$stacks" --ante "$ante" --hands "$hands" \
+    --seed "$((1000 + n))" --threads 2 --out "$work/$name" \
+    --hand-histories "$work/$name.phhs" $sample > /dev/null
+}
+
+# Heads-up, deep against short, no ante; and a big blind left short by the ante.
+export_hands hu-allin 3000 "--history-hands 3000" allin,random 500,3000 0
+export_hands hu-short 2000 "--history-hands 2000" random,raise 20,2000 5
+# Three seats, three stack sizes: side pots.
+export_hands three 3000 "--history-hands 3000" allin,random,call 300,1000,2000 0
+export_hands three-short 2000 "--history-hands 2000" allin,allin,random 20,25,40 5
+# Six seats: all-in bots over six stack sizes with antes; the default line-up.
+export_hands six-allin 4000 "--history-hands 4000" allin,random,raise,allin,random,call 100,400,800,1500,2000,3000 5
+export_hands six-default 2000 "--history-hands 2000" tag,call,random,raise,equity,call 2000,2000,2000,2000,2000,2000 0
+# Ten seats: ten stack sizes and antes; ten random bots, every 10th hand sampled.
+export_hands ten-allin 4000 "--history-hands 4000" allin,random,raise,call,tag,allin,random,random,allin,call 20,60,150,300,600,1000,1500,2500,4000,8000 10
+export_hands ten-random 20000 "--history-every 10" random,random,random,random,random,random,random,random,random,random 2000,2000,2000,2000,2000,2000,2000,2000,2000,2000 0
+
+"$python" "$here/pokerkit_referee.py" "$work"/*.phhs
