@@ -55,6 +55,10 @@ pub const DEFAULT_ACTION_TIMEOUT: Duration = Duration::from_secs(10);
 /// Bytes of a bot's stderr kept for the crash report.
 const STDERR_TAIL_BYTES: usize = 2048;
 
+/// How long a wait for an answer yields and looks again before sleeping in `poll`.
+const SPIN: Duration = Duration::from_micros(SPIN_US);
+const SPIN_US: u64 = 200;
+
 /// Longest line a bot may write; a longer one counts as a crash.
 const MAX_LINE_BYTES: usize = 1 << 20;
 
@@ -295,6 +299,7 @@ impl ExternalBot {
             return Wait::Closed("is not running".into());
         };
         let mut written = 0;
+        let spin_end = Instant::now() + SPIN;
         let result = loop {
             if want_line && self.input.contains(&b'\n') {
                 break Wait::Line;
@@ -316,6 +321,22 @@ impl ExternalBot {
             let now = Instant::now();
             if now >= deadline {
                 break Wait::Timeout;
+            }
+            if want_line && !pending_write && now < spin_end {
+                // Answers usually come within tens of microseconds: look again after
+                // yielding the core rather than sleep in poll, whose wake-up from an
+                // idle core costs more than the answer itself.
+                match read_available(&mut proc.stdout, &mut self.input) {
+                    Ok(true) => {
+                        if !self.input.contains(&b'\n') {
+                            std::thread::yield_now();
+                        }
+                        continue;
+                    }
+                    Ok(false) if self.input.contains(&b'\n') => break Wait::Line,
+                    Ok(false) => break Wait::Closed("closed its output".into()),
+                    Err(e) => break Wait::Closed(format!("output unreadable ({e})")),
+                }
             }
             let ms = (deadline - now)
                 .as_micros()
