@@ -1,7 +1,7 @@
 //! `allin`: shoves every chip whenever it may.
 
 use super::common::check_or_call;
-use crate::bot::{Action, Bot, Turn};
+use crate::bot::{Action, Bot, EventKinds, Turn};
 
 /// Goes all-in whenever `all_in` is offered, else checks or calls (see
 /// [`super::common::check_or_call`]). Made for side pots: several `allin` seats with
@@ -10,6 +10,10 @@ use crate::bot::{Action, Bot, Turn};
 pub struct AllInBot;
 
 impl Bot for AllInBot {
+    fn subscriptions(&self) -> EventKinds {
+        EventKinds::NONE
+    }
+
     fn act(&mut self, turn: &Turn<'_>) -> Action {
         if turn.valid_actions.all_in_to_chips.is_some() {
             Action::AllIn

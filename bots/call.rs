@@ -1,7 +1,7 @@
 //! `call`: the calling station, Open Poker's known-good baseline bot.
 
 use super::common::check_or_call;
-use crate::bot::{Action, Bot, Turn};
+use crate::bot::{Action, Bot, EventKinds, Turn};
 
 /// Checks when it can, else calls (an all-in call when short); folds only when
 /// folding is the only action offered.
@@ -9,6 +9,10 @@ use crate::bot::{Action, Bot, Turn};
 pub struct CallBot;
 
 impl Bot for CallBot {
+    fn subscriptions(&self) -> EventKinds {
+        EventKinds::NONE
+    }
+
     fn act(&mut self, turn: &Turn<'_>) -> Action {
         check_or_call(&turn.valid_actions)
     }

@@ -1,7 +1,7 @@
 //! `equity`: compares Monte-Carlo equity with the pot odds.
 
 use super::common::{HandRng, check_or_call, check_or_fold, pot_odds, pot_raise_to, raise_or_call};
-use crate::bot::{Action, Bot, Event, MAX_SEATS, Turn};
+use crate::bot::{Action, Bot, Event, EventKinds, MAX_SEATS, Turn};
 use crate::cards::{Card, CardSet, DECK_SIZE};
 use crate::deal::BotRng;
 use crate::eval::PartialHand;
@@ -84,6 +84,10 @@ pub struct EquityBot {
 }
 
 impl Bot for EquityBot {
+    fn subscriptions(&self) -> EventKinds {
+        EventKinds::HAND_START
+    }
+
     fn act(&mut self, turn: &Turn<'_>) -> Action {
         let valid = &turn.valid_actions;
         let opponents = turn.live_opponents();

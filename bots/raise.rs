@@ -1,7 +1,7 @@
 //! `raise`: the maniac.
 
 use super::common::{pot_raise_to, raise_or_call};
-use crate::bot::{Action, Bot, Turn};
+use crate::bot::{Action, Bot, EventKinds, Turn};
 
 /// Raises whenever raising is offered: a pot-size raise (call, then bet the pot),
 /// clamped into the offered `min..=max` range. When raising is not offered it checks
@@ -11,6 +11,10 @@ use crate::bot::{Action, Bot, Turn};
 pub struct RaiseBot;
 
 impl Bot for RaiseBot {
+    fn subscriptions(&self) -> EventKinds {
+        EventKinds::NONE
+    }
+
     fn act(&mut self, turn: &Turn<'_>) -> Action {
         raise_or_call(&turn.valid_actions, pot_raise_to(turn, 1, 1))
     }

@@ -1,7 +1,7 @@
 //! `random`: uniformly random legal actions, seeded per hand.
 
 use super::common::HandRng;
-use crate::bot::{Action, Bot, Event, Turn};
+use crate::bot::{Action, Bot, Event, EventKinds, Turn};
 use rand::RngExt;
 
 /// Picks uniformly among the offered action kinds: fold (always offered), check or
@@ -15,6 +15,10 @@ pub struct RandomBot {
 }
 
 impl Bot for RandomBot {
+    fn subscriptions(&self) -> EventKinds {
+        EventKinds::HAND_START
+    }
+
     fn act(&mut self, turn: &Turn<'_>) -> Action {
         let valid = &turn.valid_actions;
         let mut kinds = [Action::Fold; 4];

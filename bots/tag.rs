@@ -8,7 +8,7 @@ use super::common::{
     call_cost_chips, check_or_call, check_or_fold, pot_odds, pot_raise_to, raise_or_call,
     street_bet_chips,
 };
-use crate::bot::{Action, ActionKind, Bot, Street, Turn};
+use crate::bot::{Action, ActionKind, Bot, EventKinds, Street, Turn};
 use crate::cards::Card;
 use crate::eval::{Category, PartialHand};
 
@@ -141,6 +141,10 @@ pub fn hand_group(hole: [Card; 2]) -> u8 {
 pub struct TagBot;
 
 impl Bot for TagBot {
+    fn subscriptions(&self) -> EventKinds {
+        EventKinds::NONE
+    }
+
     fn act(&mut self, turn: &Turn<'_>) -> Action {
         act_with_wider_opens(turn, 0)
     }

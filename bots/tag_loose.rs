@@ -3,7 +3,7 @@
 //! the variant `holdem-arena gate` is measured on (README, "Use in CI").
 
 use super::tag::act_with_wider_opens;
-use crate::bot::{Action, Bot, Turn};
+use crate::bot::{Action, Bot, EventKinds, Turn};
 
 /// Chart groups added to `tag`'s opening ranges.
 pub const WIDER_OPEN_GROUPS: u8 = 2;
@@ -13,6 +13,10 @@ pub const WIDER_OPEN_GROUPS: u8 = 2;
 pub struct TagLooseBot;
 
 impl Bot for TagLooseBot {
+    fn subscriptions(&self) -> EventKinds {
+        EventKinds::NONE
+    }
+
     fn act(&mut self, turn: &Turn<'_>) -> Action {
         act_with_wider_opens(turn, WIDER_OPEN_GROUPS)
     }

@@ -36,6 +36,14 @@ pub trait Bot: Send {
     /// Sees one table event. The default ignores it.
     fn observe(&mut self, _event: &Event<'_>) {}
 
+    /// The kinds of event this bot wants to [`Bot::observe`]; the engine skips the
+    /// call for the others (like a wire client that ignores messages, at no cost). Asked
+    /// once per hand. The default is every kind; a bot that ignores every event should
+    /// say [`EventKinds::NONE`].
+    fn subscriptions(&self) -> EventKinds {
+        EventKinds::ALL
+    }
+
     /// Returns the protocol faults committed since the last call, and forgets them.
     /// The runner adds them to the seat's counters after every chunk of hands. Only
     /// bots behind a wire (external processes) commit such faults; the default has none.
@@ -411,6 +419,41 @@ impl HandResult<'_> {
     }
 }
 
+/// A set of [`Event`] kinds, for [`Bot::subscriptions`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct EventKinds(u8);
+
+impl EventKinds {
+    /// No event.
+    pub const NONE: EventKinds = EventKinds(0);
+    /// [`Event::TableJoined`].
+    pub const TABLE_JOINED: EventKinds = EventKinds(1);
+    /// [`Event::HandStart`].
+    pub const HAND_START: EventKinds = EventKinds(1 << 1);
+    /// [`Event::HoleCards`].
+    pub const HOLE_CARDS: EventKinds = EventKinds(1 << 2);
+    /// [`Event::PlayerAction`].
+    pub const PLAYER_ACTION: EventKinds = EventKinds(1 << 3);
+    /// [`Event::CommunityCards`].
+    pub const COMMUNITY_CARDS: EventKinds = EventKinds(1 << 4);
+    /// [`Event::ActionRejected`].
+    pub const ACTION_REJECTED: EventKinds = EventKinds(1 << 5);
+    /// [`Event::HandResult`].
+    pub const HAND_RESULT: EventKinds = EventKinds(1 << 6);
+    /// Every kind.
+    pub const ALL: EventKinds = EventKinds(0x7f);
+
+    /// Both sets.
+    pub const fn union(self, other: EventKinds) -> EventKinds {
+        EventKinds(self.0 | other.0)
+    }
+
+    /// Whether every kind in `other` is in this set.
+    pub const fn contains(self, other: EventKinds) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
 /// A table event, one per wire message kind the engine emits.
 #[derive(Clone, Copy, Debug)]
 pub enum Event<'a> {
@@ -473,6 +516,21 @@ pub enum Event<'a> {
     },
     /// `hand_result`.
     HandResult(&'a HandResult<'a>),
+}
+
+impl Event<'_> {
+    /// This event's kind.
+    pub const fn kind(&self) -> EventKinds {
+        match self {
+            Event::TableJoined { .. } => EventKinds::TABLE_JOINED,
+            Event::HandStart { .. } => EventKinds::HAND_START,
+            Event::HoleCards { .. } => EventKinds::HOLE_CARDS,
+            Event::PlayerAction { .. } => EventKinds::PLAYER_ACTION,
+            Event::CommunityCards { .. } => EventKinds::COMMUNITY_CARDS,
+            Event::ActionRejected { .. } => EventKinds::ACTION_REJECTED,
+            Event::HandResult(_) => EventKinds::HAND_RESULT,
+        }
+    }
 }
 
 #[cfg(test)]

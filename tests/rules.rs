@@ -539,3 +539,63 @@ fn side_pots_with_three_levels() {
     assert_eq!(o.final_stacks, [400, 600, 0, 2000]);
     assert_eq!(o.board_len, 5);
 }
+
+/// Counts the events it observes; subscribes to `kinds`.
+struct Listener {
+    kinds: holdem_arena::bot::EventKinds,
+    seen: Arc<Mutex<Vec<holdem_arena::bot::EventKinds>>>,
+}
+
+impl Bot for Listener {
+    fn act(&mut self, turn: &Turn<'_>) -> Action {
+        turn.valid_actions.timeout_action()
+    }
+    fn observe(&mut self, event: &Event<'_>) {
+        self.seen.lock().unwrap().push(event.kind());
+    }
+    fn subscriptions(&self) -> holdem_arena::bot::EventKinds {
+        self.kinds
+    }
+}
+
+#[test]
+fn bots_observe_only_the_event_kinds_they_subscribe_to() {
+    use holdem_arena::bot::EventKinds as K;
+    let cases = [
+        (K::NONE, 0),
+        (K::HAND_START, 1),
+        (K::HAND_START.union(K::HAND_RESULT), 2),
+    ];
+    for (kinds, want) in cases {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let mut bots: Vec<Box<dyn Bot>> = (0..2)
+            .map(|_| {
+                Box::new(Listener {
+                    kinds,
+                    seen: seen.clone(),
+                }) as Box<dyn Bot>
+            })
+            .collect();
+        let mut table = Table::new(&["a", "b"], &[2000, 2000], BLINDS, 1);
+        table.play_hand(0, &any_deal(), &mut bots);
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2 * want, "{kinds:?}: {seen:?}");
+        assert!(
+            seen.iter().all(|k| kinds.contains(*k)),
+            "{kinds:?}: {seen:?}"
+        );
+    }
+    // The default is every kind: a plain scripted bot sees actions and the result too.
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let mut bots: Vec<Box<dyn Bot>> = (0..2)
+        .map(|_| {
+            Box::new(Listener {
+                kinds: K::ALL,
+                seen: seen.clone(),
+            }) as Box<dyn Bot>
+        })
+        .collect();
+    let mut table = Table::new(&["a", "b"], &[2000, 2000], BLINDS, 1);
+    table.play_hand(0, &any_deal(), &mut bots);
+    assert!(seen.lock().unwrap().contains(&K::PLAYER_ACTION));
+}

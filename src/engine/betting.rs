@@ -56,17 +56,40 @@ impl Betting {
     /// # Panics
     /// If `names` and `stacks` differ in length, or that length is not `2..=10`.
     pub fn new_hand(names: &[&'static str], stacks: &[u32], big_blind_chips: u32) -> Betting {
-        let seats = names.len();
-        assert!((2..=MAX_SEATS).contains(&seats) && stacks.len() == seats);
-        let mut players = [PlayerView {
+        let unused = PlayerView {
             seat: 0,
             name: "",
             stack_chips: 0,
             bet_chips: 0,
             status: PlayerStatus::Folded,
-        }; MAX_SEATS];
-        for seat in 0..seats {
-            players[seat] = PlayerView {
+        };
+        let mut betting = Betting {
+            players: [unused; MAX_SEATS],
+            contributed: [0; MAX_SEATS],
+            seats: 0,
+            big_blind_chips,
+            current_bet_chips: 0,
+            full_raise_chips: big_blind_chips,
+            pot_chips: 0,
+            in_hand: 0,
+            can_bet: 0,
+            acted: [false; MAX_SEATS],
+            bet_at_last_action: [0; MAX_SEATS],
+        };
+        betting.restart(names, stacks);
+        betting
+    }
+
+    /// Starts a new hand in place (no copy of the whole state): like
+    /// [`Betting::new_hand`] with the same big blind.
+    ///
+    /// # Panics
+    /// As [`Betting::new_hand`].
+    pub fn restart(&mut self, names: &[&'static str], stacks: &[u32]) {
+        let seats = names.len();
+        assert!((2..=MAX_SEATS).contains(&seats) && stacks.len() == seats);
+        for (seat, p) in self.players[..seats].iter_mut().enumerate() {
+            *p = PlayerView {
                 seat: seat as u8,
                 name: names[seat],
                 stack_chips: stacks[seat],
@@ -74,19 +97,15 @@ impl Betting {
                 status: PlayerStatus::Active,
             };
         }
-        Betting {
-            players,
-            contributed: [0; MAX_SEATS],
-            seats,
-            big_blind_chips,
-            current_bet_chips: 0,
-            full_raise_chips: big_blind_chips,
-            pot_chips: 0,
-            in_hand: seats as u8,
-            can_bet: seats as u8,
-            acted: [false; MAX_SEATS],
-            bet_at_last_action: [0; MAX_SEATS],
-        }
+        self.contributed = [0; MAX_SEATS];
+        self.seats = seats;
+        self.current_bet_chips = 0;
+        self.full_raise_chips = self.big_blind_chips;
+        self.pot_chips = 0;
+        self.in_hand = seats as u8;
+        self.can_bet = seats as u8;
+        self.acted = [false; MAX_SEATS];
+        self.bet_at_last_action = [0; MAX_SEATS];
     }
 
     /// The used seats' public state.

@@ -15,7 +15,8 @@ pub mod betting;
 pub mod pots;
 
 use crate::bot::{
-    ActionRecord, Bot, Event, HandResult, MAX_SEATS, PlayerStatus, ShownCards, Street, Turn, Winner,
+    ActionRecord, Bot, Event, EventKinds, HandResult, MAX_SEATS, PlayerStatus, ShownCards, Street,
+    Turn, Winner,
 };
 use crate::cards::Card;
 use crate::deal::{Deal, bot_seed};
@@ -67,6 +68,8 @@ pub struct Table {
     shown_count: usize,
     final_stacks: [u32; MAX_SEATS],
     invalid_actions: [u32; MAX_SEATS],
+    /// Each seat's [`Bot::subscriptions`], asked at the start of every hand.
+    subscriptions: [EventKinds; MAX_SEATS],
 }
 
 impl Table {
@@ -127,6 +130,7 @@ impl Table {
             shown_count: 0,
             final_stacks: [0; MAX_SEATS],
             invalid_actions: [0; MAX_SEATS],
+            subscriptions: [EventKinds::ALL; MAX_SEATS],
         }
     }
 
@@ -177,6 +181,7 @@ impl Table {
             self.betting.start_street();
             broadcast(
                 bots,
+                &self.subscriptions,
                 &Event::CommunityCards {
                     cards: &self.board[..self.board_len],
                     street,
@@ -192,17 +197,14 @@ impl Table {
             result.starting_stacks.iter().sum::<u32>(),
             "chips not conserved in hand {hand_id}"
         );
-        broadcast(bots, &Event::HandResult(&result));
+        broadcast(bots, &self.subscriptions, &Event::HandResult(&result));
         result
     }
 
     fn start_hand(&mut self, deal: &Deal) {
         let seats = self.seats;
-        self.betting = Betting::new_hand(
-            &self.names[..seats],
-            &self.starting_stacks[..seats],
-            self.stakes.big_blind_chips,
-        );
+        self.betting
+            .restart(&self.names[..seats], &self.starting_stacks[..seats]);
         self.street = Street::Preflop;
         self.board = deal.board;
         self.board_len = 0;
@@ -215,18 +217,24 @@ impl Table {
 
     fn announce_hand(&mut self, hand_id: u64, button: usize, bots: &mut [Box<dyn Bot>]) {
         for (seat, bot) in bots.iter_mut().enumerate() {
-            bot.observe(&Event::HandStart {
-                hand_id,
-                seat: seat as u8,
-                button_seat: button as u8,
-                small_blind_chips: self.stakes.small_blind_chips,
-                big_blind_chips: self.stakes.big_blind_chips,
-                ante_chips: self.stakes.ante_chips,
-                rng_seed: bot_seed(self.run_seed, hand_id, seat),
-            });
-            bot.observe(&Event::HoleCards {
-                cards: self.hole_cards[seat],
-            });
+            self.subscriptions[seat] = bot.subscriptions();
+            let subscribed = |kind| self.subscriptions[seat].contains(kind);
+            if subscribed(EventKinds::HAND_START) {
+                bot.observe(&Event::HandStart {
+                    hand_id,
+                    seat: seat as u8,
+                    button_seat: button as u8,
+                    small_blind_chips: self.stakes.small_blind_chips,
+                    big_blind_chips: self.stakes.big_blind_chips,
+                    ante_chips: self.stakes.ante_chips,
+                    rng_seed: bot_seed(self.run_seed, hand_id, seat),
+                });
+            }
+            if subscribed(EventKinds::HOLE_CARDS) {
+                bot.observe(&Event::HoleCards {
+                    cards: self.hole_cards[seat],
+                });
+            }
         }
     }
 
@@ -279,13 +287,16 @@ impl Table {
             let mut action = bots[seat].act(&turn);
             if let Err(reason) = valid.check_action(action) {
                 self.invalid_actions[seat] += 1;
-                bots[seat].observe(&Event::ActionRejected { reason, action });
+                if self.subscriptions[seat].contains(EventKinds::ACTION_REJECTED) {
+                    bots[seat].observe(&Event::ActionRejected { reason, action });
+                }
                 action = valid.timeout_action();
             }
             let record = self.betting.apply(seat, self.street, action);
             self.actions.push(record);
             broadcast(
                 bots,
+                &self.subscriptions,
                 &Event::PlayerAction {
                     record,
                     stack_chips: self.betting.players[seat].stack_chips,
@@ -359,9 +370,12 @@ impl Table {
     }
 }
 
-/// Sends `event` to every bot.
-fn broadcast(bots: &mut [Box<dyn Bot>], event: &Event<'_>) {
-    for bot in bots.iter_mut() {
-        bot.observe(event);
+/// Sends `event` to every bot subscribed to its kind.
+fn broadcast(bots: &mut [Box<dyn Bot>], subscriptions: &[EventKinds], event: &Event<'_>) {
+    let kind = event.kind();
+    for (bot, subscribed) in bots.iter_mut().zip(subscriptions) {
+        if subscribed.contains(kind) {
+            bot.observe(event);
+        }
     }
 }
