@@ -96,22 +96,9 @@ pub struct RunArgs {
     /// Worker threads (default: one per CPU core).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Small blind in chips.
-    #[arg(long, default_value_t = 10)]
-    pub small_blind: u32,
-    /// Big blind in chips.
-    #[arg(long, default_value_t = 20)]
-    pub big_blind: u32,
-    /// Ante per player in chips (0: none).
-    #[arg(long, default_value_t = 0)]
-    pub ante: u32,
-    /// Every seat's stack at the start of every hand, in chips (default 100 big blinds).
-    #[arg(long, default_value_t = 2000)]
-    pub stack: u32,
-    /// Per-seat starting stacks in chips, comma-separated, seat 0 first (one per
-    /// bot); overrides --stack.
-    #[arg(long)]
-    pub stacks: Option<String>,
+    /// Blinds, ante and stacks.
+    #[command(flatten)]
+    pub table: TableArgs,
     /// Output folder (default: results/seed-SEED).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -138,6 +125,28 @@ pub struct RunArgs {
     pub history_hands: Option<u64>,
 }
 
+/// The table's blinds, ante and starting stacks (shared by `run`, `replay`, `compare`
+/// and `gate`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct TableArgs {
+    /// Small blind in chips.
+    #[arg(long, default_value_t = 10)]
+    pub small_blind: u32,
+    /// Big blind in chips.
+    #[arg(long, default_value_t = 20)]
+    pub big_blind: u32,
+    /// Ante per player in chips (0: none).
+    #[arg(long, default_value_t = 0)]
+    pub ante: u32,
+    /// Every seat's stack at the start of every hand, in chips (default 100 big blinds).
+    #[arg(long, default_value_t = 2000)]
+    pub stack: u32,
+    /// Per-seat starting stacks in chips, comma-separated, seat 0 first (one per
+    /// bot); overrides --stack.
+    #[arg(long)]
+    pub stacks: Option<String>,
+}
+
 /// Options of `holdem-arena replay`: the run's line-up, seed and table options, and
 /// the hand to replay.
 #[derive(clap::Args, Debug)]
@@ -151,21 +160,9 @@ pub struct ReplayArgs {
     /// The run's line-up: comma-separated bot names, seat 0 first.
     #[arg(long, default_value = DEFAULT_LINEUP)]
     pub bots: String,
-    /// Small blind in chips.
-    #[arg(long, default_value_t = 10)]
-    pub small_blind: u32,
-    /// Big blind in chips.
-    #[arg(long, default_value_t = 20)]
-    pub big_blind: u32,
-    /// Ante per player in chips (0: none).
-    #[arg(long, default_value_t = 0)]
-    pub ante: u32,
-    /// Every seat's starting stack, in chips.
-    #[arg(long, default_value_t = 2000)]
-    pub stack: u32,
-    /// Per-seat starting stacks in chips, comma-separated, seat 0 first.
-    #[arg(long)]
-    pub stacks: Option<String>,
+    /// The run's blinds, ante and stacks.
+    #[command(flatten)]
+    pub table: TableArgs,
     /// Print the hand in PHH instead of the readable history.
     #[arg(long)]
     pub phh: bool,
@@ -265,29 +262,29 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
     if args.hands == 0 {
         return Err(usage("--hands 0: play at least 1 hand".into()));
     }
-    if args.small_blind == 0 || args.big_blind == 0 {
+    if args.table.small_blind == 0 || args.table.big_blind == 0 {
         return Err(usage(format!(
             "--small-blind {} --big-blind {}: blinds must be at least 1 chip",
-            args.small_blind, args.big_blind
+            args.table.small_blind, args.table.big_blind
         )));
     }
-    if args.small_blind > args.big_blind {
+    if args.table.small_blind > args.table.big_blind {
         return Err(usage(format!(
             "--small-blind {} is larger than --big-blind {}: the small blind may not exceed the big blind",
-            args.small_blind, args.big_blind
+            args.table.small_blind, args.table.big_blind
         )));
     }
-    if args.stack < args.big_blind {
+    if args.table.stack < args.table.big_blind {
         return Err(usage(format!(
             "--stack {} is below the big blind ({} chips): stacks must be at least one big blind",
-            args.stack, args.big_blind
+            args.table.stack, args.table.big_blind
         )));
     }
     let max_stack = u32::MAX / lineup.len() as u32;
-    if args.stack > max_stack {
+    if args.table.stack > max_stack {
         return Err(usage(format!(
             "--stack {}: at most {max_stack} chips with {} seats (the pot must fit in 32 bits)",
-            args.stack,
+            args.table.stack,
             lineup.len()
         )));
     }
@@ -296,9 +293,9 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
             "--block-deals 0: a block holds at least 1 deal".into(),
         ));
     }
-    let seat_stacks = match &args.stacks {
+    let seat_stacks = match &args.table.stacks {
         None => None,
-        Some(list) => Some(parse_stacks(list, lineup.len(), args.big_blind)?),
+        Some(list) => Some(parse_stacks(list, lineup.len(), args.table.big_blind)?),
     };
     let history = match (&args.hand_histories, args.history_every, args.history_hands) {
         (None, None, None) => None,
@@ -335,11 +332,11 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
         seed,
         threads,
         stakes: Stakes {
-            small_blind_chips: args.small_blind,
-            big_blind_chips: args.big_blind,
-            ante_chips: args.ante,
+            small_blind_chips: args.table.small_blind,
+            big_blind_chips: args.table.big_blind,
+            ante_chips: args.table.ante,
         },
-        stack_chips: args.stack,
+        stack_chips: args.table.stack,
         allin_adjust: !args.no_allin_adjust,
         duplicate: args.duplicate,
         block_deals: args.block_deals,
@@ -573,11 +570,7 @@ fn replay_hand(args: &ReplayArgs) -> Result<ExitCode, Failure> {
         hands: args.hand.saturating_add(1),
         seed: Some(args.seed),
         threads: Some(1),
-        small_blind: args.small_blind,
-        big_blind: args.big_blind,
-        ante: args.ante,
-        stack: args.stack,
-        stacks: args.stacks.clone(),
+        table: args.table.clone(),
         out: None,
         duplicate: false,
         block_deals: crate::blocks::DEFAULT_BLOCK_DEALS,

@@ -13,7 +13,7 @@
 //! `--margin` bb/100; 1 it is (or the test could not show it is not); 2 bad input.
 
 use crate::blocks::{BlockRow, DEFAULT_BLOCK_DEALS, read_csv};
-use crate::cli::{Failure, RunArgs, config_from_args};
+use crate::cli::{Failure, RunArgs, TableArgs, config_from_args};
 use crate::report::write_atomically;
 use crate::sim::{self, CHUNK_HANDS, RunConfig};
 use crate::verdict::{Decision, Estimate, PairedBlock, Sprt};
@@ -94,18 +94,9 @@ pub struct GateArgs {
     /// Deals per block (the paired units).
     #[arg(long, default_value_t = DEFAULT_BLOCK_DEALS)]
     pub block_deals: u64,
-    /// Small blind in chips.
-    #[arg(long, default_value_t = 10)]
-    pub small_blind: u32,
-    /// Big blind in chips.
-    #[arg(long, default_value_t = 20)]
-    pub big_blind: u32,
-    /// Ante per player in chips.
-    #[arg(long, default_value_t = 0)]
-    pub ante: u32,
-    /// Every seat's stack at the start of every hand, in chips.
-    #[arg(long, default_value_t = 2000)]
-    pub stack: u32,
+    /// Blinds, ante and stacks (ignored with --baseline-file, which records them).
+    #[command(flatten)]
+    pub table: TableArgs,
     /// Folder for the details CSV (default: results/gate or results/compare).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -160,11 +151,7 @@ fn run_args(args: &GateArgs, bots: String, hands: u64) -> RunArgs {
         hands,
         seed: Some(args.seed),
         threads: args.threads,
-        small_blind: args.small_blind,
-        big_blind: args.big_blind,
-        ante: args.ante,
-        stack: args.stack,
-        stacks: None,
+        table: args.table.clone(),
         out: None,
         duplicate: !args.naive,
         block_deals: args.block_deals,
@@ -250,11 +237,13 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, Failure> {
             hands: deals,
             seed: Some(info.seed),
             threads: args.threads,
-            small_blind: info.small_blind_chips,
-            big_blind: info.big_blind_chips,
-            ante: info.ante_chips,
-            stack: info.stack_chips,
-            stacks: None,
+            table: TableArgs {
+                small_blind: info.small_blind_chips,
+                big_blind: info.big_blind_chips,
+                ante: info.ante_chips,
+                stack: info.stack_chips,
+                stacks: None,
+            },
             out: None,
             duplicate: info.duplicate,
             block_deals: info.block_deals,
