@@ -279,26 +279,16 @@ pub fn win_rate(
     seats_per_sample: u32,
     big_blind_chips: u32,
 ) -> WinRate {
-    let n = samples as f64;
-    let scale = f64::from(seats_per_sample) * f64::from(big_blind_chips);
-    let mean = sum_chips as f64 / n;
-    // Sample variance from exact integer sums: (Σx² − (Σx)²/n) / (n − 1).
-    let var = if samples > 1 {
-        let centered = sum_squared_chips as f64 - (sum_chips as f64) * mean;
-        (centered / (n - 1.0)).max(0.0)
-    } else {
-        0.0
-    };
-    let sd = var.sqrt() / scale;
-    WinRate {
-        bb_per_100: mean / scale * 100.0,
-        ci95_bb_per_100: if samples > 1 {
-            1.96 * sd / n.sqrt() * 100.0
-        } else {
-            0.0
-        },
-        sd_bb_per_hand: sd,
-    }
+    // One sample is one unit of one hand, in whole chips.
+    unit_win_rate(
+        samples,
+        i128::from(sum_chips),
+        sum_squared_chips,
+        seats_per_sample,
+        1,
+        1,
+        big_blind_chips,
+    )
 }
 
 #[cfg(test)]
