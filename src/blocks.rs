@@ -179,6 +179,57 @@ pub fn read_csv(path: &std::path::Path) -> Result<Vec<BlockRow>, String> {
         .map_err(|e| format!("{}: not a blocks.csv ({e})", path.display()))
 }
 
+/// The fields of a stored `run.json` that replaying and merging read.
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+pub struct StoredRun {
+    /// Run seed.
+    pub seed: u64,
+    /// Deals played (`--hands`).
+    pub hands: u64,
+    /// Duplicate deals (`--duplicate`).
+    #[serde(default)]
+    pub duplicate: bool,
+    /// Deals per block.
+    #[serde(default = "default_block_deals")]
+    pub block_deals: u64,
+    /// Run-outs sampled by the all-in adjustment (0: it was off).
+    #[serde(default = "default_runout_samples")]
+    pub allin_runout_samples: u32,
+    /// Bot name by seat, seat 0 first.
+    pub lineup: Vec<String>,
+    /// Small blind, in chips.
+    pub small_blind_chips: u32,
+    /// Big blind, in chips.
+    pub big_blind_chips: u32,
+    /// Ante, in chips.
+    pub ante_chips: u32,
+    /// Every seat's starting stack, in chips.
+    pub stack_chips: u32,
+    /// Per-seat starting stacks in chips, when the run had `--stacks`.
+    #[serde(default)]
+    pub seat_stacks_chips: Option<Vec<u32>>,
+}
+
+fn default_block_deals() -> u64 {
+    DEFAULT_BLOCK_DEALS
+}
+
+fn default_runout_samples() -> u32 {
+    crate::allin_ev::RUNOUT_SAMPLES
+}
+
+/// Reads `dir/run.json`.
+///
+/// # Errors
+/// A message naming the file and what is wrong with it.
+pub fn read_run_json(dir: &std::path::Path) -> Result<StoredRun, String> {
+    let path = dir.join("run.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {} ({e})", path.display()))?;
+    serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a holdem-arena run.json ({e})", path.display()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

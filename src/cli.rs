@@ -46,6 +46,9 @@ pub enum Command {
     /// CI gate: exit 0 when --candidate is not worse than the baseline by more than
     /// --margin bb/100, 1 when it is, 2 on bad input (SPRT or fixed-sample test).
     Gate(crate::gate::GateArgs),
+    /// Merge runs of the same match made with other seeds: each bot's win rate and 95%
+    /// interval over all their blocks (writes merged.csv).
+    Merge(crate::merge::MergeArgs),
     /// Replay one hand of a run street by street (or, with --phh, in PHH).
     Replay(ReplayArgs),
     /// List the built-in bots, one per line.
@@ -202,6 +205,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Run(args) => run_simulation(&args),
         Command::Compare(args) => crate::gate::compare(&args),
         Command::Gate(args) => crate::gate::gate(&args),
+        Command::Merge(args) => crate::merge::merge(&args),
         Command::Replay(args) => replay_hand(&args),
         Command::Bots => {
             for b in bots::BUILT_IN {

@@ -12,7 +12,7 @@
 //! `gate` exit codes: 0 the candidate is not worse than the baseline by more than
 //! `--margin` bb/100; 1 it is (or the test could not show it is not); 2 bad input.
 
-use crate::blocks::{BlockRow, DEFAULT_BLOCK_DEALS, read_csv};
+use crate::blocks::{BlockRow, DEFAULT_BLOCK_DEALS, read_csv, read_run_json};
 use crate::cli::{Failure, RunArgs, TableArgs, config_from_args};
 use crate::report::write_atomically;
 use crate::sim::{self, CHUNK_HANDS, RunConfig};
@@ -187,18 +187,10 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, Failure> {
             ));
         }
         let dir = file.parent().unwrap_or(Path::new("."));
-        let json = dir.join("run.json");
-        let text = std::fs::read_to_string(&json).map_err(|e| {
+        let info = read_run_json(dir).map_err(|e| {
             usage(format!(
-                "--baseline-file {}: cannot read {} ({e}); keep the run's run.json next to its blocks.csv",
-                file.display(),
-                json.display()
-            ))
-        })?;
-        let info: StoredRun = serde_json::from_str(&text).map_err(|e| {
-            usage(format!(
-                "{}: not a holdem-arena run.json ({e})",
-                json.display()
+                "--baseline-file {}: {e}; keep the run's run.json next to its blocks.csv",
+                file.display()
             ))
         })?;
         if !info.lineup.contains(&baseline_name) {
@@ -294,26 +286,6 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, Failure> {
         stored: None,
         deals,
     })
-}
-
-/// The fields of a stored `run.json` that replaying needs.
-#[derive(serde::Deserialize)]
-struct StoredRun {
-    seed: u64,
-    hands: u64,
-    #[serde(default)]
-    duplicate: bool,
-    #[serde(default = "default_block_deals")]
-    block_deals: u64,
-    lineup: Vec<String>,
-    small_blind_chips: u32,
-    big_blind_chips: u32,
-    ante_chips: u32,
-    stack_chips: u32,
-}
-
-fn default_block_deals() -> u64 {
-    DEFAULT_BLOCK_DEALS
 }
 
 /// Plays deals `first..end` of `config` and returns `name`'s block rows.

@@ -17,6 +17,7 @@ pub mod engine;
 pub mod eval;
 pub mod gate;
 pub mod history;
+pub mod merge;
 pub mod protocol;
 pub mod report;
 pub mod sim;

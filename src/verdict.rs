@@ -62,6 +62,58 @@ pub struct Estimate {
     pub se_bb_per_100: f64,
 }
 
+/// A win rate from block sums: Σ result / Σ seat-hands, with the standard error of
+/// this ratio estimator over blocks (W. G. Cochran, *Sampling Techniques*, 3rd ed.,
+/// 1977, §6.3), so blocks of different sizes (a short last block, runs with other
+/// block sizes) weigh by their hands.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BlockRate {
+    /// Blocks used.
+    pub blocks: usize,
+    /// Σ seat-hands over the blocks.
+    pub seat_hands: u64,
+    /// The rate, bb/100.
+    pub bb_per_100: f64,
+    /// Its standard error, bb/100 (0 when every block's result is exactly 0, as for
+    /// the difference of identical versions; otherwise infinite with fewer than two
+    /// blocks).
+    pub se_bb_per_100: f64,
+}
+
+impl BlockRate {
+    /// The rate over `blocks`, each `(seat-hands, Σ result in big blinds)`.
+    pub fn of(blocks: impl Iterator<Item = (u64, f64)> + Clone) -> BlockRate {
+        let blocks_zero = blocks.clone().all(|(_, bb)| bb == 0.0);
+        let (count, n, sum) = blocks
+            .clone()
+            .fold((0usize, 0u64, 0f64), |(c, n, s), (h, bb)| {
+                (c + 1, n + h, s + bb)
+            });
+        let total = n.max(1) as f64;
+        let mean = sum / total; // bb per seat-hand
+        let squares: f64 = blocks
+            .map(|(h, bb)| {
+                let r = bb - mean * h as f64;
+                r * r
+            })
+            .sum();
+        let b = count as f64;
+        let se = if blocks_zero || (count >= 2 && squares == 0.0) {
+            0.0
+        } else if count < 2 {
+            f64::INFINITY
+        } else {
+            (b / (b - 1.0) * squares).sqrt() / total
+        };
+        BlockRate {
+            blocks: count,
+            seat_hands: n,
+            bb_per_100: 100.0 * mean,
+            se_bb_per_100: 100.0 * se,
+        }
+    }
+}
+
 /// The standard normal quantile: `z` with P(Z ≤ z) = `p`, `0 < p < 1`.
 pub fn normal_quantile(p: f64) -> f64 {
     Normal::standard().inverse_cdf(p)
@@ -71,33 +123,21 @@ impl Estimate {
     /// The paired estimate over `pairs` (an empty slice gives zeros and an infinite
     /// standard error).
     pub fn of(pairs: &[PairedBlock]) -> Estimate {
-        let n: u64 = pairs.iter().map(|p| p.seat_hands).sum();
-        let total = n.max(1) as f64;
+        let diff = BlockRate::of(
+            pairs
+                .iter()
+                .map(|p| (p.seat_hands, p.candidate_bb - p.baseline_bb)),
+        );
+        let total = diff.seat_hands.max(1) as f64;
         let cand: f64 = pairs.iter().map(|p| p.candidate_bb).sum();
         let base: f64 = pairs.iter().map(|p| p.baseline_bb).sum();
-        let mean = (cand - base) / total; // bb per seat-hand
-        let b = pairs.len() as f64;
-        let squares: f64 = pairs
-            .iter()
-            .map(|p| {
-                let r = (p.candidate_bb - p.baseline_bb) - mean * p.seat_hands as f64;
-                r * r
-            })
-            .sum();
-        let se = if squares == 0.0 {
-            0.0
-        } else if pairs.len() < 2 {
-            f64::INFINITY
-        } else {
-            (b / (b - 1.0) * squares).sqrt() / total
-        };
         Estimate {
             blocks: pairs.len(),
-            seat_hands: n,
+            seat_hands: diff.seat_hands,
             candidate_bb_per_100: 100.0 * cand / total,
             baseline_bb_per_100: 100.0 * base / total,
-            diff_bb_per_100: 100.0 * mean,
-            se_bb_per_100: 100.0 * se,
+            diff_bb_per_100: diff.bb_per_100,
+            se_bb_per_100: diff.se_bb_per_100,
         }
     }
 
@@ -213,6 +253,28 @@ mod tests {
         assert!((e.se_bb_per_100 - se).abs() < 1e-12, "{e:?}");
         assert!((e.half_width(0.95) - 1.959964 * se).abs() < 1e-5);
         assert!((e.lower_bound(0.95) - (1.0 - 1.644854 * se)).abs() < 1e-5);
+    }
+
+    #[test]
+    fn block_rate_weighs_blocks_by_their_hands() {
+        // Blocks of 100 and 300 seat-hands winning 1 bb per hand each: 100 bb/100, and
+        // every block is exactly its share of the mean, so no spread.
+        let r = BlockRate::of([(100, 100.0), (300, 300.0)].into_iter());
+        assert_eq!((r.blocks, r.seat_hands), (2, 400));
+        assert!((r.bb_per_100 - 100.0).abs() < 1e-12);
+        assert_eq!(r.se_bb_per_100, 0.0);
+        // Equal blocks: the textbook standard error of the mean of per-hand rates.
+        let r = BlockRate::of([(10, 10.0), (10, -10.0), (10, 30.0)].into_iter());
+        let rates = [1.0, -1.0, 3.0];
+        let mean = 1.0;
+        let var = rates.iter().map(|x: &f64| (x - mean).powi(2)).sum::<f64>() / 2.0;
+        assert!((r.bb_per_100 - 100.0).abs() < 1e-12);
+        assert!((r.se_bb_per_100 - 100.0 * (var / 3.0).sqrt()).abs() < 1e-9);
+        assert!(
+            BlockRate::of([(10, 1.0)].into_iter())
+                .se_bb_per_100
+                .is_infinite()
+        );
     }
 
     #[test]

@@ -322,3 +322,60 @@ fn gate_against_a_stored_baseline_pairs_block_by_block() {
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("2 blocks"), "{text}");
 }
+
+#[test]
+fn merge_pools_the_blocks_of_runs_with_other_seeds_and_refuses_the_same_deals_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |seed: &str, bots: &str| {
+        let out = dir.path().join(format!("{bots}-{seed}"));
+        arena()
+            .args(["run", "--bots", bots, "--hands", "3000", "--seed", seed])
+            .args(["--block-deals", "500", "--out", out.to_str().unwrap()])
+            .assert()
+            .success();
+        out
+    };
+    let net = |run: &std::path::Path, bot: &str| -> i64 {
+        let mut r = csv::Reader::from_path(run.join("bots.csv")).unwrap();
+        let headers = r.headers().unwrap().clone();
+        let col = headers.iter().position(|h| h == "net_chips").unwrap();
+        r.records()
+            .map(|rec| rec.unwrap())
+            .find(|rec| &rec[0] == bot)
+            .map(|rec| rec[col].parse().unwrap())
+            .unwrap()
+    };
+    let (a, b) = (run("1", "tag,random"), run("2", "tag,random"));
+    let merged = dir.path().join("merged");
+    arena()
+        .args(["merge", a.to_str().unwrap(), b.to_str().unwrap()])
+        .args(["--out", merged.to_str().unwrap()])
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(merged.join("merged.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), 2, "one row per bot");
+    assert_eq!(&rows[0][0], "tag");
+    assert_eq!(&rows[0][2], "12", "6 blocks of 500 deals per run");
+    assert_eq!(&rows[0][3], "6000");
+    let pooled: i64 = rows[0][5].parse().unwrap();
+    assert_eq!(pooled, net(&a, "tag") + net(&b, "tag"));
+    let ci: f64 = rows[0][7].parse().unwrap();
+    assert!(ci > 0.0 && ci.is_finite());
+
+    // The same run twice would count its deals twice.
+    let twice = arena()
+        .args(["merge", a.to_str().unwrap(), a.to_str().unwrap()])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&twice.get_output().stderr).to_string();
+    assert!(stderr.contains("seed 1"), "{stderr}");
+    // Another match: another line-up.
+    let other = run("3", "tag,call");
+    let mismatch = arena()
+        .args(["merge", a.to_str().unwrap(), other.to_str().unwrap()])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&mismatch.get_output().stderr).to_string();
+    assert!(stderr.contains("line-up is tag,call"), "{stderr}");
+}
