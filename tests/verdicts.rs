@@ -363,19 +363,18 @@ fn merge_pools_the_blocks_of_runs_with_other_seeds_and_refuses_the_same_deals_tw
     let ci: f64 = rows[0][7].parse().unwrap();
     assert!(ci > 0.0 && ci.is_finite());
 
+    let refused = |runs: [&std::path::Path; 2]| {
+        let out = arena()
+            .arg("merge")
+            .args(runs.map(|r| r.to_str().unwrap()))
+            .assert()
+            .code(2);
+        String::from_utf8_lossy(&out.get_output().stderr).to_string()
+    };
     // The same run twice would count its deals twice.
-    let twice = arena()
-        .args(["merge", a.to_str().unwrap(), a.to_str().unwrap()])
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&twice.get_output().stderr).to_string();
+    let stderr = refused([&a, &a]);
     assert!(stderr.contains("seed 1"), "{stderr}");
     // Another match: another line-up.
-    let other = run("3", "tag,call");
-    let mismatch = arena()
-        .args(["merge", a.to_str().unwrap(), other.to_str().unwrap()])
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&mismatch.get_output().stderr).to_string();
+    let stderr = refused([&a, &run("3", "tag,call")]);
     assert!(stderr.contains("line-up is tag,call"), "{stderr}");
 }
