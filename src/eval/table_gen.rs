@@ -35,7 +35,7 @@ pub const EMPTY_KEY: u64 = 0x3333 << SUIT_SHIFT;
 pub const FLUSH_BITS: u64 = 0x8888 << SUIT_SHIFT;
 
 /// The perfect hash has `2^ROW_BITS` rows: a rank sum's row is its low `ROW_BITS` bits,
-/// its column the bits above, and its slot `column + ROW_OFFSETS[row]`.
+/// its column the bits above, and its slot `column + 2 * ROW_OFFSETS[row]`.
 pub const ROW_BITS: u32 = 13;
 
 /// Number of 5-card equivalence classes (Wikipedia, "Poker probability").
@@ -59,8 +59,10 @@ pub struct Tables {
     pub card_keys: Vec<u64>,
     /// `CARD_MASKS[card index]`: bit `16 * suit + rank`; padded like `card_keys`.
     pub card_masks: Vec<u64>,
-    /// Row displacements: slot of rank sum `k` is `(k >> ROW_BITS) + row_offsets[k & (2^ROW_BITS - 1)]`.
-    pub row_offsets: Vec<u32>,
+    /// Row displacements in units of two slots: the slot of rank sum `k` is
+    /// `(k >> ROW_BITS) + 2 * row_offsets[k & (2^ROW_BITS - 1)]`. Halved so that they
+    /// fit `u16` and the whole array (16 KiB) stays in L1 beside the rank table.
+    pub row_offsets: Vec<u16>,
     /// Strength of each non-flush 5..=7-card rank multiset, at its perfect-hash slot; 0 if unused.
     pub rank_table: Vec<u16>,
     /// Strength of the flush made by a 13-bit rank mask with 5..=7 bits set; 0 otherwise.
@@ -270,7 +272,7 @@ pub fn generate() -> Tables {
     let mut order: Vec<usize> = (0..rows).filter(|&r| !by_row[r].is_empty()).collect();
     order.sort_by_key(|&r| (std::cmp::Reverse(by_row[r].len()), r));
     let mut used: Vec<bool> = Vec::new();
-    let mut row_offsets = vec![0u32; rows];
+    let mut row_offsets = vec![0u16; rows];
     let mut first_free = 0usize;
     for &r in &order {
         let cols = &by_row[r];
@@ -278,12 +280,13 @@ pub fn generate() -> Tables {
         if used.len() < need {
             used.resize(need, false);
         }
-        let mut b = first_free.saturating_sub(cols[0] as usize);
+        // Even bases only: offsets are stored halved (see `Tables::row_offsets`).
+        let mut b = first_free.saturating_sub(cols[0] as usize) & !1;
         while cols
             .iter()
             .any(|&c| used.get(b + c as usize) == Some(&true))
         {
-            b += 1;
+            b += 2;
         }
         for &c in cols {
             let slot = b + c as usize;
@@ -295,7 +298,7 @@ pub fn generate() -> Tables {
         while used.get(first_free) == Some(&true) {
             first_free += 1;
         }
-        row_offsets[r] = b as u32;
+        row_offsets[r] = u16::try_from(b / 2).expect("row offsets fit u16 when halved");
     }
     while used.last() == Some(&false) {
         used.pop();
@@ -304,7 +307,7 @@ pub fn generate() -> Tables {
     // bounds-checking it (the padding is never read: every key hashes below `used`).
     let mut rank_table = vec![0u16; used.len().next_power_of_two()];
     for &(k, s) in &entries {
-        let slot = (k >> ROW_BITS) as usize + row_offsets[row_of(k)] as usize;
+        let slot = (k >> ROW_BITS) as usize + 2 * row_offsets[row_of(k)] as usize;
         assert_eq!(rank_table[slot], 0, "perfect hash collision");
         rank_table[slot] = s;
     }
@@ -363,7 +366,7 @@ pub fn to_rust(t: &Tables) -> String {
     );
     array(
         "ROW_OFFSETS",
-        "u32",
+        "u16",
         t.row_offsets.iter().map(|x| x.to_string()).collect(),
     );
     array("RANK_TABLE", "u16", str_all(&t.rank_table));
@@ -377,7 +380,7 @@ pub fn to_rust(t: &Tables) -> String {
 pub fn table_bytes(t: &Tables) -> usize {
     t.card_keys.len() * 8
         + t.card_masks.len() * 8
-        + t.row_offsets.len() * 4
+        + t.row_offsets.len() * 2
         + t.rank_table.len() * 2
         + t.flush_table.len() * 2
         + t.info.len() * 2
