@@ -1,11 +1,13 @@
 //! The parallel runner: hands split into fixed chunks, played on rayon workers.
 //!
-//! Each worker owns its [`Table`], its bots (made once per worker from the registry's
-//! factories, never shared) and its accumulators ([`Tallies`]); workers take chunk
-//! indices from an atomic counter, play each chunk into their own total, and the
-//! totals are merged at the end. No lock is taken on the simulation path, and memory
-//! grows only with the number of blocks (one [`crate::blocks::BlockSums`] per
-//! `block_deals` deals per worker).
+//! Each worker owns its [`Table`] and its bots (made once per worker from the
+//! registry's factories, never shared); workers take chunk indices from an atomic
+//! counter, play each chunk into fresh accumulators ([`Tallies`] covering just that
+//! chunk's blocks) and send them over a bounded channel to a merging thread, which
+//! adds them into the run's total. No lock is taken on the simulation path, and
+//! memory is a few chunks' accumulators per worker plus the one total, whose only
+//! part that grows with the run is its blocks (48 bytes per 1,000 deals heads-up;
+//! see [`crate::blocks::Blocks`]).
 //!
 //! Determinism: a hand's cards depend only on (seed, deal index), its button on the
 //! hand index, and chunks have a fixed size, so every chunk's results are the same
@@ -34,6 +36,7 @@ use crate::engine::{Stakes, Table};
 use crate::history::{Sample, phh};
 use crate::stats::{Stats, UnitSums};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 
 /// Hands per chunk: the unit of work and of progress. Fixed, so that results do not
 /// depend on the thread count.
@@ -125,10 +128,11 @@ pub struct Tallies {
 impl Tallies {
     /// Empty accumulators for deals `first..end` of `config`'s run.
     pub fn new(config: &RunConfig, first: u64, end: u64) -> Tallies {
+        let bots = config.distinct_bots().len();
         Tallies {
             stats: Stats::new(&config.bot_of_seat()),
             units: UnitSums::default(),
-            blocks: Blocks::covering(config.block_deals, first, end),
+            blocks: Blocks::covering(config.block_deals, bots, first, end),
             histories: Vec::new(),
         }
     }
@@ -317,22 +321,35 @@ pub fn run_deals(
     let first_chunk = first / CHUNK_HANDS;
     let end_chunk = end.div_ceil(CHUNK_HANDS).max(first_chunk);
     let next_chunk = AtomicU64::new(first_chunk);
-    let per_worker: Vec<Tallies> = pool.broadcast(|_| {
-        let mut worker = Worker::new(config);
-        let mut total = Tallies::new(config, first, end);
-        loop {
-            let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
-            if chunk >= end_chunk {
-                return total;
+    // A few chunks in flight per worker: a worker that gets ahead of the merger waits.
+    let (results, received) = mpsc::sync_channel::<Tallies>(2 * config.threads);
+    let total = std::thread::scope(|scope| {
+        let merger = scope.spawn(move || {
+            let mut total = Tallies::new(config, first, end);
+            for chunk in received {
+                total.merge(&chunk);
             }
-            let before = total.stats.seats[0].hands;
-            worker.play_chunk(chunk, first, end, &mut total);
-            hands_done.fetch_add(total.stats.seats[0].hands - before, Ordering::Relaxed);
-        }
+            total
+        });
+        pool.broadcast(|_| {
+            let mut worker = Worker::new(config);
+            loop {
+                let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
+                if chunk >= end_chunk {
+                    return;
+                }
+                let lo = (chunk * CHUNK_HANDS).max(first);
+                let hi = ((chunk + 1) * CHUNK_HANDS).min(end);
+                let mut tallies = Tallies::new(config, lo, hi);
+                worker.play_chunk(chunk, first, end, &mut tallies);
+                hands_done.fetch_add(tallies.stats.seats[0].hands, Ordering::Relaxed);
+                results
+                    .send(tallies)
+                    .expect("the merger outlives the workers");
+            }
+        });
+        drop(results);
+        merger.join().expect("merging does not panic")
     });
-    let mut total = Tallies::new(config, first, end);
-    for tallies in &per_worker {
-        total.merge(tallies);
-    }
     Ok(total)
 }
