@@ -130,7 +130,7 @@ impl Tallies {
     pub fn new(config: &RunConfig, first: u64, end: u64) -> Tallies {
         let bots = config.distinct_bots().len();
         Tallies {
-            stats: Stats::new(&config.bot_of_seat()),
+            stats: Stats::new(config.lineup.len()),
             units: UnitSums::default(),
             blocks: Blocks::covering(config.block_deals, bots, first, end),
             histories: Vec::new(),
