@@ -214,21 +214,24 @@ impl Worker {
         for &b in &self.bot_of_seat {
             seat_hands[b as usize] += rotations as u64;
         }
+        let k = self.distinct;
         let mut adjusted = [0i64; MAX_SEATS];
         for d in first..end {
             let deal = Deal::new(self.seed, d, seats);
+            // The deal's results per distinct bot, over its seats and the rotations.
             let mut unit_net = [0i64; MAX_SEATS];
             let mut unit_adjusted = [0i64; MAX_SEATS];
             for r in 0..rotations {
+                let rotated;
                 let (hand, dealt) = if self.duplicate {
                     let hand = d * seats as u64 + r as u64;
                     self.table_joined(hand);
-                    (hand, deal.rotated(r, seats))
+                    rotated = deal.rotated(r, seats);
+                    (hand, &rotated)
                 } else {
-                    (d, deal)
+                    (d, &deal)
                 };
-                let button = (hand % seats as u64) as usize;
-                let result = self.table.play_hand(hand, &dealt, &mut self.bots);
+                let result = self.table.play_hand(hand, dealt, &mut self.bots);
                 tallies.stats.record(&result);
                 if let Some((sample, out)) = &mut self.history
                     && let Some(table_number) = sample.table_number(hand)
@@ -238,25 +241,32 @@ impl Worker {
                         hand_index: hand,
                         names: &self.names,
                         stakes: self.stakes,
-                        deal: &dealt,
+                        deal: dealt,
                     };
                     phh::write_hand(out, table_number, &info, &result)
                         .expect("writing to memory cannot fail");
                 }
+                let net = result.final_stacks.iter().zip(result.starting_stacks);
+                let bot_net = self.bot_of_seat.iter().zip(net);
                 if self.allin_adjust {
-                    allin_ev::adjusted_net(&result, &dealt, button, self.seed, d, &mut adjusted);
+                    let button = (hand % seats as u64) as usize;
+                    allin_ev::adjusted_net(&result, dealt, button, self.seed, d, &mut adjusted);
+                    for ((&b, (&last, &first)), &adj) in bot_net.zip(&adjusted) {
+                        unit_net[b as usize] += i64::from(last) - i64::from(first);
+                        unit_adjusted[b as usize] += adj;
+                    }
                 } else {
-                    for (s, a) in adjusted[..seats].iter_mut().enumerate() {
-                        *a = result.net_chips(s) * allin_ev::FIXED_ONE;
+                    for (&b, (&last, &first)) in bot_net {
+                        unit_net[b as usize] += i64::from(last) - i64::from(first);
                     }
                 }
-                for (s, &adj) in adjusted[..seats].iter().enumerate() {
-                    let b = self.bot_of_seat[s] as usize;
-                    unit_net[b] += result.net_chips(s);
-                    unit_adjusted[b] += adj;
+            }
+            if !self.allin_adjust {
+                // Without the adjustment the adjusted result is the real one.
+                for (adj, &net) in unit_adjusted[..k].iter_mut().zip(&unit_net) {
+                    *adj = net * allin_ev::FIXED_ONE;
                 }
             }
-            let k = self.distinct;
             tallies.units.record(&unit_net[..k], &unit_adjusted[..k]);
             tallies.blocks.record(
                 d,

@@ -371,6 +371,7 @@ impl Table {
 }
 
 /// Sends `event` to every bot subscribed to its kind.
+#[inline]
 fn broadcast(bots: &mut [Box<dyn Bot>], subscriptions: &[EventKinds], event: &Event<'_>) {
     let kind = event.kind();
     for (bot, subscribed) in bots.iter_mut().zip(subscriptions) {

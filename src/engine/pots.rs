@@ -55,6 +55,20 @@ impl Pots {
             count: 0,
             seats,
         };
+        // The usual case: every seat in the hand put in the same amount, one pot. (The
+        // loop below finds the same pot, in more passes.)
+        let mut live = (0..seats).filter(|&i| in_hand[i]).map(|i| contributed[i]);
+        if let Some(level) = live.next()
+            && level > 0
+            && live.all(|c| c == level)
+        {
+            let eligible = (0..seats)
+                .filter(|&i| in_hand[i])
+                .fold(0, |m, i| m | 1 << i);
+            pots.pots[0] = (contributed.iter().sum(), eligible);
+            pots.count = 1;
+            return pots;
+        }
         let mut floor = 0u32; // contribution level already in earlier pots
         loop {
             // The next level: the smallest contribution above `floor` of a seat in the hand.
@@ -172,6 +186,14 @@ mod tests {
             strength: &[5, 9, 1],
             button: 0,
             want: &[0, 300, 0],
+        },
+        Case {
+            name: "one pot with a folded seat's dead money, split, odd chip clockwise",
+            contributed: &[100, 41, 100],
+            in_hand: &[T, F, T],
+            strength: &[7, 9, 7],
+            button: 0,
+            want: &[120, 0, 121],
         },
         Case {
             name: "won by folds: strength ignored",
