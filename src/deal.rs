@@ -28,7 +28,17 @@ pub const fn splitmix64(mut z: u64) -> u64 {
 
 /// Mixes a stream tag, the run seed, a hand index and a seat into one 64-bit seed.
 const fn mix(tag: u64, seed: u64, hand_index: u64, seat: u64) -> u64 {
-    splitmix64(splitmix64(splitmix64(seed ^ tag) ^ hand_index) ^ seat)
+    mix_keyed(stream_key(tag, seed), hand_index, seat)
+}
+
+/// The part of [`mix`] that depends only on the stream and the run.
+const fn stream_key(tag: u64, seed: u64) -> u64 {
+    splitmix64(seed ^ tag)
+}
+
+/// [`mix`] from a [`stream_key`].
+const fn mix_keyed(key: u64, hand_index: u64, seat: u64) -> u64 {
+    splitmix64(splitmix64(key ^ hand_index) ^ seat)
 }
 
 /// The generator bots seed from [`crate::bot::Event::HandStart`]'s `rng_seed`:
@@ -110,8 +120,35 @@ impl Deal {
     /// # Panics
     /// If `seats > MAX_SEATS` (10).
     pub fn new(seed: u64, hand_index: u64, seats: usize) -> Deal {
+        Dealer::new(seed).deal(hand_index, seats)
+    }
+}
+
+/// Deals one run's hands: [`Deal::new`] with the part of the deck seeding that
+/// depends only on the run seed done once, off the per-hand chain of dependent
+/// multiplications (the runner deals millions of hands from one seed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dealer {
+    /// [`stream_key`] of the deck stream and the run seed.
+    deck_key: u64,
+}
+
+impl Dealer {
+    /// The dealer of the run with `seed`.
+    pub const fn new(seed: u64) -> Dealer {
+        Dealer {
+            deck_key: stream_key(DECK_STREAM, seed),
+        }
+    }
+
+    /// The cards of hand `hand_index` for `seats` players: [`Deal::new`]`(seed,
+    /// hand_index, seats)`.
+    ///
+    /// # Panics
+    /// If `seats > MAX_SEATS` (10).
+    pub fn deal(&self, hand_index: u64, seats: usize) -> Deal {
         assert!(seats <= MAX_SEATS, "at most {MAX_SEATS} seats");
-        let mut rng = xoshiro_from_u64(mix(DECK_STREAM, seed, hand_index, 0));
+        let mut rng = xoshiro_from_u64(mix_keyed(self.deck_key, hand_index, 0));
         let mut deck = ORDERED_DECK;
         let needed = 5 + 2 * seats;
         for i in 0..needed {

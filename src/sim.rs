@@ -31,7 +31,7 @@ use crate::allin_ev;
 use crate::blocks::Blocks;
 use crate::bot::{Bot, Event, MAX_SEATS};
 use crate::bots::BotSpec;
-use crate::deal::Deal;
+use crate::deal::Dealer;
 use crate::engine::{Stakes, Table};
 use crate::history::{Sample, phh};
 use crate::stats::{Stats, UnitSums};
@@ -162,6 +162,7 @@ pub struct Worker {
     table: Table,
     bots: Vec<Box<dyn Bot>>,
     seed: u64,
+    dealer: Dealer,
     bot_of_seat: Vec<u8>,
     distinct: usize,
     duplicate: bool,
@@ -184,6 +185,7 @@ impl Worker {
                 .map(|seat| config.lineup[seat].make(seat as u8))
                 .collect(),
             seed: config.seed,
+            dealer: Dealer::new(config.seed),
             bot_of_seat: config.bot_of_seat(),
             distinct: config.distinct_bots().len(),
             duplicate: config.duplicate,
@@ -217,7 +219,7 @@ impl Worker {
         let k = self.distinct;
         let mut adjusted = [0i64; MAX_SEATS];
         for d in first..end {
-            let deal = Deal::new(self.seed, d, seats);
+            let deal = self.dealer.deal(d, seats);
             // The deal's results per distinct bot, over its seats and the rotations.
             let mut unit_net = [0i64; MAX_SEATS];
             let mut unit_adjusted = [0i64; MAX_SEATS];
