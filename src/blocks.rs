@@ -99,6 +99,7 @@ impl Blocks {
 
     /// Adds one deal's results: `hands` table hands; per distinct bot its seat-hands,
     /// net chips and adjusted result (1/`FIXED_ONE` chip). Allocation-free.
+    #[inline]
     pub fn record(
         &mut self,
         deal: u64,

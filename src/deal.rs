@@ -156,8 +156,11 @@ impl Dealer {
             deck.swap(i, j);
         }
         let mut hole_cards = [[Card::default(); 2]; MAX_SEATS];
-        for (seat, hole) in hole_cards.iter_mut().enumerate().take(seats) {
-            *hole = [deck[5 + 2 * seat], deck[6 + 2 * seat]];
+        for (hole, cards) in hole_cards[..seats]
+            .iter_mut()
+            .zip(deck[5..].chunks_exact(2))
+        {
+            *hole = [cards[0], cards[1]];
         }
         Deal {
             hole_cards,

@@ -98,10 +98,14 @@ impl Stats {
     }
 
     /// Adds one hand.
+    #[inline]
     pub fn record(&mut self, hand: &HandResult<'_>) {
         // Bit `s` set: seat `s` called or raised / raised / folded preflop.
         let (mut vpip, mut pfr, mut folded_preflop) = (0u16, 0u16, 0u16);
         for a in hand.actions {
+            if a.kind == ActionKind::Check {
+                continue; // the most common action counts for nothing
+            }
             let bit = 1 << a.seat;
             match (a.street, a.kind) {
                 (Street::Preflop, ActionKind::Call) => vpip |= bit,
