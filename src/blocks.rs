@@ -12,56 +12,94 @@
 //! block, close to normal, which is what the intervals and Wald's SPRT assume.
 
 use crate::allin_ev::FIXED_ONE;
-use crate::bot::MAX_SEATS;
 use serde::{Deserialize, Serialize};
 
 /// Deals per block unless `--block-deals` says otherwise.
 pub const DEFAULT_BLOCK_DEALS: u64 = 1000;
 
-/// One block's sums, per distinct bot (index as in `RunConfig::distinct_bots`).
+/// One block's counts, the same for every bot.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct BlockSums {
+pub struct BlockCounts {
     /// Deals recorded in the block.
     pub deals: u64,
     /// Table hands played in the block (deals × rotations).
     pub hands: u64,
-    /// Per bot: seat-hands (hands × the bot's seats).
-    pub seat_hands: [u64; MAX_SEATS],
-    /// Per bot: Σ net result, in chips.
-    pub net_chips: [i64; MAX_SEATS],
-    /// Per bot: Σ all-in-adjusted result, in 1/[`FIXED_ONE`] chip.
-    pub adjusted: [i128; MAX_SEATS],
 }
 
-/// The blocks overlapping a range of deals (a chunk's, or a whole run's).
+/// One bot's sums over one block.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BotBlockSums {
+    /// Seat-hands: hands × the bot's seats.
+    pub seat_hands: u64,
+    /// Σ net result, in chips.
+    pub net_chips: i64,
+    /// Σ all-in-adjusted result, in 1/[`FIXED_ONE`] chip.
+    pub adjusted: i128,
+}
+
+/// The blocks overlapping a range of deals (a chunk's, or a whole run's), with one
+/// [`BotBlockSums`] per block and distinct bot (index as in `RunConfig::distinct_bots`).
+///
+/// Memory: 16 bytes per block plus 32 per block and bot (48 bytes per 1,000 deals
+/// heads-up with the default block size), so a whole run's blocks stay small.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Blocks {
     /// Deals per block.
     pub block_deals: u64,
-    /// Index of `sums[0]`'s block in the run.
+    /// Index of the first block in the run.
     pub first_block: u64,
-    /// Consecutive blocks from `first_block`.
-    pub sums: Vec<BlockSums>,
+    /// Distinct bots: [`BotBlockSums`] per block.
+    pub bots: usize,
+    /// Per block, from `first_block` on.
+    pub counts: Vec<BlockCounts>,
+    /// Per block then per bot: block `i`'s sums are `sums[i * bots..(i + 1) * bots]`.
+    pub sums: Vec<BotBlockSums>,
 }
 
 impl Blocks {
-    /// Empty blocks covering deals `first_deal..end_deal` (allocates once).
+    /// Empty blocks of `bots` distinct bots covering deals `first_deal..end_deal`
+    /// (allocates once).
     ///
     /// # Panics
     /// If `block_deals` is 0.
-    pub fn covering(block_deals: u64, first_deal: u64, end_deal: u64) -> Blocks {
+    pub fn covering(block_deals: u64, bots: usize, first_deal: u64, end_deal: u64) -> Blocks {
         assert!(block_deals > 0, "blocks hold at least one deal");
         let first_block = first_deal / block_deals;
         let end_block = end_deal.div_ceil(block_deals).max(first_block);
+        let blocks = (end_block - first_block) as usize;
         Blocks {
             block_deals,
             first_block,
-            sums: vec![BlockSums::default(); (end_block - first_block) as usize],
+            bots,
+            counts: vec![BlockCounts::default(); blocks],
+            sums: vec![BotBlockSums::default(); blocks * bots],
         }
+    }
+
+    /// Number of blocks covered.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// Whether no block is covered.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// Block `i` (counted from `first_block`): its counts and its per-bot sums.
+    ///
+    /// # Panics
+    /// If `i >= self.len()`.
+    pub fn block(&self, i: usize) -> (BlockCounts, &[BotBlockSums]) {
+        (
+            self.counts[i],
+            &self.sums[i * self.bots..(i + 1) * self.bots],
+        )
     }
 
     /// Adds one deal's results: `hands` table hands; per distinct bot its seat-hands,
     /// net chips and adjusted result (1/`FIXED_ONE` chip). Allocation-free.
+    #[inline]
     pub fn record(
         &mut self,
         deal: u64,
@@ -70,59 +108,70 @@ impl Blocks {
         net_chips: &[i64],
         adjusted: &[i64],
     ) {
-        let b = &mut self.sums[(deal / self.block_deals - self.first_block) as usize];
-        b.deals += 1;
-        b.hands += hands;
-        for i in 0..seat_hands.len() {
-            b.seat_hands[i] += seat_hands[i];
-            b.net_chips[i] += net_chips[i];
-            b.adjusted[i] += i128::from(adjusted[i]);
+        let i = (deal / self.block_deals - self.first_block) as usize;
+        let counts = &mut self.counts[i];
+        counts.deals += 1;
+        counts.hands += hands;
+        let sums = &mut self.sums[i * self.bots..(i + 1) * self.bots];
+        for (k, b) in sums.iter_mut().enumerate() {
+            b.seat_hands += seat_hands[k];
+            b.net_chips += net_chips[k];
+            b.adjusted += i128::from(adjusted[k]);
         }
     }
 
-    /// Adds `other`'s sums (same block size; `other` must lie within `self`'s range).
+    /// Adds `other`'s sums (same block size and bots; `other` must lie within
+    /// `self`'s range).
     pub fn merge(&mut self, other: &Blocks) {
         assert_eq!(self.block_deals, other.block_deals, "same block size");
+        assert_eq!(self.bots, other.bots, "same bots");
         let offset = (other.first_block - self.first_block) as usize;
-        for (i, o) in other.sums.iter().enumerate() {
-            let b = &mut self.sums[offset + i];
-            b.deals += o.deals;
-            b.hands += o.hands;
-            for k in 0..MAX_SEATS {
-                b.seat_hands[k] += o.seat_hands[k];
-                b.net_chips[k] += o.net_chips[k];
-                b.adjusted[k] += o.adjusted[k];
-            }
+        for (c, o) in self.counts[offset..].iter_mut().zip(&other.counts) {
+            c.deals += o.deals;
+            c.hands += o.hands;
+        }
+        for (b, o) in self.sums[offset * self.bots..].iter_mut().zip(&other.sums) {
+            b.seat_hands += o.seat_hands;
+            b.net_chips += o.net_chips;
+            b.adjusted += o.adjusted;
         }
     }
 
-    /// The `blocks.csv` rows: one per block and bot, blocks in order, bots in
-    /// `bots` order.
+    /// The `blocks.csv` rows: one per block and bot, blocks in order, bots in `bots`
+    /// order (the names of the distinct bots).
     pub fn rows(&self, bots: &[&str], big_blind_chips: u32) -> Vec<BlockRow> {
+        self.iter_rows(bots, big_blind_chips).collect()
+    }
+
+    /// [`Blocks::rows`] made one at a time, for writing a long run's rows without
+    /// holding them all.
+    pub fn iter_rows<'a>(
+        &'a self,
+        bots: &'a [&str],
+        big_blind_chips: u32,
+    ) -> impl Iterator<Item = BlockRow> + 'a {
         let bb = f64::from(big_blind_chips);
-        let mut rows = Vec::with_capacity(self.sums.len() * bots.len());
-        for (i, b) in self.sums.iter().enumerate() {
-            if b.deals == 0 {
-                continue;
-            }
-            let block = self.first_block + i as u64;
-            for (k, name) in bots.iter().enumerate() {
-                let adjusted_chips = b.adjusted[k] as f64 / FIXED_ONE as f64;
-                rows.push(BlockRow {
-                    block,
-                    first_deal: block * self.block_deals,
-                    deals: b.deals,
-                    hands: b.hands,
-                    bot: (*name).to_string(),
-                    seat_hands: b.seat_hands[k],
-                    net_chips: b.net_chips[k],
-                    net_bb: round6(b.net_chips[k] as f64 / bb),
-                    allin_adj_chips: round6(adjusted_chips),
-                    allin_adj_bb: round6(adjusted_chips / bb),
-                });
-            }
-        }
-        rows
+        (0..self.len())
+            .map(|i| (i, self.block(i)))
+            .filter(|(_, (counts, _))| counts.deals > 0)
+            .flat_map(move |(i, (counts, sums))| {
+                let block = self.first_block + i as u64;
+                bots.iter().zip(sums).map(move |(name, b)| {
+                    let adjusted_chips = b.adjusted as f64 / FIXED_ONE as f64;
+                    BlockRow {
+                        block,
+                        first_deal: block * self.block_deals,
+                        deals: counts.deals,
+                        hands: counts.hands,
+                        bot: (*name).to_string(),
+                        seat_hands: b.seat_hands,
+                        net_chips: b.net_chips,
+                        net_bb: round6(b.net_chips as f64 / bb),
+                        allin_adj_chips: round6(adjusted_chips),
+                        allin_adj_bb: round6(adjusted_chips / bb),
+                    }
+                })
+            })
     }
 }
 
@@ -160,11 +209,27 @@ pub struct BlockRow {
 /// # Errors
 /// If serialization fails (it does not for [`BlockRow`]).
 pub fn to_csv(rows: &[BlockRow]) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut out = Vec::new();
+    write_csv(&mut out, rows)?;
+    Ok(out)
+}
+
+/// Writes block rows as CSV with a header line to `out`, one row at a time (a run's
+/// blocks need not be in memory as text).
+///
+/// # Errors
+/// If writing to `out` fails.
+pub fn write_csv<W, R>(out: W, rows: impl IntoIterator<Item = R>) -> Result<(), csv::Error>
+where
+    W: std::io::Write,
+    R: std::borrow::Borrow<BlockRow>,
+{
+    let mut w = csv::Writer::from_writer(out);
     for r in rows {
-        w.serialize(r)?;
+        w.serialize(r.borrow())?;
     }
-    w.into_inner().map_err(|e| e.into_error().into())
+    w.flush()?;
+    Ok(())
 }
 
 /// Reads `blocks.csv` rows.
@@ -236,9 +301,9 @@ mod tests {
 
     #[test]
     fn merging_chunks_equals_recording_in_one_pass() {
-        let mut whole = Blocks::covering(3, 0, 10);
-        let mut a = Blocks::covering(3, 0, 4);
-        let mut b = Blocks::covering(3, 4, 10);
+        let mut whole = Blocks::covering(3, 2, 0, 10);
+        let mut a = Blocks::covering(3, 2, 0, 4);
+        let mut b = Blocks::covering(3, 2, 4, 10);
         for deal in 0..10u64 {
             let net = [deal as i64 - 5, 5 - deal as i64];
             let adj = [net[0] * FIXED_ONE, net[1] * FIXED_ONE];
@@ -246,15 +311,20 @@ mod tests {
             let part = if deal < 4 { &mut a } else { &mut b };
             part.record(deal, 2, &[2, 2], &net, &adj);
         }
-        let mut merged = Blocks::covering(3, 0, 10);
+        let mut merged = Blocks::covering(3, 2, 0, 10);
         merged.merge(&b);
         merged.merge(&a);
         assert_eq!(merged, whole);
-        assert_eq!(whole.sums.len(), 4);
-        assert_eq!(whole.sums[3].deals, 1);
+        assert_eq!(whole.len(), 4);
+        assert_eq!(whole.block(3).0.deals, 1);
         let rows = whole.rows(&["x", "y"], 20);
         assert_eq!(rows.len(), 8);
         assert_eq!(rows[0].net_chips, -5 - 4 - 3);
         assert_eq!(rows[0].allin_adj_bb, -12.0 / 20.0);
+        assert_eq!(rows[1].bot, "y");
+        assert_eq!(rows[1].net_chips, 5 + 4 + 3);
+        let mut streamed = Vec::new();
+        write_csv(&mut streamed, whole.iter_rows(&["x", "y"], 20)).unwrap();
+        assert_eq!(streamed, to_csv(&rows).unwrap());
     }
 }

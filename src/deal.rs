@@ -28,7 +28,17 @@ pub const fn splitmix64(mut z: u64) -> u64 {
 
 /// Mixes a stream tag, the run seed, a hand index and a seat into one 64-bit seed.
 const fn mix(tag: u64, seed: u64, hand_index: u64, seat: u64) -> u64 {
-    splitmix64(splitmix64(splitmix64(seed ^ tag) ^ hand_index) ^ seat)
+    mix_keyed(stream_key(tag, seed), hand_index, seat)
+}
+
+/// The part of [`mix`] that depends only on the stream and the run.
+const fn stream_key(tag: u64, seed: u64) -> u64 {
+    splitmix64(seed ^ tag)
+}
+
+/// [`mix`] from a [`stream_key`].
+const fn mix_keyed(key: u64, hand_index: u64, seat: u64) -> u64 {
+    splitmix64(splitmix64(key ^ hand_index) ^ seat)
 }
 
 /// The generator bots seed from [`crate::bot::Event::HandStart`]'s `rng_seed`:
@@ -61,8 +71,36 @@ pub const fn bot_seed(seed: u64, hand_index: u64, seat: usize) -> u64 {
 /// ([`crate::allin_ev`]): a function of (run seed, deal index) only, so every replay
 /// of a duplicate deal, and both sides of a paired comparison, sample the same boards.
 pub fn runout_rng(seed: u64, deal_index: u64) -> Xoshiro256PlusPlus {
-    Xoshiro256PlusPlus::seed_from_u64(mix(RUNOUT_STREAM, seed, deal_index, 0))
+    xoshiro_from_u64(mix(RUNOUT_STREAM, seed, deal_index, 0))
 }
+
+/// `Xoshiro256PlusPlus::seed_from_u64(seed)`, inlined: rand_xoshiro expands the seed
+/// into the generator's 256-bit state with four SplitMix64 outputs, whose stream
+/// starts at `seed` and advances by the golden-ratio increment (so output `k` is
+/// [`splitmix64`]`(seed + k·increment)`), stored little-endian. The library's own
+/// function is not inlined and goes through a byte buffer, which costs a tenth of a
+/// heads-up hand; `xoshiro_matches_the_librarys_seeding` checks the two agree.
+#[inline]
+fn xoshiro_from_u64(seed: u64) -> Xoshiro256PlusPlus {
+    const GOLDEN_GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut bytes = [0u8; 32];
+    for (k, word) in bytes.chunks_exact_mut(8).enumerate() {
+        let z = seed.wrapping_add(GOLDEN_GAMMA.wrapping_mul(k as u64));
+        word.copy_from_slice(&splitmix64(z).to_le_bytes());
+    }
+    Xoshiro256PlusPlus::from_seed(bytes)
+}
+
+/// The 52 cards in index order: the deck before a shuffle.
+const ORDERED_DECK: [Card; DECK_SIZE] = {
+    let mut deck = [Card::new(0, 0); DECK_SIZE];
+    let mut i = 0;
+    while i < DECK_SIZE {
+        deck[i] = Card::new((i / 4) as u8, (i % 4) as u8);
+        i += 1;
+    }
+    deck
+};
 
 /// One hand's cards: two hole cards per seat and five board cards.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -82,22 +120,51 @@ impl Deal {
     /// # Panics
     /// If `seats > MAX_SEATS` (10).
     pub fn new(seed: u64, hand_index: u64, seats: usize) -> Deal {
+        Dealer::new(seed).deal(hand_index, seats)
+    }
+}
+
+/// Deals one run's hands: [`Deal::new`] with the part of the deck seeding that
+/// depends only on the run seed done once, off the per-hand chain of dependent
+/// multiplications (the runner deals millions of hands from one seed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dealer {
+    /// [`stream_key`] of the deck stream and the run seed.
+    deck_key: u64,
+}
+
+impl Dealer {
+    /// The dealer of the run with `seed`.
+    pub const fn new(seed: u64) -> Dealer {
+        Dealer {
+            deck_key: stream_key(DECK_STREAM, seed),
+        }
+    }
+
+    /// The cards of hand `hand_index` for `seats` players: [`Deal::new`]`(seed,
+    /// hand_index, seats)`.
+    ///
+    /// # Panics
+    /// If `seats > MAX_SEATS` (10).
+    pub fn deal(&self, hand_index: u64, seats: usize) -> Deal {
         assert!(seats <= MAX_SEATS, "at most {MAX_SEATS} seats");
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(mix(DECK_STREAM, seed, hand_index, 0));
-        let mut deck: [u8; DECK_SIZE] = std::array::from_fn(|i| i as u8);
+        let mut rng = xoshiro_from_u64(mix_keyed(self.deck_key, hand_index, 0));
+        let mut deck = ORDERED_DECK;
         let needed = 5 + 2 * seats;
         for i in 0..needed {
             let j = i + below(&mut rng, (DECK_SIZE - i) as u64) as usize;
             deck.swap(i, j);
         }
-        let card = |i: usize| Card::from_index(deck[i]).expect("deck holds indices below 52");
         let mut hole_cards = [[Card::default(); 2]; MAX_SEATS];
-        for (seat, hole) in hole_cards.iter_mut().enumerate().take(seats) {
-            *hole = [card(5 + 2 * seat), card(6 + 2 * seat)];
+        for (hole, cards) in hole_cards[..seats]
+            .iter_mut()
+            .zip(deck[5..].chunks_exact(2))
+        {
+            *hole = [cards[0], cards[1]];
         }
         Deal {
             hole_cards,
-            board: std::array::from_fn(card),
+            board: [deck[0], deck[1], deck[2], deck[3], deck[4]],
         }
     }
 }
@@ -168,6 +235,56 @@ mod tests {
             "{counts:?}"
         );
         assert!((0..1000).all(|_| below(&mut rng, 1) == 0));
+    }
+
+    #[test]
+    fn xoshiro_matches_the_librarys_seeding() {
+        let seeds = (0..1000u64).map(splitmix64).chain([0, 1, u64::MAX]);
+        for seed in seeds {
+            let mut ours = xoshiro_from_u64(seed);
+            let mut library = Xoshiro256PlusPlus::seed_from_u64(seed);
+            for _ in 0..4 {
+                assert_eq!(ours.next_u64(), library.next_u64(), "seed {seed}");
+            }
+        }
+    }
+
+    /// The straightforward dealing `Deal::new` must match card for card: the
+    /// library's seeding, a deck of indices, one swap per card drawn.
+    fn reference_deal(seed: u64, hand_index: u64, seats: usize) -> Deal {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(mix(DECK_STREAM, seed, hand_index, 0));
+        let mut deck: [u8; DECK_SIZE] = std::array::from_fn(|i| i as u8);
+        for i in 0..5 + 2 * seats {
+            let j = i + below(&mut rng, (DECK_SIZE - i) as u64) as usize;
+            deck.swap(i, j);
+        }
+        let card = |i: usize| Card::from_index(deck[i]).unwrap();
+        let mut hole_cards = [[Card::default(); 2]; MAX_SEATS];
+        for (seat, hole) in hole_cards.iter_mut().enumerate().take(seats) {
+            *hole = [card(5 + 2 * seat), card(6 + 2 * seat)];
+        }
+        Deal {
+            hole_cards,
+            board: std::array::from_fn(card),
+        }
+    }
+
+    #[test]
+    fn deals_match_the_reference_dealing() {
+        for seats in [2, 6, 10] {
+            for hand in 0..5_000 {
+                assert_eq!(
+                    Deal::new(42, hand, seats),
+                    reference_deal(42, hand, seats),
+                    "hand {hand}, {seats} seats"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_ordered_deck_lists_every_index_once() {
+        assert!(ORDERED_DECK.iter().enumerate().all(|(i, c)| c.index() == i));
     }
 
     #[test]

@@ -242,10 +242,23 @@ impl RunInfo {
 /// # Errors
 /// Any I/O error creating, writing, syncing or renaming the file.
 pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    write_atomically_with(dir, name, |file| file.write_all(bytes))
+}
+
+/// Writes `dir/name` atomically with `write`, which gets the temporary file (buffered
+/// by the caller if it writes in small pieces); then syncs and renames it.
+///
+/// # Errors
+/// Any I/O error creating, writing, syncing or renaming the file, or `write`'s.
+pub fn write_atomically_with(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut std::fs::File) -> io::Result<()>,
+) -> io::Result<()> {
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    write(tmp.as_file_mut())?;
     tmp.as_file().sync_all()?;
     tmp.persist(dir.join(name)).map_err(|e| e.error)?;
     Ok(())
@@ -276,18 +289,13 @@ pub fn write_run(
 ) -> Result<(), String> {
     let stats = &tallies.stats;
     let names = config.distinct_bots();
-    let block_rows = tallies.blocks.rows(&names, config.stakes.big_blind_chips);
     let fail = |name: &str, e: &dyn std::fmt::Display| {
         format!("cannot write {}: {e}", dir.join(name).display())
     };
-    let files: [(&str, Vec<u8>); 4] = [
+    let files: [(&str, Vec<u8>); 3] = [
         (
             "bots.csv",
             to_csv(&bot_rows(config, tallies)).map_err(|e| fail("bots.csv", &e))?,
-        ),
-        (
-            "blocks.csv",
-            crate::blocks::to_csv(&block_rows).map_err(|e| fail("blocks.csv", &e))?,
         ),
         (
             "seats.csv",
@@ -298,6 +306,14 @@ pub fn write_run(
             serde_json::to_vec_pretty(info).map_err(|e| fail("run.json", &e))?,
         ),
     ];
+    // blocks.csv grows with the run: rows are made and written one at a time.
+    let block_rows = tallies
+        .blocks
+        .iter_rows(&names, config.stakes.big_blind_chips);
+    write_atomically_with(dir, "blocks.csv", |file| {
+        crate::blocks::write_csv(file, block_rows).map_err(io::Error::other)
+    })
+    .map_err(|e| fail("blocks.csv", &e))?;
     for (name, bytes) in files {
         write_atomically(dir, name, &bytes).map_err(|e| fail(name, &e))?;
     }

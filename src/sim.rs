@@ -1,11 +1,13 @@
 //! The parallel runner: hands split into fixed chunks, played on rayon workers.
 //!
-//! Each worker owns its [`Table`], its bots (made once per worker from the registry's
-//! factories, never shared) and its accumulators ([`Tallies`]); workers take chunk
-//! indices from an atomic counter, play each chunk into their own total, and the
-//! totals are merged at the end. No lock is taken on the simulation path, and memory
-//! grows only with the number of blocks (one [`crate::blocks::BlockSums`] per
-//! `block_deals` deals per worker).
+//! Each worker owns its [`Table`] and its bots (made once per worker from the
+//! registry's factories, never shared); workers take chunk indices from an atomic
+//! counter, play each chunk into fresh accumulators ([`Tallies`] covering just that
+//! chunk's blocks) and send them over a bounded channel to a merging thread, which
+//! adds them into the run's total. No lock is taken on the simulation path, and
+//! memory is a few chunks' accumulators per worker plus the one total, whose only
+//! part that grows with the run is its blocks (48 bytes per 1,000 deals heads-up;
+//! see [`crate::blocks::Blocks`]).
 //!
 //! Determinism: a hand's cards depend only on (seed, deal index), its button on the
 //! hand index, and chunks have a fixed size, so every chunk's results are the same
@@ -29,11 +31,12 @@ use crate::allin_ev;
 use crate::blocks::Blocks;
 use crate::bot::{Bot, Event, MAX_SEATS};
 use crate::bots::BotSpec;
-use crate::deal::Deal;
+use crate::deal::Dealer;
 use crate::engine::{Stakes, Table};
 use crate::history::{Sample, phh};
 use crate::stats::{Stats, UnitSums};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 
 /// Hands per chunk: the unit of work and of progress. Fixed, so that results do not
 /// depend on the thread count.
@@ -125,10 +128,11 @@ pub struct Tallies {
 impl Tallies {
     /// Empty accumulators for deals `first..end` of `config`'s run.
     pub fn new(config: &RunConfig, first: u64, end: u64) -> Tallies {
+        let bots = config.distinct_bots().len();
         Tallies {
-            stats: Stats::new(&config.bot_of_seat()),
+            stats: Stats::new(config.lineup.len()),
             units: UnitSums::default(),
-            blocks: Blocks::covering(config.block_deals, first, end),
+            blocks: Blocks::covering(config.block_deals, bots, first, end),
             histories: Vec::new(),
         }
     }
@@ -158,6 +162,7 @@ pub struct Worker {
     table: Table,
     bots: Vec<Box<dyn Bot>>,
     seed: u64,
+    dealer: Dealer,
     bot_of_seat: Vec<u8>,
     distinct: usize,
     duplicate: bool,
@@ -180,6 +185,7 @@ impl Worker {
                 .map(|seat| config.lineup[seat].make(seat as u8))
                 .collect(),
             seed: config.seed,
+            dealer: Dealer::new(config.seed),
             bot_of_seat: config.bot_of_seat(),
             distinct: config.distinct_bots().len(),
             duplicate: config.duplicate,
@@ -210,21 +216,24 @@ impl Worker {
         for &b in &self.bot_of_seat {
             seat_hands[b as usize] += rotations as u64;
         }
+        let k = self.distinct;
         let mut adjusted = [0i64; MAX_SEATS];
         for d in first..end {
-            let deal = Deal::new(self.seed, d, seats);
+            let deal = self.dealer.deal(d, seats);
+            // The deal's results per distinct bot, over its seats and the rotations.
             let mut unit_net = [0i64; MAX_SEATS];
             let mut unit_adjusted = [0i64; MAX_SEATS];
             for r in 0..rotations {
+                let rotated;
                 let (hand, dealt) = if self.duplicate {
                     let hand = d * seats as u64 + r as u64;
                     self.table_joined(hand);
-                    (hand, deal.rotated(r, seats))
+                    rotated = deal.rotated(r, seats);
+                    (hand, &rotated)
                 } else {
-                    (d, deal)
+                    (d, &deal)
                 };
-                let button = (hand % seats as u64) as usize;
-                let result = self.table.play_hand(hand, &dealt, &mut self.bots);
+                let result = self.table.play_hand(hand, dealt, &mut self.bots);
                 tallies.stats.record(&result);
                 if let Some((sample, out)) = &mut self.history
                     && let Some(table_number) = sample.table_number(hand)
@@ -234,25 +243,32 @@ impl Worker {
                         hand_index: hand,
                         names: &self.names,
                         stakes: self.stakes,
-                        deal: &dealt,
+                        deal: dealt,
                     };
                     phh::write_hand(out, table_number, &info, &result)
                         .expect("writing to memory cannot fail");
                 }
+                let net = result.final_stacks.iter().zip(result.starting_stacks);
+                let bot_net = self.bot_of_seat.iter().zip(net);
                 if self.allin_adjust {
-                    allin_ev::adjusted_net(&result, &dealt, button, self.seed, d, &mut adjusted);
+                    let button = (hand % seats as u64) as usize;
+                    allin_ev::adjusted_net(&result, dealt, button, self.seed, d, &mut adjusted);
+                    for ((&b, (&last, &first)), &adj) in bot_net.zip(&adjusted) {
+                        unit_net[b as usize] += i64::from(last) - i64::from(first);
+                        unit_adjusted[b as usize] += adj;
+                    }
                 } else {
-                    for (s, a) in adjusted[..seats].iter_mut().enumerate() {
-                        *a = result.net_chips(s) * allin_ev::FIXED_ONE;
+                    for (&b, (&last, &first)) in bot_net {
+                        unit_net[b as usize] += i64::from(last) - i64::from(first);
                     }
                 }
-                for (s, &adj) in adjusted[..seats].iter().enumerate() {
-                    let b = self.bot_of_seat[s] as usize;
-                    unit_net[b] += result.net_chips(s);
-                    unit_adjusted[b] += adj;
+            }
+            if !self.allin_adjust {
+                // Without the adjustment the adjusted result is the real one.
+                for (adj, &net) in unit_adjusted[..k].iter_mut().zip(&unit_net) {
+                    *adj = net * allin_ev::FIXED_ONE;
                 }
             }
-            let k = self.distinct;
             tallies.units.record(&unit_net[..k], &unit_adjusted[..k]);
             tallies.blocks.record(
                 d,
@@ -317,22 +333,35 @@ pub fn run_deals(
     let first_chunk = first / CHUNK_HANDS;
     let end_chunk = end.div_ceil(CHUNK_HANDS).max(first_chunk);
     let next_chunk = AtomicU64::new(first_chunk);
-    let per_worker: Vec<Tallies> = pool.broadcast(|_| {
-        let mut worker = Worker::new(config);
-        let mut total = Tallies::new(config, first, end);
-        loop {
-            let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
-            if chunk >= end_chunk {
-                return total;
+    // A few chunks in flight per worker: a worker that gets ahead of the merger waits.
+    let (results, received) = mpsc::sync_channel::<Tallies>(2 * config.threads);
+    let total = std::thread::scope(|scope| {
+        let merger = scope.spawn(move || {
+            let mut total = Tallies::new(config, first, end);
+            for chunk in received {
+                total.merge(&chunk);
             }
-            let before = total.stats.seats[0].hands;
-            worker.play_chunk(chunk, first, end, &mut total);
-            hands_done.fetch_add(total.stats.seats[0].hands - before, Ordering::Relaxed);
-        }
+            total
+        });
+        pool.broadcast(|_| {
+            let mut worker = Worker::new(config);
+            loop {
+                let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
+                if chunk >= end_chunk {
+                    return;
+                }
+                let lo = (chunk * CHUNK_HANDS).max(first);
+                let hi = ((chunk + 1) * CHUNK_HANDS).min(end);
+                let mut tallies = Tallies::new(config, lo, hi);
+                worker.play_chunk(chunk, first, end, &mut tallies);
+                hands_done.fetch_add(tallies.stats.seats[0].hands, Ordering::Relaxed);
+                results
+                    .send(tallies)
+                    .expect("the merger outlives the workers");
+            }
+        });
+        drop(results);
+        merger.join().expect("merging does not panic")
     });
-    let mut total = Tallies::new(config, first, end);
-    for tallies in &per_worker {
-        total.merge(tallies);
-    }
     Ok(total)
 }

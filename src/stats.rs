@@ -77,65 +77,71 @@ impl AddAssign<&Tally> for Tally {
     }
 }
 
-/// A whole table's accumulators: one [`Tally`] per seat, plus per-bot sums of squares
-/// of the bot's combined result per hand (a bot in several seats is one sample per hand).
+/// A whole table's accumulators: one [`Tally`] per seat. (Per-bot sums over
+/// independent units, for the intervals, are in [`UnitSums`].)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stats {
     /// Per-seat tallies; entries at `seats..` stay zero.
     pub seats: [Tally; MAX_SEATS],
-    /// `bot_of_seat[seat]`: index of the seat's bot among the line-up's distinct bots.
-    pub bot_of_seat: [u8; MAX_SEATS],
-    /// Per distinct bot: Σ over hands of (the bot's net chips summed over its seats)².
-    pub bot_net_chips_squared: [i128; MAX_SEATS],
     /// Number of seats.
     pub seat_count: usize,
 }
 
 impl Stats {
-    /// Empty accumulators for a table whose seat `s` is played by distinct bot
-    /// `bot_of_seat[s]` (`0..bot_of_seat.len()`, at most 10 seats).
-    pub fn new(bot_of_seat: &[u8]) -> Stats {
-        let mut map = [0; MAX_SEATS];
-        map[..bot_of_seat.len()].copy_from_slice(bot_of_seat);
+    /// Empty accumulators for a table of `seats` seats (at most 10).
+    pub fn new(seats: usize) -> Stats {
+        assert!(seats <= MAX_SEATS, "at most {MAX_SEATS} seats");
         Stats {
             seats: [Tally::default(); MAX_SEATS],
-            bot_of_seat: map,
-            bot_net_chips_squared: [0; MAX_SEATS],
-            seat_count: bot_of_seat.len(),
+            seat_count: seats,
         }
     }
 
     /// Adds one hand.
+    #[inline]
     pub fn record(&mut self, hand: &HandResult<'_>) {
-        let n = self.seat_count;
-        let mut vpip = [false; MAX_SEATS];
-        let mut pfr = [false; MAX_SEATS];
-        let mut folded_preflop = [false; MAX_SEATS];
+        // Bit `s` set: seat `s` called or raised / raised / folded preflop.
+        let (mut vpip, mut pfr, mut folded_preflop) = (0u16, 0u16, 0u16);
         for a in hand.actions {
-            let s = a.seat as usize;
-            let t = &mut self.seats[s];
+            if a.kind == ActionKind::Check {
+                continue; // the most common action counts for nothing
+            }
+            let bit = 1 << a.seat;
             match (a.street, a.kind) {
-                (Street::Preflop, ActionKind::Call) => vpip[s] = true,
-                (Street::Preflop, ActionKind::Raise) => (vpip[s], pfr[s]) = (true, true),
-                (Street::Preflop, ActionKind::Fold) => folded_preflop[s] = true,
-                (_, ActionKind::Raise) => t.postflop_aggressive_actions += 1,
-                (_, ActionKind::Call) => t.postflop_calls += 1,
+                (Street::Preflop, ActionKind::Call) => vpip |= bit,
+                (Street::Preflop, ActionKind::Raise) => (vpip, pfr) = (vpip | bit, pfr | bit),
+                (Street::Preflop, ActionKind::Fold) => folded_preflop |= bit,
+                (_, ActionKind::Raise) => {
+                    self.seats[a.seat as usize].postflop_aggressive_actions += 1
+                }
+                (_, ActionKind::Call) => self.seats[a.seat as usize].postflop_calls += 1,
                 _ => {}
             }
         }
-        let flop_dealt = hand.board.len() >= 3;
-        let mut bot_net = [0i64; MAX_SEATS];
-        for s in 0..n {
-            let net = hand.net_chips(s);
-            let t = &mut self.seats[s];
+        let saw_flop = if hand.board.len() >= 3 {
+            !folded_preflop
+        } else {
+            0
+        };
+        let per_seat = hand
+            .final_stacks
+            .iter()
+            .zip(hand.starting_stacks)
+            .zip(hand.invalid_actions);
+        for (s, (t, ((&last, &first), &invalid))) in self.seats[..self.seat_count]
+            .iter_mut()
+            .zip(per_seat)
+            .enumerate()
+        {
+            let net = i64::from(last) - i64::from(first);
+            let flag = |mask: u16| u64::from(mask >> s & 1);
             t.hands += 1;
             t.net_chips += net;
             t.net_chips_squared += i128::from(net) * i128::from(net);
-            t.vpip_hands += u64::from(vpip[s]);
-            t.pfr_hands += u64::from(pfr[s]);
-            t.saw_flop_hands += u64::from(flop_dealt && !folded_preflop[s]);
-            t.invalid_actions += u64::from(hand.invalid_actions[s]);
-            bot_net[self.bot_of_seat[s] as usize] += net;
+            t.vpip_hands += flag(vpip);
+            t.pfr_hands += flag(pfr);
+            t.saw_flop_hands += flag(saw_flop);
+            t.invalid_actions += u64::from(invalid);
         }
         for shown in hand.shown_cards {
             self.seats[shown.seat as usize].showdowns += 1;
@@ -145,22 +151,12 @@ impl Stats {
                 self.seats[w.seat as usize].showdowns_won += 1;
             }
         }
-        for (sq, &net) in self.bot_net_chips_squared[..n].iter_mut().zip(&bot_net) {
-            *sq += i128::from(net) * i128::from(net);
-        }
     }
 }
 
 impl AddAssign<&Stats> for Stats {
     fn add_assign(&mut self, o: &Stats) {
         for (a, b) in self.seats.iter_mut().zip(&o.seats) {
-            *a += b;
-        }
-        for (a, b) in self
-            .bot_net_chips_squared
-            .iter_mut()
-            .zip(&o.bot_net_chips_squared)
-        {
             *a += b;
         }
     }

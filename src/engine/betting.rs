@@ -109,11 +109,13 @@ impl Betting {
     }
 
     /// The used seats' public state.
+    #[inline]
     pub fn players(&self) -> &[PlayerView] {
         &self.players[..self.seats]
     }
 
     /// Every chip committed this hand.
+    #[inline]
     pub fn pot_chips(&self) -> u32 {
         self.pot_chips
     }
@@ -121,6 +123,7 @@ impl Betting {
     /// Moves up to `chips` from the seat's stack into the pot (all-in if short).
     /// A street bet (blind, call, raise) counts towards the seat's bet; an ante does not.
     /// Returns the chips actually moved.
+    #[inline]
     pub fn put_in(&mut self, seat: usize, chips: u32, street_bet: bool) -> u32 {
         let p = &mut self.players[seat];
         let paid = chips.min(p.stack_chips);
@@ -150,17 +153,20 @@ impl Betting {
     }
 
     /// Seats not folded.
+    #[inline]
     pub fn in_hand(&self) -> usize {
         self.in_hand.into()
     }
 
     /// Seats not folded and with chips behind: those who may still bet.
+    #[inline]
     pub fn can_bet(&self) -> usize {
         self.can_bet.into()
     }
 
     /// Whether `seat` must act before the round closes: it can bet, and it faces a bet
     /// or has not acted while someone else can still bet.
+    #[inline]
     fn must_act(&self, seat: usize) -> bool {
         let p = &self.players[seat];
         p.status == PlayerStatus::Active
@@ -169,6 +175,7 @@ impl Betting {
 
     /// The first seat at or clockwise after `from` that must act, or `None` when the
     /// betting round is closed (or one player is left).
+    #[inline]
     pub fn next_to_act(&self, from: usize) -> Option<usize> {
         if self.in_hand() < 2 {
             return None;
@@ -189,6 +196,7 @@ impl Betting {
 
     /// Whether an opponent of `seat` still able to bet has more chips (street bet plus
     /// stack) than the current bet: only then can a raise be called at all.
+    #[inline]
     fn opponent_can_exceed(&self, seat: usize) -> bool {
         self.players[..self.seats].iter().enumerate().any(|(s, o)| {
             s != seat
@@ -198,6 +206,7 @@ impl Betting {
     }
 
     /// The `valid_actions` for `seat` (which must be the seat to act).
+    #[inline]
     pub fn valid_actions(&self, seat: usize) -> ValidActions {
         let p = &self.players[seat];
         let to_call = self.current_bet_chips - p.bet_chips;
@@ -224,6 +233,7 @@ impl Betting {
     ///
     /// # Panics
     /// In debug builds, if `action` is not in [`Betting::valid_actions`].
+    #[inline]
     pub fn apply(&mut self, seat: usize, street: Street, action: Action) -> ActionRecord {
         debug_assert!(self.valid_actions(seat).allows(action), "{action:?}");
         let p = self.players[seat];

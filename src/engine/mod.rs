@@ -70,6 +70,8 @@ pub struct Table {
     invalid_actions: [u32; MAX_SEATS],
     /// Each seat's [`Bot::subscriptions`], asked at the start of every hand.
     subscriptions: [EventKinds; MAX_SEATS],
+    /// The union of this hand's `subscriptions`: events nobody wants are not built.
+    listened: EventKinds,
 }
 
 impl Table {
@@ -131,6 +133,7 @@ impl Table {
             final_stacks: [0; MAX_SEATS],
             invalid_actions: [0; MAX_SEATS],
             subscriptions: [EventKinds::ALL; MAX_SEATS],
+            listened: EventKinds::ALL,
         }
     }
 
@@ -179,14 +182,16 @@ impl Table {
             self.street = street;
             self.board_len = street.board_len();
             self.betting.start_street();
-            broadcast(
-                bots,
-                &self.subscriptions,
-                &Event::CommunityCards {
-                    cards: &self.board[..self.board_len],
-                    street,
-                },
-            );
+            if self.listened.contains(EventKinds::COMMUNITY_CARDS) {
+                broadcast(
+                    bots,
+                    &self.subscriptions,
+                    &Event::CommunityCards {
+                        cards: &self.board[..self.board_len],
+                        street,
+                    },
+                );
+            }
             self.betting_round(hand_id, button, (button + 1) % seats, bots);
         }
         self.settle(button);
@@ -197,7 +202,9 @@ impl Table {
             result.starting_stacks.iter().sum::<u32>(),
             "chips not conserved in hand {hand_id}"
         );
-        broadcast(bots, &self.subscriptions, &Event::HandResult(&result));
+        if self.listened.contains(EventKinds::HAND_RESULT) {
+            broadcast(bots, &self.subscriptions, &Event::HandResult(&result));
+        }
         result
     }
 
@@ -216,8 +223,10 @@ impl Table {
     }
 
     fn announce_hand(&mut self, hand_id: u64, button: usize, bots: &mut [Box<dyn Bot>]) {
+        self.listened = EventKinds::NONE;
         for (seat, bot) in bots.iter_mut().enumerate() {
             self.subscriptions[seat] = bot.subscriptions();
+            self.listened = self.listened.union(self.subscriptions[seat]);
             let subscribed = |kind| self.subscriptions[seat].contains(kind);
             if subscribed(EventKinds::HAND_START) {
                 bot.observe(&Event::HandStart {
@@ -294,15 +303,17 @@ impl Table {
             }
             let record = self.betting.apply(seat, self.street, action);
             self.actions.push(record);
-            broadcast(
-                bots,
-                &self.subscriptions,
-                &Event::PlayerAction {
-                    record,
-                    stack_chips: self.betting.players[seat].stack_chips,
-                    pot_chips: self.betting.pot_chips(),
-                },
-            );
+            if self.listened.contains(EventKinds::PLAYER_ACTION) {
+                broadcast(
+                    bots,
+                    &self.subscriptions,
+                    &Event::PlayerAction {
+                        record,
+                        stack_chips: self.betting.players[seat].stack_chips,
+                        pot_chips: self.betting.pot_chips(),
+                    },
+                );
+            }
             from = seat + 1; // next_to_act wraps it
         }
     }
@@ -371,6 +382,7 @@ impl Table {
 }
 
 /// Sends `event` to every bot subscribed to its kind.
+#[inline]
 fn broadcast(bots: &mut [Box<dyn Bot>], subscriptions: &[EventKinds], event: &Event<'_>) {
     let kind = event.kind();
     for (bot, subscribed) in bots.iter_mut().zip(subscriptions) {

@@ -19,12 +19,17 @@ use crate::bot::MAX_SEATS;
 /// is subtracted there and added to `stacks[i]`. Returns the seat and the chips
 /// returned, or `None` when the two largest contributions are equal.
 pub fn return_uncalled_bet(contributed: &mut [u32], stacks: &mut [u32]) -> Option<(usize, u32)> {
-    let top = (0..contributed.len()).max_by_key(|&i| contributed[i])?;
-    let second = (0..contributed.len())
-        .filter(|&i| i != top)
-        .map(|i| contributed[i])
-        .max()
-        .unwrap_or(0);
+    // One pass: the largest contribution (the last seat among equals, as
+    // `max_by_key` picks) and the largest of the others.
+    let (mut top, mut second) = (None, 0);
+    for (i, &c) in contributed.iter().enumerate() {
+        match top {
+            Some(t) if c < contributed[t] => second = second.max(c),
+            Some(t) => (top, second) = (Some(i), contributed[t]),
+            None => top = Some(i),
+        }
+    }
+    let top = top?;
     let excess = contributed[top].checked_sub(second).filter(|&e| e > 0)?;
     contributed[top] -= excess;
     stacks[top] += excess;
@@ -55,6 +60,20 @@ impl Pots {
             count: 0,
             seats,
         };
+        // The usual case: every seat in the hand put in the same amount, one pot. (The
+        // loop below finds the same pot, in more passes.)
+        let mut live = (0..seats).filter(|&i| in_hand[i]).map(|i| contributed[i]);
+        if let Some(level) = live.next()
+            && level > 0
+            && live.all(|c| c == level)
+        {
+            let eligible = (0..seats)
+                .filter(|&i| in_hand[i])
+                .fold(0, |m, i| m | 1 << i);
+            pots.pots[0] = (contributed.iter().sum(), eligible);
+            pots.count = 1;
+            return pots;
+        }
         let mut floor = 0u32; // contribution level already in earlier pots
         loop {
             // The next level: the smallest contribution above `floor` of a seat in the hand.
@@ -96,6 +115,12 @@ impl Pots {
                 } else if s == best {
                     winners |= 1 << seat;
                 }
+            }
+            if winners.is_power_of_two() {
+                // One winner (the usual case): the whole pot, no odd chips.
+                won[winners.trailing_zeros() as usize] += chips;
+                paid += chips;
+                continue;
             }
             let count = winners.count_ones();
             let (share, mut odd_chips) = (chips / count, chips % count);
@@ -172,6 +197,14 @@ mod tests {
             strength: &[5, 9, 1],
             button: 0,
             want: &[0, 300, 0],
+        },
+        Case {
+            name: "one pot with a folded seat's dead money, split, odd chip clockwise",
+            contributed: &[100, 41, 100],
+            in_hand: &[T, F, T],
+            strength: &[7, 9, 7],
+            button: 0,
+            want: &[120, 0, 121],
         },
         Case {
             name: "won by folds: strength ignored",
@@ -279,5 +312,18 @@ mod tests {
         assert_eq!(stacks, [0, 150, 0]);
         // Matched: nothing to return.
         assert_eq!(return_uncalled_bet(&mut contributed, &mut stacks), None);
+        // The largest first or last, ties: against the two-pass definition.
+        for contributed in [[400, 100, 250], [250, 100, 400], [300, 0, 300], [0, 0, 0]] {
+            let top = (0..3).max_by_key(|&i| contributed[i]).unwrap();
+            let second = (0..3).filter(|&i| i != top).map(|i| contributed[i]).max();
+            let excess = contributed[top] - second.unwrap();
+            let want = (excess > 0).then_some((top, excess));
+            let mut got = contributed;
+            assert_eq!(
+                return_uncalled_bet(&mut got, &mut [0; 3]),
+                want,
+                "{contributed:?}"
+            );
+        }
     }
 }
