@@ -4,8 +4,10 @@
 //! registry's factories, never shared); workers take chunk indices from an atomic
 //! counter, play each chunk into fresh accumulators ([`Tallies`] covering just that
 //! chunk's blocks) and send them over a bounded channel to a merging thread, which
-//! adds them into the run's total. No lock is taken on the simulation path, and
-//! memory is a few chunks' accumulators per worker plus the one total, whose only
+//! adds them into the run's total. No lock is taken while hands are played: a worker
+//! touches the channel once per chunk of [`CHUNK_HANDS`] deals (std's bounded channel,
+//! which makes it wait only when the merger is behind). Memory is a few chunks'
+//! accumulators per worker plus the one total, whose only
 //! part that grows with the run is its blocks (48 bytes per 1,000 deals heads-up;
 //! see [`crate::blocks::Blocks`]).
 //!
