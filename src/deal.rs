@@ -63,6 +63,11 @@ pub fn below(rng: &mut impl Rng, n: u64) -> u64 {
 
 /// Seed of the random stream of the bot in `seat` for hand `hand_index`
 /// (sent to it in [`crate::bot::Event::HandStart`]).
+///
+/// Not inlined: the engine asks for it only for bots that subscribe to `hand_start`,
+/// and inlined, its seat-independent half was hoisted out of that test and computed
+/// every hand.
+#[inline(never)]
 pub const fn bot_seed(seed: u64, hand_index: u64, seat: usize) -> u64 {
     mix(BOT_STREAM, seed, hand_index, seat as u64)
 }

@@ -106,37 +106,49 @@ impl Pots {
     pub fn award<S: Ord + Copy>(&self, strength: &[S], button: usize, won: &mut [u32]) -> u32 {
         let mut paid = 0;
         for &(chips, eligible) in &self.pots[..self.count] {
-            let mut winners = 0u16;
-            let mut best = None;
-            for seat in (0..self.seats).filter(|&i| eligible & (1 << i) != 0) {
-                let s = Some(strength[seat]);
-                if s > best {
-                    (best, winners) = (s, 1 << seat);
-                } else if s == best {
-                    winners |= 1 << seat;
-                }
-            }
-            if winners.is_power_of_two() {
-                // One winner (the usual case): the whole pot, no odd chips.
-                won[winners.trailing_zeros() as usize] += chips;
-                paid += chips;
-                continue;
-            }
-            let count = winners.count_ones();
-            let (share, mut odd_chips) = (chips / count, chips % count);
-            // Clockwise from the seat left of the button: the button itself comes last.
-            let mut seat = button;
-            for _ in 0..self.seats {
-                seat = if seat + 1 == self.seats { 0 } else { seat + 1 };
-                if winners & (1 << seat) != 0 {
-                    let odd = u32::from(odd_chips > 0);
-                    odd_chips -= odd;
-                    won[seat] += share + odd;
-                }
-            }
+            award_pot(chips, eligible, self.seats, strength, button, won);
             paid += chips;
         }
         paid
+    }
+}
+
+/// Pays one pot of `chips` to the best hands among the `eligible` seats (a bit mask
+/// over `seats` seats), as [`Pots::award`] describes.
+fn award_pot<S: Ord + Copy>(
+    chips: u32,
+    eligible: u16,
+    seats: usize,
+    strength: &[S],
+    button: usize,
+    won: &mut [u32],
+) {
+    let mut winners = 0u16;
+    let mut best = None;
+    for seat in (0..seats).filter(|&i| eligible & (1 << i) != 0) {
+        let s = Some(strength[seat]);
+        if s > best {
+            (best, winners) = (s, 1 << seat);
+        } else if s == best {
+            winners |= 1 << seat;
+        }
+    }
+    if winners.is_power_of_two() {
+        // One winner (the usual case): the whole pot, no odd chips.
+        won[winners.trailing_zeros() as usize] += chips;
+        return;
+    }
+    let count = winners.count_ones();
+    let (share, mut odd_chips) = (chips / count, chips % count);
+    // Clockwise from the seat left of the button: the button itself comes last.
+    let mut seat = button;
+    for _ in 0..seats {
+        seat = if seat + 1 == seats { 0 } else { seat + 1 };
+        if winners & (1 << seat) != 0 {
+            let odd = u32::from(odd_chips > 0);
+            odd_chips -= odd;
+            won[seat] += share + odd;
+        }
     }
 }
 
@@ -160,10 +172,22 @@ pub fn award_pots<S: Ord + Copy>(
 ) -> u32 {
     let total: u32 = contributed.iter().sum();
     let seats = contributed.len();
-    let mut live = (0..seats).filter(|&i| in_hand[i]);
-    if let (Some(only), None) = (live.next(), live.next()) {
+    // The seats in the hand, and whether they all put in the same (nonzero) amount.
+    let (mut live, mut level, mut one_level) = (0u16, None, true);
+    for (i, (&c, &in_hand)) in contributed.iter().zip(in_hand).enumerate() {
+        if in_hand {
+            live |= 1 << i;
+            one_level &= *level.get_or_insert(c) == c;
+        }
+    }
+    if live.is_power_of_two() {
         // Everyone else folded: the whole pot, no showdown.
-        won[only] += total;
+        won[live.trailing_zeros() as usize] += total;
+        return total;
+    }
+    if one_level && level > Some(0) {
+        // No side pot (the usual showdown): one pot of every chip, for every live seat.
+        award_pot(total, live, seats, strength, button, won);
         return total;
     }
     let awarded = Pots::new(contributed, in_hand).award(strength, button, won);
@@ -297,6 +321,17 @@ mod tests {
             );
             assert_eq!(won, case.want, "{}", case.name);
             assert_eq!(total, case.contributed.iter().sum::<u32>(), "{}", case.name);
+            // The pots built explicitly (the all-in adjustment's way) pay the same
+            // whenever there is a showdown.
+            if case.in_hand.iter().filter(|&&h| h).count() > 1 {
+                let mut by_pots = vec![0; case.contributed.len()];
+                Pots::new(case.contributed, case.in_hand).award(
+                    case.strength,
+                    case.button,
+                    &mut by_pots,
+                );
+                assert_eq!(by_pots, case.want, "{} (Pots)", case.name);
+            }
         }
     }
 
