@@ -154,23 +154,26 @@ impl Dealer {
     pub fn deal(&self, hand_index: u64, seats: usize) -> Deal {
         assert!(seats <= MAX_SEATS, "at most {MAX_SEATS} seats");
         let mut rng = xoshiro_from_u64(mix_keyed(self.deck_key, hand_index, 0));
+        let mut deal = Deal {
+            hole_cards: [[Card::default(); 2]; MAX_SEATS],
+            board: [Card::default(); 5],
+        };
+        // Fisher–Yates from the front: draw `i` swaps position `i` with a random `j`
+        // at or after it, and position `i` is final from then on. So the drawn card
+        // goes straight to its place in the deal and only `deck[j]` is written back
+        // (the deal is built card by card, not read back in wide pieces from a deck
+        // still being written, which would stall on the stores).
         let mut deck = ORDERED_DECK;
-        let needed = 5 + 2 * seats;
-        for i in 0..needed {
+        for i in 0..5 + 2 * seats {
             let j = i + below(&mut rng, (DECK_SIZE - i) as u64) as usize;
-            deck.swap(i, j);
+            let card = deck[j];
+            deck[j] = deck[i];
+            match i.checked_sub(5) {
+                None => deal.board[i] = card,
+                Some(k) => deal.hole_cards[k / 2][k % 2] = card,
+            }
         }
-        let mut hole_cards = [[Card::default(); 2]; MAX_SEATS];
-        for (hole, cards) in hole_cards[..seats]
-            .iter_mut()
-            .zip(deck[5..].chunks_exact(2))
-        {
-            *hole = [cards[0], cards[1]];
-        }
-        Deal {
-            hole_cards,
-            board: [deck[0], deck[1], deck[2], deck[3], deck[4]],
-        }
+        deal
     }
 }
 
