@@ -122,15 +122,28 @@ impl Blocks {
 
     /// Adds `other`'s sums (same block size and bots; `other` must lie within
     /// `self`'s range).
+    ///
+    /// # Panics
+    /// If the block sizes or bot counts differ, or `other` reaches outside `self`.
     pub fn merge(&mut self, other: &Blocks) {
         assert_eq!(self.block_deals, other.block_deals, "same block size");
         assert_eq!(self.bots, other.bots, "same bots");
         let offset = (other.first_block - self.first_block) as usize;
-        for (c, o) in self.counts[offset..].iter_mut().zip(&other.counts) {
-            c.deals += o.deals;
-            c.hands += o.hands;
+        for i in 0..other.len() {
+            let (counts, sums) = other.block(i);
+            self.add_to_block(offset + i, counts, sums);
         }
-        for (b, o) in self.sums[offset * self.bots..].iter_mut().zip(&other.sums) {
+    }
+
+    /// Adds one block's counts and sums to block `i` (counted from `first_block`).
+    fn add_to_block(&mut self, i: usize, counts: BlockCounts, sums: &[BotBlockSums]) {
+        let c = &mut self.counts[i];
+        c.deals += counts.deals;
+        c.hands += counts.hands;
+        for (b, o) in self.sums[i * self.bots..(i + 1) * self.bots]
+            .iter_mut()
+            .zip(sums)
+        {
             b.seat_hands += o.seat_hands;
             b.net_chips += o.net_chips;
             b.adjusted += o.adjusted;
@@ -175,6 +188,61 @@ impl Blocks {
     }
 }
 
+/// Joins the blocks of consecutive ranges of deals, given in deal order, into whole
+/// blocks and hands each to a sink once, in block order: a block that straddles two
+/// ranges (a run's chunks need not start on block boundaries) is summed first.
+///
+/// This is how a run's blocks reach `blocks.csv` without the run holding them all:
+/// memory is one block, whatever the run's length.
+#[derive(Debug)]
+pub struct InOrderBlocks {
+    /// The block being summed (zero or one block).
+    open: Blocks,
+}
+
+impl InOrderBlocks {
+    /// Nothing received yet, for blocks of `block_deals` deals and `bots` distinct bots.
+    pub fn new(block_deals: u64, bots: usize) -> InOrderBlocks {
+        InOrderBlocks {
+            open: Blocks::covering(block_deals, bots, 0, 0),
+        }
+    }
+
+    /// Takes the next range's blocks and hands every block it completes to `sink` (as
+    /// a [`Blocks`] of one block).
+    ///
+    /// # Panics
+    /// If `part`'s block size or bots differ from those given to [`InOrderBlocks::new`],
+    /// or `part` starts before the block now open (ranges out of order).
+    pub fn push(&mut self, part: &Blocks, sink: &mut impl FnMut(&Blocks)) {
+        assert_eq!(part.block_deals, self.open.block_deals, "same block size");
+        assert_eq!(part.bots, self.open.bots, "same bots");
+        for i in 0..part.len() {
+            let index = part.first_block + i as u64;
+            if !self.open.is_empty() && self.open.first_block != index {
+                assert!(index > self.open.first_block, "ranges in deal order");
+                sink(&self.open);
+                self.open.counts.clear();
+            }
+            if self.open.is_empty() {
+                self.open.first_block = index;
+                self.open.counts.push(BlockCounts::default());
+                self.open.sums.clear();
+                self.open.sums.resize(part.bots, BotBlockSums::default());
+            }
+            let (counts, sums) = part.block(i);
+            self.open.add_to_block(0, counts, sums);
+        }
+    }
+
+    /// Hands the last block (if any) to `sink`.
+    pub fn finish(self, sink: &mut impl FnMut(&Blocks)) {
+        if !self.open.is_empty() {
+            sink(&self.open);
+        }
+    }
+}
+
 fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
@@ -202,34 +270,6 @@ pub struct BlockRow {
     pub allin_adj_chips: f64,
     /// `allin_adj_chips` in big blinds.
     pub allin_adj_bb: f64,
-}
-
-/// Serializes block rows as CSV with a header line.
-///
-/// # Errors
-/// If serialization fails (it does not for [`BlockRow`]).
-pub fn to_csv(rows: &[BlockRow]) -> Result<Vec<u8>, csv::Error> {
-    let mut out = Vec::new();
-    write_csv(&mut out, rows)?;
-    Ok(out)
-}
-
-/// Writes block rows as CSV with a header line to `out`, one row at a time (a run's
-/// blocks need not be in memory as text).
-///
-/// # Errors
-/// If writing to `out` fails.
-pub fn write_csv<W, R>(out: W, rows: impl IntoIterator<Item = R>) -> Result<(), csv::Error>
-where
-    W: std::io::Write,
-    R: std::borrow::Borrow<BlockRow>,
-{
-    let mut w = csv::Writer::from_writer(out);
-    for r in rows {
-        w.serialize(r.borrow())?;
-    }
-    w.flush()?;
-    Ok(())
 }
 
 /// Reads `blocks.csv` rows.
@@ -323,8 +363,20 @@ mod tests {
         assert_eq!(rows[0].allin_adj_bb, -12.0 / 20.0);
         assert_eq!(rows[1].bot, "y");
         assert_eq!(rows[1].net_chips, 5 + 4 + 3);
-        let mut streamed = Vec::new();
-        write_csv(&mut streamed, whole.iter_rows(&["x", "y"], 20)).unwrap();
-        assert_eq!(streamed, to_csv(&rows).unwrap());
+
+        // The same ranges in deal order, joined one whole block at a time.
+        let mut joined = Blocks::covering(3, 2, 0, 10);
+        let mut seen = Vec::new();
+        let mut sink = |one: &Blocks| {
+            assert_eq!(one.len(), 1);
+            seen.push(one.first_block);
+            joined.merge(one);
+        };
+        let mut in_order = InOrderBlocks::new(3, 2);
+        in_order.push(&a, &mut sink);
+        in_order.push(&b, &mut sink);
+        in_order.finish(&mut sink);
+        assert_eq!(seen, [0, 1, 2, 3]);
+        assert_eq!(joined, whole);
     }
 }

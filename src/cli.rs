@@ -495,10 +495,14 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
 
     let hands_done = AtomicU64::new(0);
     let finished = AtomicBool::new(false);
+    let mut blocks_file = report::BlocksFile::create(&out, &config)
+        .map_err(|message| Failure { code: 1, message })?;
     let started = Instant::now();
     let tallies = std::thread::scope(|scope| {
         scope.spawn(|| show_progress(config.hands_played(), &hands_done, &finished));
-        let tallies = sim::run(&config, &hands_done);
+        let tallies = sim::run_deals_streaming(&config, 0, config.hands, &hands_done, |b| {
+            blocks_file.write(b);
+        });
         finished.store(true, Ordering::Release);
         tallies
     })
@@ -512,7 +516,9 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
     }
 
     let info = RunInfo::new(&config, elapsed);
-    report::write_run(&out, &config, &tallies, &info)
+    blocks_file
+        .finish()
+        .and_then(|()| report::write_run(&out, &config, &tallies, &info))
         .map_err(|message| Failure { code: 1, message })?;
     let rows = report::bot_rows(&config, &tallies);
     print!("{}", report::summary_table(&rows));

@@ -4,6 +4,7 @@
 //! half-written file. Column definitions are in README.md ("Output files").
 
 use crate::allin_ev::{FIXED_ONE, RUNOUT_SAMPLES};
+use crate::blocks::Blocks;
 use crate::sim::{RunConfig, Tallies};
 use crate::stats::{Stats, Tally, WinRate, unit_win_rate, win_rate};
 use serde::Serialize;
@@ -237,31 +238,30 @@ impl RunInfo {
     }
 }
 
-/// Writes `bytes` to `dir/name` atomically (temporary file in `dir`, then rename).
+/// Writes `bytes` to `dir/name` atomically (temporary file in `dir`, synced, then
+/// renamed).
 ///
 /// # Errors
 /// Any I/O error creating, writing, syncing or renaming the file.
 pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
-    write_atomically_with(dir, name, |file| file.write_all(bytes))
-}
-
-/// Writes `dir/name` atomically with `write`, which gets the temporary file (buffered
-/// by the caller if it writes in small pieces); then syncs and renames it.
-///
-/// # Errors
-/// Any I/O error creating, writing, syncing or renaming the file, or `write`'s.
-pub fn write_atomically_with(
-    dir: &Path,
-    name: &str,
-    write: impl FnOnce(&mut std::fs::File) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .tempfile_in(dir)?;
-    write(tmp.as_file_mut())?;
+    let mut tmp = temp_file_for(dir, name)?;
+    tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(dir.join(name)).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// A temporary file in `dir` that will become `dir/name` (deleted if dropped before
+/// it is persisted). On Unix it gets an ordinary file's permissions (0666 less the
+/// umask) rather than the temporary file's owner-only 0600, so that results can be
+/// shared like any other file.
+fn temp_file_for(dir: &Path, name: &str) -> io::Result<tempfile::NamedTempFile> {
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    builder.tempfile_in(dir)
 }
 
 /// Serializes rows as CSV with a header line.
@@ -276,8 +276,8 @@ pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
-/// Writes `bots.csv`, `seats.csv`, `blocks.csv` and `run.json` into `dir` (which must
-/// exist).
+/// Writes `bots.csv`, `seats.csv` and `run.json` into `dir` (which must exist), each
+/// atomically; `blocks.csv` is written during the run by [`BlocksFile`].
 ///
 /// # Errors
 /// Any I/O or serialization error, with the file named.
@@ -288,7 +288,6 @@ pub fn write_run(
     info: &RunInfo,
 ) -> Result<(), String> {
     let stats = &tallies.stats;
-    let names = config.distinct_bots();
     let fail = |name: &str, e: &dyn std::fmt::Display| {
         format!("cannot write {}: {e}", dir.join(name).display())
     };
@@ -306,18 +305,73 @@ pub fn write_run(
             serde_json::to_vec_pretty(info).map_err(|e| fail("run.json", &e))?,
         ),
     ];
-    // blocks.csv grows with the run: rows are made and written one at a time.
-    let block_rows = tallies
-        .blocks
-        .iter_rows(&names, config.stakes.big_blind_chips);
-    write_atomically_with(dir, "blocks.csv", |file| {
-        crate::blocks::write_csv(file, block_rows).map_err(io::Error::other)
-    })
-    .map_err(|e| fail("blocks.csv", &e))?;
     for (name, bytes) in files {
         write_atomically(dir, name, &bytes).map_err(|e| fail(name, &e))?;
     }
     Ok(())
+}
+
+/// `blocks.csv`, written while the run plays: each block's rows are appended, in block
+/// order, to a temporary file in the output folder as the block completes (see
+/// [`crate::sim::run_deals_streaming`]), and [`BlocksFile::finish`] syncs it and
+/// renames it into place. Dropped unfinished (a failed run), the temporary file is
+/// deleted, so there is never a half-written `blocks.csv`.
+pub struct BlocksFile {
+    dir: std::path::PathBuf,
+    writer: csv::Writer<tempfile::NamedTempFile>,
+    bots: Vec<&'static str>,
+    big_blind_chips: u32,
+    /// The first write error; later blocks are skipped and `finish` reports it.
+    error: Option<csv::Error>,
+}
+
+impl BlocksFile {
+    /// Starts `dir/blocks.csv` for `config`'s run (`dir` must exist).
+    ///
+    /// # Errors
+    /// A message naming the file when the temporary file cannot be created.
+    pub fn create(dir: &Path, config: &RunConfig) -> Result<BlocksFile, String> {
+        let tmp = temp_file_for(dir, "blocks.csv")
+            .map_err(|e| format!("cannot write {}: {e}", dir.join("blocks.csv").display()))?;
+        Ok(BlocksFile {
+            dir: dir.to_path_buf(),
+            writer: csv::Writer::from_writer(tmp),
+            bots: config.distinct_bots(),
+            big_blind_chips: config.stakes.big_blind_chips,
+            error: None,
+        })
+    }
+
+    /// Appends the rows of `blocks` (one per block and bot). After a failed write it
+    /// does nothing: [`BlocksFile::finish`] returns the error.
+    pub fn write(&mut self, blocks: &Blocks) {
+        if self.error.is_some() {
+            return;
+        }
+        for row in blocks.iter_rows(&self.bots, self.big_blind_chips) {
+            if let Err(e) = self.writer.serialize(row) {
+                self.error = Some(e);
+                return;
+            }
+        }
+    }
+
+    /// Flushes, syncs and renames the file to `blocks.csv`.
+    ///
+    /// # Errors
+    /// A message naming the file: the first write error, or one flushing, syncing or
+    /// renaming it.
+    pub fn finish(self) -> Result<(), String> {
+        let path = self.dir.join("blocks.csv");
+        let fail = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
+        if let Some(e) = self.error {
+            return Err(fail(&e));
+        }
+        let tmp = self.writer.into_inner().map_err(|e| fail(e.error()))?;
+        tmp.as_file().sync_all().map_err(|e| fail(&e))?;
+        tmp.persist(&path).map_err(|e| fail(&e.error))?;
+        Ok(())
+    }
 }
 
 /// One line per external bot that committed protocol faults (empty when none did),

@@ -4,12 +4,14 @@
 //! registry's factories, never shared); workers take chunk indices from an atomic
 //! counter, play each chunk into fresh accumulators ([`Tallies`] covering just that
 //! chunk's blocks) and send them over a bounded channel to a merging thread, which
-//! adds them into the run's total. No lock is taken while hands are played: a worker
-//! touches the channel once per chunk of [`CHUNK_HANDS`] deals (std's bounded channel,
-//! which makes it wait only when the merger is behind). Memory is a few chunks'
-//! accumulators per worker plus the one total, whose only
-//! part that grows with the run is its blocks (48 bytes per 1,000 deals heads-up;
-//! see [`crate::blocks::Blocks`]).
+//! adds them into the run's total in chunk order. No lock is taken while hands are
+//! played: a worker touches the channel once per chunk of [`CHUNK_HANDS`] deals (std's
+//! bounded channel, which makes it wait only when the merger is behind). Memory is a
+//! few chunks' accumulators per worker plus the one total; blocks either stay in the
+//! total ([`run_deals`], for comparisons that need them all: 48 bytes per 1,000 deals
+//! heads-up, see [`crate::blocks::Blocks`]) or leave it as each one completes
+//! ([`run_deals_streaming`], which the `run` command uses to write `blocks.csv`), so a
+//! run's memory does not grow with its length.
 //!
 //! Determinism: a hand's cards depend only on (seed, deal index), its button on the
 //! hand index, and chunks have a fixed size, so every chunk's results are the same
@@ -30,13 +32,14 @@
 //! for the intervals ([`UnitSums`]).
 
 use crate::allin_ev;
-use crate::blocks::Blocks;
+use crate::blocks::{Blocks, InOrderBlocks};
 use crate::bot::{Bot, Event, MAX_SEATS};
 use crate::bots::BotSpec;
 use crate::deal::Dealer;
 use crate::engine::{Stakes, Table};
 use crate::history::{Sample, phh};
 use crate::stats::{Stats, UnitSums};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
@@ -148,14 +151,6 @@ impl Tallies {
             .iter()
             .flat_map(|(_, bytes)| bytes.iter().copied())
             .collect()
-    }
-
-    /// Adds another range's accumulators (its blocks must lie within this range's).
-    pub fn merge(&mut self, other: &Tallies) {
-        self.stats += &other.stats;
-        self.units += &other.units;
-        self.blocks.merge(&other.blocks);
-        self.histories.extend(other.histories.iter().cloned());
     }
 }
 
@@ -305,8 +300,8 @@ impl Worker {
 }
 
 /// Plays the whole run on `config.threads` rayon workers and returns the merged
-/// tallies. `hands_done` is advanced (in table hands) after each chunk, for a progress
-/// display.
+/// tallies, all blocks included. `hands_done` is advanced (in table hands) after each
+/// chunk, for a progress display.
 ///
 /// # Errors
 /// If the thread pool cannot be built (the OS refused to start threads).
@@ -317,9 +312,10 @@ pub fn run(
     run_deals(config, 0, config.hands, hands_done)
 }
 
-/// Plays deals `first..end` of `config`'s run (chunks stay on the run's fixed grid of
-/// [`CHUNK_HANDS`] deals, so a run played in several ranges gives the same results as
-/// one played at once when the ranges start on chunk boundaries).
+/// Plays deals `first..end` of `config`'s run and returns the merged tallies, with
+/// the blocks of those deals (chunks stay on the run's fixed grid of [`CHUNK_HANDS`]
+/// deals, so a run played in several ranges gives the same results as one played at
+/// once when the ranges start on chunk boundaries).
 ///
 /// # Errors
 /// If the thread pool cannot be built (the OS refused to start threads).
@@ -329,6 +325,30 @@ pub fn run_deals(
     end: u64,
     hands_done: &AtomicU64,
 ) -> Result<Tallies, rayon::ThreadPoolBuildError> {
+    let bots = config.distinct_bots().len();
+    let mut all = Blocks::covering(config.block_deals, bots, first, end);
+    let mut total = run_deals_streaming(config, first, end, hands_done, |one| all.merge(one))?;
+    total.blocks = all;
+    Ok(total)
+}
+
+/// Plays deals `first..end` like [`run_deals`], but hands each whole block to
+/// `on_block` as soon as it is complete, in block order (a [`Blocks`] of one block),
+/// instead of keeping them: the returned tallies have no blocks, and the run's memory
+/// does not grow with its length. `on_block` runs on the merging thread.
+///
+/// The merger adds the chunks in chunk order: one that arrives early waits in a
+/// reorder buffer (a few per worker while a slow chunk is still being played).
+///
+/// # Errors
+/// If the thread pool cannot be built (the OS refused to start threads).
+pub fn run_deals_streaming(
+    config: &RunConfig,
+    first: u64,
+    end: u64,
+    hands_done: &AtomicU64,
+    mut on_block: impl FnMut(&Blocks) + Send,
+) -> Result<Tallies, rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()?;
@@ -336,13 +356,25 @@ pub fn run_deals(
     let end_chunk = end.div_ceil(CHUNK_HANDS).max(first_chunk);
     let next_chunk = AtomicU64::new(first_chunk);
     // A few chunks in flight per worker: a worker that gets ahead of the merger waits.
-    let (results, received) = mpsc::sync_channel::<Tallies>(2 * config.threads);
+    let (results, received) = mpsc::sync_channel::<(u64, Tallies)>(2 * config.threads);
     let total = std::thread::scope(|scope| {
         let merger = scope.spawn(move || {
-            let mut total = Tallies::new(config, first, end);
-            for chunk in received {
-                total.merge(&chunk);
+            let bots = config.distinct_bots().len();
+            let mut total = Tallies::new(config, 0, 0);
+            let mut in_order = InOrderBlocks::new(config.block_deals, bots);
+            let mut early = BTreeMap::new();
+            let mut next = first_chunk;
+            for (chunk, tallies) in received {
+                early.insert(chunk, tallies);
+                while let Some(t) = early.remove(&next) {
+                    total.stats += &t.stats;
+                    total.units += &t.units;
+                    total.histories.extend(t.histories);
+                    in_order.push(&t.blocks, &mut on_block);
+                    next += 1;
+                }
             }
+            in_order.finish(&mut on_block);
             total
         });
         pool.broadcast(|_| {
@@ -358,7 +390,7 @@ pub fn run_deals(
                 worker.play_chunk(chunk, first, end, &mut tallies);
                 hands_done.fetch_add(tallies.stats.seats[0].hands, Ordering::Relaxed);
                 results
-                    .send(tallies)
+                    .send((chunk, tallies))
                     .expect("the merger outlives the workers");
             }
         });
