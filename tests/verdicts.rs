@@ -99,6 +99,30 @@ fn duplicate_runs_are_the_same_whatever_the_thread_count() {
 }
 
 #[test]
+fn streamed_blocks_arrive_whole_and_in_order_and_keep_nothing() {
+    // 10,000 deals in blocks of 700: chunks of 4,096 deals end inside blocks 5 and 11,
+    // which must still arrive once each, summed over both chunks.
+    let mut cfg = config("tag,raise,random", 10_000, false, 2);
+    cfg.block_deals = 700;
+    let kept = sim::run(&cfg, &AtomicU64::new(0)).unwrap();
+    let mut seen = Vec::new();
+    let mut joined = kept.blocks.clone();
+    joined.counts.fill(Default::default());
+    joined.sums.fill(Default::default());
+    let streamed = sim::run_deals_streaming(&cfg, 0, 10_000, &AtomicU64::new(0), |one| {
+        assert_eq!(one.len(), 1);
+        seen.push(one.first_block);
+        joined.merge(one);
+    })
+    .unwrap();
+    assert_eq!(seen, (0..15).collect::<Vec<u64>>());
+    assert_eq!(joined, kept.blocks);
+    assert!(streamed.blocks.is_empty());
+    assert_eq!(streamed.stats, kept.stats);
+    assert_eq!(streamed.units, kept.units);
+}
+
+#[test]
 fn blocks_csv_is_byte_identical_across_thread_counts() {
     let dir = tempfile::tempdir().unwrap();
     for threads in ["1", "2"] {
