@@ -16,7 +16,8 @@ use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Seconds an external bot has for each action when `--action-timeout` is not given.
@@ -494,23 +495,24 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
     }
 
     let hands_done = AtomicU64::new(0);
-    let finished = AtomicBool::new(false);
     let mut blocks_file = report::BlocksFile::create(&out, &config)
         .map_err(|message| Failure { code: 1, message })?;
     let started = Instant::now();
-    let tallies = std::thread::scope(|scope| {
-        scope.spawn(|| show_progress(config.hands_played(), &hands_done, &finished));
+    let (tallies, elapsed) = std::thread::scope(|scope| {
+        // Dropping `finished` wakes the progress thread at once (no wait for its tick).
+        let (finished, finished_rx) = mpsc::channel::<()>();
+        let (total, done) = (config.hands_played(), &hands_done);
+        scope.spawn(move || show_progress(total, done, &finished_rx));
         let tallies = sim::run_deals_streaming(&config, 0, config.hands, &hands_done, |b| {
             blocks_file.write(b);
         });
-        finished.store(true, Ordering::Release);
-        tallies
-    })
-    .map_err(|e| Failure {
+        drop(finished);
+        (tallies, started.elapsed().as_secs_f64())
+    });
+    let tallies = tallies.map_err(|e| Failure {
         code: 1,
         message: format!("cannot start {} worker threads: {e}", config.threads),
     })?;
-    let elapsed = started.elapsed().as_secs_f64();
     if let Some(path) = &args.hand_histories {
         write_histories(path, &tallies.histories_in_order())?;
     }
@@ -597,8 +599,8 @@ fn replay_hand(args: &ReplayArgs) -> Result<ExitCode, Failure> {
 }
 
 /// Draws a progress bar on stderr (hidden when stderr is not a terminal) from the
-/// runner's atomic hand counter until `finished`.
-fn show_progress(total: u64, hands_done: &AtomicU64, finished: &AtomicBool) {
+/// runner's atomic hand counter, every 100 ms until `finished`'s sender is dropped.
+fn show_progress(total: u64, hands_done: &AtomicU64, finished: &mpsc::Receiver<()>) {
     let bar = ProgressBar::new(total);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {human_pos}/{human_len} hands  {rate}  ETA {eta}")
@@ -610,9 +612,10 @@ fn show_progress(total: u64, hands_done: &AtomicU64, finished: &AtomicBool) {
                 },
             ),
     );
-    while !finished.load(Ordering::Acquire) {
+    while let Err(mpsc::RecvTimeoutError::Timeout) =
+        finished.recv_timeout(Duration::from_millis(100))
+    {
         bar.set_position(hands_done.load(Ordering::Relaxed));
-        std::thread::sleep(Duration::from_millis(100));
     }
     bar.finish_and_clear();
 }
