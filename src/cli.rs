@@ -50,6 +50,9 @@ pub enum Command {
     /// Merge runs of the same match made with other seeds: each bot's win rate and 95%
     /// interval over all their blocks (writes merged.csv).
     Merge(crate::merge::MergeArgs),
+    /// Draw each bot's win rate as a run's hands add up, with its 95% interval, from
+    /// the run's blocks.csv (writes RUN/winrate.svg).
+    Plot(crate::plot::PlotArgs),
     /// Replay one hand of a run street by street (or, with --phh, in PHH).
     Replay(ReplayArgs),
     /// List the built-in bots, one per line.
@@ -207,6 +210,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Compare(args) => crate::gate::compare(&args),
         Command::Gate(args) => crate::gate::gate(&args),
         Command::Merge(args) => crate::merge::merge(&args),
+        Command::Plot(args) => crate::plot::plot(&args),
         Command::Replay(args) => replay_hand(&args),
         Command::Bots => {
             for b in bots::BUILT_IN {

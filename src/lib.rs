@@ -18,6 +18,7 @@ pub mod eval;
 pub mod gate;
 pub mod history;
 pub mod merge;
+pub mod plot;
 pub mod protocol;
 pub mod report;
 pub mod sim;

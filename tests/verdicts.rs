@@ -403,3 +403,52 @@ fn merge_pools_the_blocks_of_runs_with_other_seeds_and_refuses_the_same_deals_tw
     let stderr = refused([&a, &run("3", "tag,call")]);
     assert!(stderr.contains("line-up is tag,call"), "{stderr}");
 }
+
+#[test]
+fn plot_draws_every_bot_from_blocks_and_names_a_bad_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    arena()
+        .args([
+            "run",
+            "--bots",
+            "tag,call,random",
+            "--hands",
+            "5000",
+            "--seed",
+            "4",
+        ])
+        .args(["--block-deals", "250", "--out", run.to_str().unwrap()])
+        .assert()
+        .success();
+    arena()
+        .args(["plot", run.to_str().unwrap()])
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(run.join("winrate.svg")).unwrap();
+    assert!(svg.starts_with("<svg"));
+    for bot in ["tag: ", "call: ", "random: "] {
+        assert!(svg.contains(bot), "legend lacks {bot}");
+    }
+    let adjusted = dir.path().join("adjusted.svg");
+    arena()
+        .args(["plot", run.to_str().unwrap(), "--allin-adjusted"])
+        .args(["--out", adjusted.to_str().unwrap()])
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(adjusted)
+            .unwrap()
+            .contains("all-in-adjusted")
+    );
+    let missing = dir.path().join("missing");
+    let out = arena()
+        .args(["plot", missing.to_str().unwrap()])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("missing") && stderr.contains("run.json"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,287 @@
+//! `holdem-arena plot`: each bot's win rate as a run's hands add up, with its 95%
+//! interval, drawn from the run's `blocks.csv` as an SVG image.
+//!
+//! The point after block `k` is the bot's win rate over blocks `0..=k` and the
+//! half-width of its 95% interval, both from [`BlockRate`] (the ratio estimator over
+//! blocks that `merge` and the paired comparisons use), so the last point is the
+//! run's result. The band shows how the estimate settled: where it narrows below the
+//! differences between bots, more hands would not change the ranking. Drawing uses
+//! the `plotters` crate (SVG backend).
+
+use crate::blocks::{BlockRow, read_csv, read_run_json};
+use crate::cli::Failure;
+use crate::report::write_atomically;
+use crate::verdict::{BlockRate, normal_quantile};
+use plotters::prelude::*;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// `holdem-arena plot` options.
+#[derive(clap::Args, Clone, Debug)]
+pub struct PlotArgs {
+    /// Run folder, with its blocks.csv and run.json.
+    pub run: PathBuf,
+    /// SVG file to write (default: RUN/winrate.svg).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Plot the all-in-adjusted results instead of the real ones.
+    #[arg(long)]
+    pub allin_adjusted: bool,
+}
+
+/// Most points drawn per bot (the curve is sampled evenly over the blocks).
+pub const MAX_POINTS: usize = 400;
+
+/// One point of a bot's curve.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CurvePoint {
+    /// Table hands played up to and including this block.
+    pub hands: u64,
+    /// The bot's win rate over those hands, bb/100.
+    pub bb_per_100: f64,
+    /// Half-width of its 95% interval, bb/100 (infinite before the second block).
+    pub ci95_bb_per_100: f64,
+}
+
+/// Each bot's curve, bots in `bots` order: at most [`MAX_POINTS`] points, the last one
+/// after the last block. `rows` are a run's `blocks.csv` rows (blocks in order).
+pub fn curves(bots: &[&str], rows: &[BlockRow], allin_adjusted: bool) -> Vec<Vec<CurvePoint>> {
+    let z = normal_quantile(0.975);
+    bots.iter()
+        .map(|bot| {
+            let mine: Vec<&BlockRow> = rows.iter().filter(|r| r.bot == *bot).collect();
+            let n = mine.len();
+            let step = n.div_ceil(MAX_POINTS).max(1);
+            let mut hands = 0;
+            let mut points = Vec::with_capacity(n / step + 1);
+            for (k, row) in mine.iter().enumerate() {
+                hands += row.hands;
+                if (k + 1) % step != 0 && k + 1 != n {
+                    continue;
+                }
+                let rate = BlockRate::of(mine[..=k].iter().map(|r| {
+                    let bb = if allin_adjusted {
+                        r.allin_adj_bb
+                    } else {
+                        r.net_bb
+                    };
+                    (r.seat_hands, bb)
+                }));
+                points.push(CurvePoint {
+                    hands,
+                    bb_per_100: rate.bb_per_100,
+                    ci95_bb_per_100: z * rate.se_bb_per_100,
+                });
+            }
+            points
+        })
+        .collect()
+}
+
+/// The y range to draw: every band from a tenth of the run on, and every rate.
+fn y_range(curves: &[Vec<CurvePoint>]) -> (f64, f64) {
+    let total = curves
+        .iter()
+        .filter_map(|c| c.last())
+        .map(|p| p.hands)
+        .max()
+        .unwrap_or(0);
+    let (mut lo, mut hi) = (0f64, 0f64);
+    for p in curves.iter().flatten().filter(|p| p.hands * 10 >= total) {
+        let ci = if p.ci95_bb_per_100.is_finite() {
+            p.ci95_bb_per_100
+        } else {
+            0.0
+        };
+        lo = lo.min(p.bb_per_100 - ci);
+        hi = hi.max(p.bb_per_100 + ci);
+    }
+    let pad = 0.05 * (hi - lo).max(1.0);
+    (lo - pad, hi + pad)
+}
+
+/// Draws the curves as an SVG image (960 × 540 pixels).
+fn draw(
+    title: &str,
+    y_label: &str,
+    bots: &[&str],
+    curves: &[Vec<CurvePoint>],
+) -> Result<String, Box<dyn std::error::Error>> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (960, 540)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let total = curves
+            .iter()
+            .filter_map(|c| c.last())
+            .map(|p| p.hands)
+            .max()
+            .unwrap_or(1) as f64;
+        let (lo, hi) = y_range(curves);
+        // Early points lie far outside the range; plotters does not clip, so clamp.
+        let clamp = |y: f64| y.clamp(lo, hi);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 20))
+            .margin(12)
+            .margin_right(36)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0f64..total, lo..hi)?;
+        chart
+            .configure_mesh()
+            .x_desc("hands")
+            .y_desc(y_label)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .draw()?;
+        chart.draw_series(LineSeries::new([(0.0, 0.0), (total, 0.0)], BLACK.mix(0.5)))?;
+        for (i, (bot, points)) in bots.iter().zip(curves).enumerate() {
+            let color = Palette99::pick(i).to_rgba();
+            let banded: Vec<&CurvePoint> = points
+                .iter()
+                .filter(|p| p.ci95_bb_per_100.is_finite())
+                .collect();
+            let upper = banded
+                .iter()
+                .map(|p| (p.hands as f64, clamp(p.bb_per_100 + p.ci95_bb_per_100)));
+            let lower = banded
+                .iter()
+                .rev()
+                .map(|p| (p.hands as f64, clamp(p.bb_per_100 - p.ci95_bb_per_100)));
+            chart.draw_series(std::iter::once(Polygon::new(
+                upper.chain(lower).collect::<Vec<_>>(),
+                color.mix(0.15).filled(),
+            )))?;
+            let Some(last) = points.last() else { continue };
+            let line = points.iter().map(|p| (p.hands as f64, clamp(p.bb_per_100)));
+            chart
+                .draw_series(LineSeries::new(line, color.stroke_width(2)))?
+                .label(format!(
+                    "{bot}: {:+.2} ± {:.2}",
+                    last.bb_per_100, last.ci95_bb_per_100
+                ))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.4))
+            .draw()?;
+        root.present()?;
+    }
+    Ok(svg)
+}
+
+fn usage(message: String) -> Failure {
+    Failure { code: 2, message }
+}
+
+/// Runs `holdem-arena plot`: writes the SVG atomically and prints its path.
+///
+/// # Errors
+/// Exit code 2 with one line naming the file and what is wrong: an unreadable or
+/// malformed run.json or blocks.csv, an unwritable `--out`; exit code 1 if drawing
+/// fails.
+pub fn plot(args: &PlotArgs) -> Result<ExitCode, Failure> {
+    let run = read_run_json(&args.run).map_err(usage)?;
+    let rows = read_csv(&args.run.join("blocks.csv")).map_err(usage)?;
+    let mut bots: Vec<&str> = Vec::new();
+    for b in &run.lineup {
+        if !bots.contains(&b.as_str()) {
+            bots.push(b);
+        }
+    }
+    let curves = curves(&bots, &rows, args.allin_adjusted);
+    let hands: u64 = rows
+        .iter()
+        .filter(|r| Some(&r.bot.as_str()) == bots.first())
+        .map(|r| r.hands)
+        .sum();
+    let title = format!(
+        "{} — seed {}, {hands} hands{}, blinds {}/{} chips",
+        run.lineup.join(","),
+        run.seed,
+        if run.duplicate { " (duplicate)" } else { "" },
+        run.small_blind_chips,
+        run.big_blind_chips
+    );
+    let y_label = if args.allin_adjusted {
+        "all-in-adjusted bb/100 (95% interval)"
+    } else {
+        "bb/100 (95% interval)"
+    };
+    let svg = draw(&title, y_label, &bots, &curves).map_err(|e| Failure {
+        code: 1,
+        message: format!("cannot draw the plot: {e}"),
+    })?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| args.run.join("winrate.svg"));
+    let (dir, name) = match (out.parent(), out.file_name()) {
+        (Some(d), Some(n)) => (
+            if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            },
+            n.to_string_lossy(),
+        ),
+        _ => return Err(usage(format!("--out {}: not a file name", out.display()))),
+    };
+    write_atomically(dir, &name, svg.as_bytes())
+        .map_err(|e| usage(format!("--out {}: cannot write there ({e})", out.display())))?;
+    println!("wrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(block: u64, bot: &str, net_bb: f64) -> BlockRow {
+        BlockRow {
+            block,
+            first_deal: block * 10,
+            deals: 10,
+            hands: 10,
+            bot: bot.into(),
+            seat_hands: 10,
+            net_chips: (net_bb * 20.0) as i64,
+            net_bb,
+            allin_adj_chips: 0.0,
+            allin_adj_bb: 0.0,
+        }
+    }
+
+    #[test]
+    fn the_last_point_is_the_whole_run_and_points_are_sampled_evenly() {
+        let blocks = 2 * MAX_POINTS + 2;
+        let rows: Vec<BlockRow> = (0..blocks as u64)
+            .flat_map(|b| {
+                let x = if b % 2 == 0 { 3.0 } else { -1.0 };
+                [row(b, "a", x), row(b, "b", -x)]
+            })
+            .collect();
+        let c = curves(&["a", "b"], &rows, false);
+        assert_eq!(c.len(), 2);
+        // 802 blocks in steps of 3 (267 points), plus the last block.
+        assert_eq!(c[0].len(), 268);
+        assert_eq!(c[0][0].hands, 30);
+        assert!(c[0][0].ci95_bb_per_100.is_finite());
+        let last = c[0].last().unwrap();
+        assert_eq!(last.hands, 10 * blocks as u64);
+        // 401 blocks of +3 and 401 of -1 bb over 8,020 hands.
+        let want = 100.0 * (401.0 * 3.0 - 401.0) / (10.0 * blocks as f64);
+        assert!((last.bb_per_100 - want).abs() < 1e-9);
+        assert!((c[1].last().unwrap().bb_per_100 + want).abs() < 1e-9);
+        assert!(last.ci95_bb_per_100 > 0.0 && last.ci95_bb_per_100.is_finite());
+        // The adjusted columns are all zero here.
+        let adjusted = curves(&["a"], &rows, true);
+        assert_eq!(adjusted[0].last().unwrap().bb_per_100, 0.0);
+        let svg = draw("t", "bb/100", &["a", "b"], &c).unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("a: ") && svg.contains("b: "));
+    }
+}
