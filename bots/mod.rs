@@ -132,6 +132,18 @@ impl From<&'static BotInfo> for BotSpec {
     }
 }
 
+/// The distinct names of a line-up, in order of first seat: one entry per bot however
+/// many seats it has (the rows of `bots.csv` and of each block in `blocks.csv`).
+pub fn distinct_names<'a>(lineup: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = Vec::new();
+    for name in lineup {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
 /// The built-in bot called `name`, if any.
 pub fn find(name: &str) -> Option<&'static BotInfo> {
     BUILT_IN.iter().find(|b| b.name == name)

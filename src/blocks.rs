@@ -315,6 +315,14 @@ pub struct StoredRun {
     pub seat_stacks_chips: Option<Vec<u32>>,
 }
 
+impl StoredRun {
+    /// The distinct bot names of the line-up, in order of first seat (the order of
+    /// `bots.csv` and of each block's rows).
+    pub fn distinct_bots(&self) -> Vec<&str> {
+        crate::bots::distinct_names(self.lineup.iter().map(String::as_str))
+    }
+}
+
 fn default_block_deals() -> u64 {
     DEFAULT_BLOCK_DEALS
 }

@@ -518,7 +518,7 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
         message: format!("cannot start {} worker threads: {e}", config.threads),
     })?;
     if let Some(path) = &args.hand_histories {
-        write_histories(path, &tallies.histories_in_order())?;
+        write_histories(path, &tallies.histories)?;
     }
 
     let info = RunInfo::new(&config, elapsed);
@@ -541,19 +541,10 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
 
 /// Writes the `.phhs` file atomically (temporary file in its folder, then rename).
 fn write_histories(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let failed = |e: std::io::Error| Failure {
+    report::write_file_atomically(path, bytes).map_err(|e| Failure {
         code: 1,
         message: format!("--hand-histories {}: cannot write ({e})", path.display()),
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().ok_or_else(|| Failure {
-        code: 1,
-        message: format!("--hand-histories {}: not a file name", path.display()),
-    })?;
-    report::write_atomically(dir, &name.to_string_lossy(), bytes).map_err(failed)
+    })
 }
 
 /// Checks the folder of `--hand-histories` before a run, so bad input writes nothing.

@@ -130,12 +130,7 @@ pub fn merged_rows(runs: &[(StoredRun, Vec<BlockRow>)]) -> Vec<MergedRow> {
     let Some((first, _)) = runs.first() else {
         return Vec::new();
     };
-    let mut bots: Vec<&str> = Vec::new();
-    for b in &first.lineup {
-        if !bots.contains(&b.as_str()) {
-            bots.push(b);
-        }
-    }
+    let bots = first.distinct_bots();
     let z = normal_quantile(0.975);
     let round4 = |x: f64| (x * 1e4).round() / 1e4;
     bots.iter()

@@ -10,10 +10,10 @@
 
 use crate::blocks::{BlockRow, read_csv, read_run_json};
 use crate::cli::Failure;
-use crate::report::write_atomically;
+use crate::report::write_file_atomically;
 use crate::verdict::{BlockRate, normal_quantile};
 use plotters::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// `holdem-arena plot` options.
@@ -187,12 +187,7 @@ fn usage(message: String) -> Failure {
 pub fn plot(args: &PlotArgs) -> Result<ExitCode, Failure> {
     let run = read_run_json(&args.run).map_err(usage)?;
     let rows = read_csv(&args.run.join("blocks.csv")).map_err(usage)?;
-    let mut bots: Vec<&str> = Vec::new();
-    for b in &run.lineup {
-        if !bots.contains(&b.as_str()) {
-            bots.push(b);
-        }
-    }
+    let bots = run.distinct_bots();
     let curves = curves(&bots, &rows, args.allin_adjusted);
     let hands: u64 = rows
         .iter()
@@ -220,18 +215,7 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode, Failure> {
         .out
         .clone()
         .unwrap_or_else(|| args.run.join("winrate.svg"));
-    let (dir, name) = match (out.parent(), out.file_name()) {
-        (Some(d), Some(n)) => (
-            if d.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                d
-            },
-            n.to_string_lossy(),
-        ),
-        _ => return Err(usage(format!("--out {}: not a file name", out.display()))),
-    };
-    write_atomically(dir, &name, svg.as_bytes())
+    write_file_atomically(&out, svg.as_bytes())
         .map_err(|e| usage(format!("--out {}: cannot write there ({e})", out.display())))?;
     println!("wrote {}", out.display());
     Ok(ExitCode::SUCCESS)

@@ -251,6 +251,23 @@ pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> 
     Ok(())
 }
 
+/// Writes `bytes` to the file `path` atomically, like [`write_atomically`] in its
+/// folder (the current folder when `path` has none).
+///
+/// # Errors
+/// `InvalidInput` when `path` does not end in a file name; any error of
+/// [`write_atomically`].
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    write_atomically(dir, &name.to_string_lossy(), bytes)
+}
+
 /// A temporary file in `dir` that will become `dir/name` (deleted if dropped before
 /// it is persisted). On Unix it gets an ordinary file's permissions (0666 less the
 /// umask) rather than the temporary file's owner-only 0600, so that results can be

@@ -97,13 +97,7 @@ impl RunConfig {
 
     /// The distinct bot names of the line-up, in order of first seat.
     pub fn distinct_bots(&self) -> Vec<&'static str> {
-        let mut names: Vec<&'static str> = Vec::new();
-        for b in &self.lineup {
-            if !names.contains(&b.name()) {
-                names.push(b.name());
-            }
-        }
-        names
+        crate::bots::distinct_names(self.lineup.iter().map(|b| b.name()))
     }
 
     /// For each seat, the index of its bot in [`RunConfig::distinct_bots`].
@@ -125,9 +119,9 @@ pub struct Tallies {
     pub units: UnitSums,
     /// Per-block, per-bot sums (`blocks.csv`).
     pub blocks: Blocks,
-    /// PHH hand histories of the sampled hands, one entry per chunk that had any:
-    /// (chunk index, bytes). See [`Tallies::histories_in_order`].
-    pub histories: Vec<(u64, Vec<u8>)>,
+    /// PHH hand histories of the sampled hands, in hand order (the merger adds chunks
+    /// in chunk order): the same bytes whatever the thread count.
+    pub histories: Vec<u8>,
 }
 
 impl Tallies {
@@ -140,17 +134,6 @@ impl Tallies {
             blocks: Blocks::covering(config.block_deals, bots, first, end),
             histories: Vec::new(),
         }
-    }
-
-    /// The PHH hand histories joined in chunk order (so in hand order): the same
-    /// bytes whatever the thread count.
-    pub fn histories_in_order(&self) -> Vec<u8> {
-        let mut chunks: Vec<&(u64, Vec<u8>)> = self.histories.iter().collect();
-        chunks.sort_unstable_by_key(|(chunk, _)| *chunk);
-        chunks
-            .iter()
-            .flat_map(|(_, bytes)| bytes.iter().copied())
-            .collect()
     }
 }
 
@@ -294,7 +277,7 @@ impl Worker {
         if let Some((_, out)) = &mut self.history
             && !out.is_empty()
         {
-            tallies.histories.push((chunk, std::mem::take(out)));
+            tallies.histories.append(out);
         }
     }
 }
@@ -369,7 +352,7 @@ pub fn run_deals_streaming(
                 while let Some(t) = early.remove(&next) {
                     total.stats += &t.stats;
                     total.units += &t.units;
-                    total.histories.extend(t.histories);
+                    total.histories.extend_from_slice(&t.histories);
                     in_order.push(&t.blocks, &mut on_block);
                     next += 1;
                 }

@@ -33,7 +33,7 @@ fn config(threads: usize) -> RunConfig {
 fn histories_do_not_depend_on_threads_and_replay_matches() {
     let histories = |threads| {
         let tallies = sim::run(&config(threads), &AtomicU64::new(0)).unwrap();
-        tallies.histories_in_order()
+        tallies.histories
     };
     let (one, three) = (histories(1), histories(3));
     assert_eq!(one, three);
