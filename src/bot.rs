@@ -50,6 +50,49 @@ pub trait Bot: Send {
     fn take_faults(&mut self) -> Faults {
         Faults::default()
     }
+
+    /// Returns verbatim examples of the faults committed since the last call (the
+    /// offending stdout lines of an external bot, why it crashed), at most
+    /// [`FaultNotes::MAX`], and forgets them. Called with [`Bot::take_faults`]; the
+    /// run keeps the first few per seat for its end-of-run fault summary. The default
+    /// has none (and allocates nothing).
+    fn take_fault_notes(&mut self) -> FaultNotes {
+        FaultNotes::default()
+    }
+}
+
+/// A few verbatim examples of one seat's faults, in the order they happened, for the
+/// end-of-run fault summary: at most [`FaultNotes::MAX`] are kept.
+#[derive(Clone, Default, PartialEq, Eq, Debug)]
+pub struct FaultNotes(Vec<String>);
+
+impl FaultNotes {
+    /// The most notes kept per seat.
+    pub const MAX: usize = 3;
+
+    /// Keeps `note` unless [`FaultNotes::MAX`] notes are kept already.
+    pub fn push(&mut self, note: String) {
+        if self.0.len() < Self::MAX {
+            self.0.push(note);
+        }
+    }
+
+    /// Keeps `other`'s notes after these, up to [`FaultNotes::MAX`] in all.
+    pub fn extend(&mut self, other: FaultNotes) {
+        for note in other.0 {
+            self.push(note);
+        }
+    }
+
+    /// The notes kept, oldest first.
+    pub fn notes(&self) -> &[String] {
+        &self.0
+    }
+
+    /// Whether no note is kept.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// Protocol faults of a bot behind a wire (see `src/protocol/external.rs`), counted
@@ -66,6 +109,10 @@ pub struct Faults {
     pub rejected_actions: u64,
     /// Times the bot's process died or stopped reading; after one its seat auto-folds.
     pub crashes: u64,
+    /// Decisions the bot was asked for (`your_turn` / `action.requested` sent,
+    /// including those answered for it after a crash): the denominator of the
+    /// timeout share.
+    pub decisions: u64,
 }
 
 /// Betting round, as the wire's `street` strings: `preflop`, `flop`, `turn`, `river`.

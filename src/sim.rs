@@ -33,7 +33,7 @@
 
 use crate::allin_ev;
 use crate::blocks::{Blocks, InOrderBlocks};
-use crate::bot::{Bot, Event, MAX_SEATS};
+use crate::bot::{Bot, Event, FaultNotes, MAX_SEATS};
 use crate::bots::BotSpec;
 use crate::deal::Dealer;
 use crate::engine::{Stakes, Table};
@@ -122,6 +122,9 @@ pub struct Tallies {
     /// PHH hand histories of the sampled hands, in hand order (the merger adds chunks
     /// in chunk order): the same bytes whatever the thread count.
     pub histories: Vec<u8>,
+    /// Per seat, the first few verbatim examples of its bot's faults ([`FaultNotes`]),
+    /// in chunk order (empty unless a bot behind a wire misbehaved).
+    pub fault_notes: Vec<FaultNotes>,
 }
 
 impl Tallies {
@@ -133,7 +136,19 @@ impl Tallies {
             units: UnitSums::default(),
             blocks: Blocks::covering(config.block_deals, bots, first, end),
             histories: Vec::new(),
+            fault_notes: Vec::new(),
         }
+    }
+
+    /// Adds `seat`'s fault notes after those already kept.
+    fn add_fault_notes(&mut self, seat: usize, notes: FaultNotes) {
+        if notes.is_empty() {
+            return;
+        }
+        if self.fault_notes.len() <= seat {
+            self.fault_notes.resize(seat + 1, FaultNotes::default());
+        }
+        self.fault_notes[seat].extend(notes);
     }
 }
 
@@ -273,6 +288,7 @@ impl Worker {
         self.play_deals(lo, hi, tallies);
         for (seat, bot) in self.bots.iter_mut().enumerate() {
             tallies.stats.seats[seat].add_faults(bot.take_faults());
+            tallies.add_fault_notes(seat, bot.take_fault_notes());
         }
         if let Some((_, out)) = &mut self.history
             && !out.is_empty()
@@ -353,6 +369,9 @@ pub fn run_deals_streaming(
                     total.stats += &t.stats;
                     total.units += &t.units;
                     total.histories.extend_from_slice(&t.histories);
+                    for (seat, notes) in t.fault_notes.into_iter().enumerate() {
+                        total.add_fault_notes(seat, notes);
+                    }
                     in_order.push(&t.blocks, &mut on_block);
                     next += 1;
                 }

@@ -46,6 +46,9 @@ pub struct Tally {
     pub rejected_actions: u64,
     /// External bots: process deaths (the seat auto-folds afterwards).
     pub crashes: u64,
+    /// External bots: decisions asked for (the denominator of the timeout share; not a
+    /// CSV column).
+    pub decisions: u64,
 }
 
 impl Tally {
@@ -55,6 +58,7 @@ impl Tally {
         self.invalid_actions += f.invalid_messages;
         self.rejected_actions += f.rejected_actions;
         self.crashes += f.crashes;
+        self.decisions += f.decisions;
     }
 }
 
@@ -74,6 +78,7 @@ impl AddAssign<&Tally> for Tally {
         self.timeouts += o.timeouts;
         self.rejected_actions += o.rejected_actions;
         self.crashes += o.crashes;
+        self.decisions += o.decisions;
     }
 }
 
