@@ -51,7 +51,35 @@ pub struct Tally {
     pub decisions: u64,
 }
 
+/// The share of a bot's decisions that may time out before its results are refused
+/// (1%): a bot that misses more is not being measured, the server is playing for it.
+pub const MAX_TIMEOUT_SHARE: f64 = 0.01;
+
 impl Tally {
+    /// Why these results cannot be trusted as the bot's own, if they cannot: its process
+    /// crashed (its seat then folded for the rest of the run), or it timed out on more
+    /// than [`MAX_TIMEOUT_SHARE`] of its decisions. `None` for a bot that played its
+    /// hands itself (every in-process bot).
+    pub fn fault_reason(&self) -> Option<String> {
+        if self.crashes > 0 {
+            return Some(format!(
+                "crashed {} time{} (its seat folded from then on)",
+                self.crashes,
+                if self.crashes == 1 { "" } else { "s" }
+            ));
+        }
+        if self.timeouts > 0 && self.timeouts as f64 > MAX_TIMEOUT_SHARE * self.decisions as f64 {
+            return Some(format!(
+                "timed out on {} of {} decisions ({:.1}%, more than {}%)",
+                self.timeouts,
+                self.decisions,
+                100.0 * self.timeouts as f64 / self.decisions.max(1) as f64,
+                100.0 * MAX_TIMEOUT_SHARE
+            ));
+        }
+        None
+    }
+
     /// Adds a bot's protocol faults (see [`crate::bot::Faults`]).
     pub fn add_faults(&mut self, f: crate::bot::Faults) {
         self.timeouts += f.timeouts;
@@ -295,6 +323,31 @@ pub fn win_rate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_crash_or_more_than_one_percent_of_timeouts_makes_results_untrustworthy() {
+        let clean = Tally {
+            decisions: 1000,
+            timeouts: 10,
+            ..Tally::default()
+        };
+        assert_eq!(clean.fault_reason(), None, "1% is tolerated");
+        let slow = Tally {
+            timeouts: 11,
+            ..clean
+        };
+        assert!(
+            slow.fault_reason()
+                .unwrap()
+                .contains("11 of 1000 decisions")
+        );
+        let crashed = Tally {
+            crashes: 1,
+            ..clean
+        };
+        assert!(crashed.fault_reason().unwrap().contains("crashed 1 time "));
+        assert_eq!(Tally::default().fault_reason(), None);
+    }
 
     #[test]
     fn win_rate_matches_the_textbook_formulas() {
