@@ -11,7 +11,6 @@ use rand::rngs::StdRng;
 use rs_poker::arena::agent::{CallingAgent, RandomAgent};
 use rs_poker::arena::{Agent, GameStateBuilder, HoldemSimulationBuilder};
 use std::hint::black_box;
-use std::sync::atomic::AtomicU64;
 
 /// Hands per measured iteration.
 const HANDS: u64 = 10_000;
@@ -105,7 +104,7 @@ fn runner(c: &mut Criterion) {
     for threads in [1, 2] {
         let cfg = config(holdem_arena::cli::DEFAULT_LINEUP, RUN_HANDS, threads, true);
         g.bench_with_input(BenchmarkId::new("threads", threads), &cfg, |b, cfg| {
-            b.iter(|| sim::run(cfg, &AtomicU64::new(0)).expect("thread pool"))
+            b.iter(|| sim::run(cfg, &sim::RunControl::default()).expect("thread pool"))
         });
     }
     g.finish();

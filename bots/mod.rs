@@ -107,6 +107,16 @@ impl BotSpec {
         }
     }
 
+    /// Whether the bot runs behind a wire (an external process), where a decision may
+    /// take seconds and protocol faults are possible.
+    pub fn is_external(&self) -> bool {
+        match self {
+            BotSpec::BuiltIn(_) => false,
+            #[cfg(unix)]
+            BotSpec::Exec(_) => true,
+        }
+    }
+
     /// Makes the bot for `seat` (once per seat per worker). An external bot starts its
     /// process here; one that cannot start is reported and its seat auto-folds.
     pub fn make(&self, seat: u8) -> Box<dyn Bot> {

@@ -71,33 +71,35 @@ impl fmt::Display for Card {
     }
 }
 
-/// A card string that is not a rank from `23456789TJQKA` followed by a suit from `hdcs`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseCardError {
-    /// The rejected text, as given.
-    pub text: String,
+/// Why a card string was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseCardError {
+    /// Not a rank from `23456789TJQKA` followed by a suit from `hdcs`; holds the text
+    /// as given.
+    #[error(
+        "invalid card {0:?}: expected a rank from 23456789TJQKA then a suit from hdcs, e.g. Ah or Td"
+    )]
+    Invalid(String),
+    /// A card that appears twice in one list (a deck has one of each); holds the card.
+    #[error("card {0} is given twice: a hand holds each card once")]
+    Repeated(String),
 }
 
-impl fmt::Display for ParseCardError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid card {:?}: expected a rank from 23456789TJQKA then a suit from hdcs, e.g. Ah or Td",
-            self.text
-        )
+impl ParseCardError {
+    /// The card text the error is about.
+    pub fn text(&self) -> &str {
+        match self {
+            ParseCardError::Invalid(t) | ParseCardError::Repeated(t) => t,
+        }
     }
 }
-
-impl std::error::Error for ParseCardError {}
 
 impl FromStr for Card {
     type Err = ParseCardError;
 
     /// Parses `Ah`, `Td`, `2c`: exactly two characters, upper-case rank, lower-case suit.
     fn from_str(s: &str) -> Result<Card, ParseCardError> {
-        let err = || ParseCardError {
-            text: s.to_string(),
-        };
+        let err = || ParseCardError::Invalid(s.to_string());
         let &[r, su] = s.as_bytes() else {
             return Err(err());
         };
@@ -110,17 +112,15 @@ impl FromStr for Card {
 /// Parses whitespace-separated cards (`"Ah Kd 7c"`).
 ///
 /// # Errors
-/// The first token that is not a card (see [`Card::from_str`]), or a card given twice
-/// (reported with the repeated text).
+/// The first token that is not a card ([`ParseCardError::Invalid`], see
+/// [`Card::from_str`]), or a card given twice ([`ParseCardError::Repeated`]).
 pub fn parse_cards(text: &str) -> Result<Vec<Card>, ParseCardError> {
     let mut seen = CardSet::EMPTY;
     let mut cards = Vec::new();
     for token in text.split_whitespace() {
         let card: Card = token.parse()?;
         if seen.contains(card) {
-            return Err(ParseCardError {
-                text: format!("{token} (given twice)"),
-            });
+            return Err(ParseCardError::Repeated(token.to_string()));
         }
         seen.insert(card);
         cards.push(card);
@@ -185,17 +185,21 @@ mod tests {
     fn bad_card_strings_are_errors_that_name_the_string() {
         for bad in ["", "A", "Ahh", "ah", "AH", "1h", "Ax", "10h", "??"] {
             let err = bad.parse::<Card>().unwrap_err();
-            assert_eq!(err.text, bad);
+            assert_eq!(err.text(), bad);
             assert!(err.to_string().contains(&format!("{bad:?}")));
         }
     }
 
     #[test]
-    fn parse_cards_rejects_duplicates_and_names_them() {
+    fn eval_names_a_repeated_card_as_given_twice() {
         assert_eq!(parse_cards("Ah Kd").unwrap().len(), 2);
         let err = parse_cards("Ah Kd Ah").unwrap_err();
-        assert!(err.text.starts_with("Ah"), "{err}");
-        assert!(parse_cards("Ah Zz").unwrap_err().text == "Zz");
+        assert_eq!(err, ParseCardError::Repeated("Ah".into()));
+        assert_eq!(
+            err.to_string(),
+            "card Ah is given twice: a hand holds each card once"
+        );
+        assert!(parse_cards("Ah Zz").unwrap_err().text() == "Zz");
     }
 
     #[test]

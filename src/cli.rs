@@ -12,16 +12,23 @@ use crate::history::{Sample, replay};
 use crate::report::{self, RunInfo};
 use crate::sim::{self, RunConfig};
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Seconds an external bot has for each action when `--action-timeout` is not given.
 pub const DEFAULT_ACTION_TIMEOUT_S: f64 = 10.0;
+
+/// The most deals one run may have (`--hands`, 10^12): about two days of `call,call`
+/// on two cores, and far from overflowing hand indices (deals × 10 seats).
+pub const MAX_DEALS: u64 = 1_000_000_000_000;
+
+/// The most worker threads a run may ask for on a machine with `cores` cores: 4 per
+/// core, at least 64 (external bots spend most of their time waiting), at most 1,024.
+pub fn max_threads(cores: usize) -> usize {
+    (4 * cores).clamp(64, 1024)
+}
 
 /// The line-up used when `--bots` is not given: six seats.
 pub const DEFAULT_LINEUP: &str = "tag,call,random,raise,equity,call";
@@ -29,7 +36,7 @@ pub const DEFAULT_LINEUP: &str = "tag,call,random,raise,equity,call";
 /// holdem-arena: plays millions of No-Limit Hold'em hands between bots and reports
 /// each bot's win rate (bb/100 with 95% confidence intervals).
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version = env!("HOLDEM_ARENA_VERSION"), about)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -57,6 +64,12 @@ pub enum Command {
     Replay(ReplayArgs),
     /// List the built-in bots, one per line.
     Bots,
+    /// Write shell completions for SHELL to stdout, e.g. `holdem-arena completions
+    /// bash > ~/.local/share/bash-completion/completions/holdem-arena`.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
     /// Rank 5 to 7 card hands: from the arguments or, one hand per line, from stdin.
     /// Prints `strength<TAB>category<TAB>description` per hand.
     Eval {
@@ -130,6 +143,10 @@ pub struct RunArgs {
     /// With --hand-histories: write the first N hands.
     #[arg(long, value_name = "N")]
     pub history_hands: Option<u64>,
+    /// Keep the results and exit 0 even when a bot behind a wire crashed or timed out
+    /// on more than 1% of its decisions (by default such a run says so and exits 1).
+    #[arg(long)]
+    pub allow_bot_faults: bool,
 }
 
 /// The table's blinds, ante and starting stacks (shared by `run`, `replay`, `compare`
@@ -194,7 +211,8 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(f) => {
-            eprintln!("error: {}", f.message);
+            // Not eprintln!: a closed stderr must not turn an error into a panic.
+            let _ = writeln!(std::io::stderr(), "error: {}", f.message);
             ExitCode::from(f.code)
         }
     }
@@ -213,12 +231,21 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Plot(args) => crate::plot::plot(&args),
         Command::Replay(args) => replay_hand(&args),
         Command::Bots => {
-            for b in bots::BUILT_IN {
-                println!("{:<10} {}", b.name, b.about);
-            }
+            let list: String = bots::BUILT_IN
+                .iter()
+                .map(|b| format!("{:<10} {}\n", b.name, b.about))
+                .collect();
+            print_stdout(&list)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { cards } => Ok(eval_hands(&cards)),
+        Command::Eval { cards } => eval_hands(&cards),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "holdem-arena", &mut script);
+            print_stdout(&String::from_utf8_lossy(&script))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Connect { bot, url, buy_in } => {
             let Some(info) = bots::find(&bot) else {
                 return Err(usage(format!(
@@ -271,6 +298,12 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
     if args.hands == 0 {
         return Err(usage("--hands 0: play at least 1 hand".into()));
     }
+    if args.hands > MAX_DEALS {
+        return Err(usage(format!(
+            "--hands {}: at most {MAX_DEALS} (10^12) deals per run; split a longer run with several seeds and merge them",
+            args.hands
+        )));
+    }
     if args.table.small_blind == 0 || args.table.big_blind == 0 {
         return Err(usage(format!(
             "--small-blind {} --big-blind {}: blinds must be at least 1 chip",
@@ -283,19 +316,22 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
             args.table.small_blind, args.table.big_blind
         )));
     }
-    if args.table.stack < args.table.big_blind {
-        return Err(usage(format!(
-            "--stack {} is below the big blind ({} chips): stacks must be at least one big blind",
-            args.table.stack, args.table.big_blind
-        )));
-    }
-    let max_stack = u32::MAX / lineup.len() as u32;
-    if args.table.stack > max_stack {
-        return Err(usage(format!(
-            "--stack {}: at most {max_stack} chips with {} seats (the pot must fit in 32 bits)",
-            args.table.stack,
-            lineup.len()
-        )));
+    // --stacks replaces --stack: only the stacks that are played are checked.
+    if args.table.stacks.is_none() {
+        if args.table.stack < args.table.big_blind {
+            return Err(usage(format!(
+                "--stack {} is below the big blind ({} chips): stacks must be at least one big blind",
+                args.table.stack, args.table.big_blind
+            )));
+        }
+        let max_stack = u32::MAX / lineup.len() as u32;
+        if args.table.stack > max_stack {
+            return Err(usage(format!(
+                "--stack {}: at most {max_stack} chips with {} seats (the pot must fit in 32 bits)",
+                args.table.stack,
+                lineup.len()
+            )));
+        }
     }
     if args.block_deals == 0 {
         return Err(usage(
@@ -330,11 +366,21 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
             )));
         }
     };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = match args.threads {
         Some(0) => return Err(usage("--threads 0: use at least 1 thread".into())),
+        Some(n) if n > max_threads(cores) => {
+            return Err(usage(format!(
+                "--threads {n}: at most {} on this machine ({cores} cores; more threads than that only add start-up cost)",
+                max_threads(cores)
+            )));
+        }
         Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        None => cores,
     };
+    // More workers than chunks of hands would only start idle bots.
+    let threads =
+        threads.min(usize::try_from(args.hands.div_ceil(sim::CHUNK_HANDS)).unwrap_or(usize::MAX));
     Ok(RunConfig {
         lineup,
         hands: args.hands,
@@ -470,7 +516,11 @@ pub fn parse_lineup(list: &str) -> Result<Vec<BotSpec>, Failure> {
     Ok(lineup)
 }
 
-/// Creates the output folder and checks that files can be written in it.
+/// The files a run writes in its output folder (`blocks.csv` during the run).
+const RUN_FILES: [&str; 4] = ["bots.csv", "seats.csv", "blocks.csv", "run.json"];
+
+/// Creates the output folder and checks that files can be written in it and that no
+/// result file would replace something other than a regular file.
 fn prepare_out_dir(dir: &Path) -> Result<(), Failure> {
     let unwritable = |e: std::io::Error| {
         usage(format!(
@@ -478,9 +528,55 @@ fn prepare_out_dir(dir: &Path) -> Result<(), Failure> {
             dir.display()
         ))
     };
+    for name in RUN_FILES {
+        let path = dir.join(name);
+        report::check_replaceable(&path).map_err(|e| {
+            usage(format!(
+                "--out {}: {} cannot be written ({e}); give another folder",
+                dir.display(),
+                path.display()
+            ))
+        })?;
+    }
     std::fs::create_dir_all(dir).map_err(unwritable)?;
     tempfile::tempfile_in(dir).map_err(unwritable)?;
     Ok(())
+}
+
+/// Where a run's streamed output goes: `blocks.csv`, and the hand histories file.
+struct RunFiles {
+    blocks: report::BlocksFile,
+    histories: Option<(report::StreamedFile, Option<std::io::Error>)>,
+}
+
+impl sim::RunSink for RunFiles {
+    fn block(&mut self, block: &crate::blocks::Blocks) {
+        self.blocks.write(block);
+    }
+
+    fn histories(&mut self, bytes: &[u8]) {
+        if let Some((file, error @ None)) = &mut self.histories
+            && let Err(e) = file.write_all(bytes)
+        {
+            *error = Some(e);
+        }
+    }
+}
+
+/// The failure of a run stopped by a signal: exit 130 (SIGINT) or 143 (SIGTERM).
+fn interrupted(hands_done: u64, total: u64) -> Failure {
+    let signal = crate::interrupt::requested().unwrap_or(libc::SIGINT);
+    let name = if signal == libc::SIGTERM {
+        "SIGTERM"
+    } else {
+        "SIGINT"
+    };
+    Failure {
+        code: crate::interrupt::exit_code(signal),
+        message: format!(
+            "interrupted by {name} after {hands_done} of {total} hands: no result files written"
+        ),
+    }
 }
 
 fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
@@ -494,71 +590,135 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
         prepare_histories(path)?;
     }
     prepare_out_dir(&out)?;
+    crate::interrupt::install().map_err(|e| Failure {
+        code: 1,
+        message: format!("cannot install the Ctrl-C handler: {e}"),
+    })?;
     if args.seed.is_none() {
-        println!("seed: {seed} (pass --seed {seed} to reproduce this run)");
+        print_stdout(&format!(
+            "seed: {seed} (pass --seed {seed} to reproduce this run)\n"
+        ))?;
     }
 
-    let hands_done = AtomicU64::new(0);
-    let mut blocks_file = report::BlocksFile::create(&out, &config)
-        .map_err(|message| Failure { code: 1, message })?;
+    let histories = match &args.hand_histories {
+        None => None,
+        Some(path) => Some((
+            report::StreamedFile::create(path).map_err(|e| Failure {
+                code: 1,
+                message: format!("--hand-histories {}: cannot write ({e})", path.display()),
+            })?,
+            None,
+        )),
+    };
+    let mut files = RunFiles {
+        blocks: report::BlocksFile::create(&out, &config)
+            .map_err(|message| Failure { code: 1, message })?,
+        histories,
+    };
+    let control = sim::RunControl::default();
     let started = Instant::now();
-    let (tallies, elapsed) = std::thread::scope(|scope| {
-        // Dropping `finished` wakes the progress thread at once (no wait for its tick).
-        let (finished, finished_rx) = mpsc::channel::<()>();
-        let (total, done) = (config.hands_played(), &hands_done);
-        scope.spawn(move || show_progress(total, done, &finished_rx));
-        let tallies = sim::run_deals_streaming(&config, 0, config.hands, &hands_done, |b| {
-            blocks_file.write(b);
-        });
-        drop(finished);
+    let total = config.hands_played();
+    let (tallies, elapsed) = crate::progress::watch(total, &control, || {
+        let tallies = sim::run_deals_streaming(&config, 0, config.hands, &control, &mut files);
         (tallies, started.elapsed().as_secs_f64())
     });
-    let tallies = tallies.map_err(|e| Failure {
-        code: 1,
-        message: format!("cannot start {} worker threads: {e}", config.threads),
-    })?;
-    if let Some(path) = &args.hand_histories {
-        write_histories(path, &tallies.histories)?;
+    let tallies = match tallies {
+        Ok(t) => t,
+        Err(sim::RunError::Stopped { hands_done }) => return Err(interrupted(hands_done, total)),
+        Err(e) => {
+            return Err(Failure {
+                code: 1,
+                message: e.to_string(),
+            });
+        }
+    };
+    if let Some((file, error)) = files.histories {
+        let path = file.path().to_path_buf();
+        error
+            .map_or_else(|| file.finish(), Err)
+            .map_err(|e| Failure {
+                code: 1,
+                message: format!("--hand-histories {}: cannot write ({e})", path.display()),
+            })?;
     }
 
-    let info = RunInfo::new(&config, elapsed);
-    blocks_file
+    let mut info = RunInfo::new(&config, elapsed);
+    info.bot_faults = report::bot_faults(&config, &tallies.stats);
+    files
+        .blocks
         .finish()
         .and_then(|()| report::write_run(&out, &config, &tallies, &info))
         .map_err(|message| Failure { code: 1, message })?;
     let rows = report::bot_rows(&config, &tallies);
-    print!("{}", report::summary_table(&rows));
-    print!("{}", report::fault_lines(&rows));
-    println!(
-        "{} hands in {elapsed:.2} s ({:.0} hands/s, {} threads); wrote {}",
+    let mut text = report::summary_table(&rows);
+    text += &report::fault_lines(&rows, &report::fault_notes(&config, &tallies));
+    text += &format!(
+        "{} hands in {elapsed:.2} s ({:.0} hands/s, {} threads); wrote {}\n",
         config.hands_played(),
         info.hands_per_second,
         config.threads,
         out.display()
     );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Writes the `.phhs` file atomically (temporary file in its folder, then rename).
-fn write_histories(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    report::write_file_atomically(path, bytes).map_err(|e| Failure {
-        code: 1,
-        message: format!("--hand-histories {}: cannot write ({e})", path.display()),
+    for (bot, why) in &info.bot_faults {
+        let verdict = if args.allow_bot_faults {
+            "kept (--allow-bot-faults)"
+        } else {
+            "not its own (rerun with --allow-bot-faults to accept them)"
+        };
+        text += &format!(
+            "{}: {bot} {why}: its results are {verdict}; see {}\n",
+            if args.allow_bot_faults {
+                "warning"
+            } else {
+                "error"
+            },
+            out.join("bots").display()
+        );
+    }
+    print_stdout(&text)?;
+    Ok(if info.bot_faults.is_empty() || args.allow_bot_faults {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
 }
 
-/// Checks the folder of `--hand-histories` before a run, so bad input writes nothing.
+/// Prints `text` on stdout. A closed stdout (`holdem-arena bots | head -1`) is not an
+/// error: the rest is dropped quietly, as ripgrep does, and the command's exit code
+/// stands.
+///
+/// # Errors
+/// Exit 1 when stdout fails otherwise (a full disk).
+pub fn print_stdout(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure {
+            code: 1,
+            message: format!("cannot write to stdout: {e}"),
+        }),
+    }
+}
+
+/// Checks the file of `--hand-histories` before a run, so bad input writes nothing.
 fn prepare_histories(path: &Path) -> Result<(), Failure> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = report::parent_dir(path);
     if path.file_name().is_none() || path.is_dir() {
         return Err(usage(format!(
             "--hand-histories {}: give a file name, e.g. results/run/hands.phhs",
             path.display()
         )));
     }
+    report::check_replaceable(path).map_err(|e| {
+        usage(format!(
+            "--hand-histories {}: {e}; give a file name, e.g. results/run/hands.phhs",
+            path.display()
+        ))
+    })?;
     let unwritable = |e: std::io::Error| {
         usage(format!(
             "--hand-histories {}: cannot write there ({e})",
@@ -586,78 +746,80 @@ fn replay_hand(args: &ReplayArgs) -> Result<ExitCode, Failure> {
         history_every: None,
         history_hands: None,
         action_timeout: DEFAULT_ACTION_TIMEOUT_S,
+        allow_bot_faults: false,
     };
     let config = config_from_args(&run_args, args.seed)?;
     let hand = replay::replay(&config, args.hand);
-    print!("{}", if args.phh { &hand.phh } else { &hand.text });
+    print_stdout(if args.phh { &hand.phh } else { &hand.text })?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Draws a progress bar on stderr (hidden when stderr is not a terminal) from the
-/// runner's atomic hand counter, every 100 ms until `finished`'s sender is dropped.
-fn show_progress(total: u64, hands_done: &AtomicU64, finished: &mpsc::Receiver<()>) {
-    let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {human_pos}/{human_len} hands  {rate}  ETA {eta}")
-            .expect("valid template")
-            .with_key(
-                "rate",
-                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(w, "{:.0} hands/s", state.per_sec());
-                },
-            ),
-    );
-    while let Err(mpsc::RecvTimeoutError::Timeout) =
-        finished.recv_timeout(Duration::from_millis(100))
-    {
-        bar.set_position(hands_done.load(Ordering::Relaxed));
-    }
-    bar.finish_and_clear();
-}
-
-/// Ranks each hand; prints one line per hand, errors on stderr. Exit 2 if any was bad.
-fn eval_hands(args: &[String]) -> ExitCode {
+/// Ranks each hand; prints one line per hand, errors on stderr (with the line
+/// number) while the other lines still print. Exit 2 if any line was bad or no hand
+/// was given at all.
+fn eval_hands(args: &[String]) -> Result<ExitCode, Failure> {
     let single_hand =
         args.len() > 1 && args.iter().all(|a| !a.trim().contains(char::is_whitespace));
-    let lines: Vec<String> = if args.is_empty() {
+    // Lines as bytes, so that one line of invalid UTF-8 is reported, not fatal.
+    let lines: Vec<Vec<u8>> = if args.is_empty() {
         let mut lines = Vec::new();
-        for line in std::io::stdin().lock().lines() {
+        for line in std::io::stdin().lock().split(b'\n') {
             match line {
-                Ok(l) => lines.push(l),
+                Ok(mut l) => {
+                    if l.last() == Some(&b'\r') {
+                        l.pop();
+                    }
+                    lines.push(l);
+                }
                 Err(e) => {
-                    eprintln!("error: reading stdin: {e}");
-                    return ExitCode::from(1);
+                    return Err(Failure {
+                        code: 1,
+                        message: format!("reading stdin: {e}"),
+                    });
                 }
             }
         }
         lines
     } else if single_hand {
-        vec![args.join(" ")]
+        vec![args.join(" ").into_bytes()]
     } else {
-        args.to_vec()
+        args.iter().map(|a| a.clone().into_bytes()).collect()
     };
     let mut bad = false;
-    let mut stdout = std::io::stdout().lock();
+    let mut ranked = 0;
     for (i, line) in lines.iter().enumerate() {
-        if line.trim().is_empty() {
+        let text = match std::str::from_utf8(line) {
+            Ok(t) => t,
+            Err(e) => {
+                bad = true;
+                eprintln!("error: line {}: not UTF-8 text ({e})", i + 1);
+                continue;
+            }
+        };
+        if text.trim().is_empty() {
             continue;
         }
-        match rank_line(line) {
-            Ok(text) => {
-                let _ = writeln!(stdout, "{text}");
+        match rank_line(text) {
+            Ok(ranking) => {
+                ranked += 1;
+                print_stdout(&format!("{ranking}\n"))?;
             }
             Err(e) => {
                 bad = true;
-                let _ = stdout.flush();
                 eprintln!("error: line {}: {e}", i + 1);
             }
         }
     }
-    if bad {
+    if ranked == 0 && !bad {
+        return Err(usage(
+            "eval: no hand given: give 5 to 7 cards, e.g. holdem-arena eval Ah Kh Qh Jh Th, or one hand per line on stdin".into(),
+        ));
+    }
+    Ok(if bad {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
-    }
+    })
 }
 
 /// `strength<TAB>category<TAB>description` for one hand of 5 to 7 cards.

@@ -21,7 +21,6 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 /// Which test `gate` runs.
@@ -160,6 +159,7 @@ fn run_args(args: &GateArgs, bots: String, hands: u64) -> RunArgs {
         history_every: None,
         history_hands: None,
         action_timeout: crate::cli::DEFAULT_ACTION_TIMEOUT_S,
+        allow_bot_faults: false,
     }
 }
 
@@ -244,6 +244,7 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, Failure> {
             history_every: None,
             history_hands: None,
             action_timeout: crate::cli::DEFAULT_ACTION_TIMEOUT_S,
+            allow_bot_faults: false,
         };
         let candidate = config_from_args(&ra, info.seed)?;
         let rows = read_csv(file)
@@ -295,11 +296,11 @@ fn play_blocks(
     end: u64,
     name: &str,
 ) -> Result<Vec<BlockRow>, Failure> {
-    let done = AtomicU64::new(0);
-    let tallies = sim::run_deals(config, first, end, &done).map_err(|e| Failure {
-        code: 1,
-        message: format!("cannot start {} worker threads: {e}", config.threads),
-    })?;
+    let tallies =
+        sim::run_deals(config, first, end, &sim::RunControl::default()).map_err(|e| Failure {
+            code: 1,
+            message: e.to_string(),
+        })?;
     let names = config.distinct_bots();
     Ok(tallies
         .blocks

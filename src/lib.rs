@@ -20,6 +20,7 @@ pub mod history;
 pub mod interrupt;
 pub mod merge;
 pub mod plot;
+pub mod progress;
 pub mod protocol;
 pub mod report;
 pub mod sim;

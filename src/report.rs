@@ -155,6 +155,48 @@ pub fn bot_rows(config: &RunConfig, tallies: &Tallies) -> Vec<Row> {
         .collect()
 }
 
+/// The bots whose results are not their own, by name, with why (see
+/// [`crate::stats::Tally::fault_reason`]): the bot's seats' tallies added up.
+pub fn bot_faults(config: &RunConfig, stats: &Stats) -> std::collections::BTreeMap<String, String> {
+    let bot_of_seat = config.bot_of_seat();
+    config
+        .distinct_bots()
+        .iter()
+        .enumerate()
+        .filter_map(|(b, name)| {
+            let mut total = Tally::default();
+            for (s, _) in bot_of_seat
+                .iter()
+                .enumerate()
+                .filter(|&(_, &o)| o as usize == b)
+            {
+                total += &stats.seats[s];
+            }
+            total.fault_reason().map(|why| (name.to_string(), why))
+        })
+        .collect()
+}
+
+/// Each seat's fault notes as (bot name, notes), seats with none left out.
+pub fn fault_notes(config: &RunConfig, tallies: &Tallies) -> Vec<(String, Vec<String>)> {
+    tallies
+        .fault_notes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !n.is_empty())
+        .map(|(seat, n)| {
+            let name = config.lineup.get(seat).map_or("?", |b| b.name());
+            (
+                name.to_string(),
+                n.notes()
+                    .iter()
+                    .map(|l| format!("seat {seat}: {l}"))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
 /// The `seats.csv` rows: one per seat.
 pub fn seat_rows(config: &RunConfig, stats: &Stats) -> Vec<Row> {
     let bb = config.stakes.big_blind_chips;
@@ -208,6 +250,11 @@ pub struct RunInfo {
     pub elapsed_seconds: f64,
     /// Hands played per second of wall-clock time.
     pub hands_per_second: f64,
+    /// Bots whose results are not their own, with why (a crash, or timeouts on more
+    /// than 1% of decisions: [`crate::stats::Tally::fault_reason`]); empty when every
+    /// bot played its own hands. The run exits 1 when it is not empty, unless
+    /// `--allow-bot-faults`.
+    pub bot_faults: std::collections::BTreeMap<String, String>,
 }
 
 impl RunInfo {
@@ -234,6 +281,7 @@ impl RunInfo {
             threads: config.threads,
             elapsed_seconds: round4(elapsed_seconds),
             hands_per_second: (config.hands_played() as f64 / elapsed_seconds.max(1e-9)).round(),
+            bot_faults: Default::default(),
         }
     }
 }
@@ -242,13 +290,12 @@ impl RunInfo {
 /// renamed).
 ///
 /// # Errors
-/// Any I/O error creating, writing, syncing or renaming the file.
+/// Any I/O error creating, writing, syncing or renaming the file; `InvalidInput` when
+/// `dir/name` exists and is not a regular file (see [`check_replaceable`]).
 pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
-    let mut tmp = temp_file_for(dir, name)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(dir.join(name)).map_err(|e| e.error)?;
-    Ok(())
+    let mut file = StreamedFile::create(&dir.join(name))?;
+    file.write_all(bytes)?;
+    file.finish()
 }
 
 /// Writes `bytes` to the file `path` atomically, like [`write_atomically`] in its
@@ -258,14 +305,107 @@ pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> 
 /// `InvalidInput` when `path` does not end in a file name; any error of
 /// [`write_atomically`].
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
-    let dir = match path.parent() {
+    let mut file = StreamedFile::create(path)?;
+    file.write_all(bytes)?;
+    file.finish()
+}
+
+/// The folder of `path`: its parent, or `.` when it has none.
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
+    }
+}
+
+/// Checks that `path` may be replaced by a result file: it does not exist, or it is a
+/// regular file. A device (`/dev/full`), a folder, a FIFO, a socket or a symbolic link
+/// is refused, so that an atomic rename never puts a file where one of those was.
+///
+/// # Errors
+/// `InvalidInput`, saying what `path` is, when it exists and is not a regular file;
+/// the error of reading its metadata otherwise.
+pub fn check_replaceable(path: &Path) -> io::Result<()> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
     };
-    write_atomically(dir, &name.to_string_lossy(), bytes)
+    if meta.is_file() {
+        return Ok(());
+    }
+    let what = if meta.is_dir() {
+        "a folder"
+    } else if meta.file_type().is_symlink() {
+        "a symbolic link"
+    } else {
+        "a device, FIFO or socket"
+    };
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("it is {what}, not a regular file, and is not replaced"),
+    ))
+}
+
+/// A file written in pieces and put in place atomically: the bytes go to a temporary
+/// file in the target's folder, and [`StreamedFile::finish`] syncs it and renames it
+/// over the target. Dropped unfinished (a failed or interrupted run), the temporary
+/// file is deleted, so the target is never half-written. The temporary file is also
+/// registered with [`crate::interrupt`], which deletes it if the process must exit
+/// without unwinding.
+pub struct StreamedFile {
+    path: std::path::PathBuf,
+    writer: io::BufWriter<tempfile::NamedTempFile>,
+    _guard: crate::interrupt::TempGuard,
+}
+
+impl StreamedFile {
+    /// Starts writing `path` (its folder must exist).
+    ///
+    /// # Errors
+    /// `InvalidInput` when `path` has no file name or exists and is not a regular file
+    /// ([`check_replaceable`]); the error creating the temporary file.
+    pub fn create(path: &Path) -> io::Result<StreamedFile> {
+        let name = path
+            .file_name()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
+        check_replaceable(path)?;
+        let tmp = temp_file_for(parent_dir(path), &name.to_string_lossy())?;
+        let guard = crate::interrupt::register_temp(tmp.path().to_path_buf());
+        Ok(StreamedFile {
+            path: path.to_path_buf(),
+            writer: io::BufWriter::with_capacity(64 * 1024, tmp),
+            _guard: guard,
+        })
+    }
+
+    /// The file being written (its final name).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    ///
+    /// # Errors
+    /// Any error flushing, syncing or renaming; `InvalidInput` if the target became
+    /// something other than a regular file meanwhile.
+    pub fn finish(self) -> io::Result<()> {
+        let tmp = self.writer.into_inner().map_err(|e| e.into_error())?;
+        tmp.as_file().sync_all()?;
+        check_replaceable(&self.path)?;
+        tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+impl Write for StreamedFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
 }
 
 /// A temporary file in `dir` that will become `dir/name` (deleted if dropped before
@@ -329,13 +469,12 @@ pub fn write_run(
 }
 
 /// `blocks.csv`, written while the run plays: each block's rows are appended, in block
-/// order, to a temporary file in the output folder as the block completes (see
-/// [`crate::sim::run_deals_streaming`]), and [`BlocksFile::finish`] syncs it and
-/// renames it into place. Dropped unfinished (a failed run), the temporary file is
-/// deleted, so there is never a half-written `blocks.csv`.
+/// order, to a [`StreamedFile`] as the block completes (see
+/// [`crate::sim::run_deals_streaming`]), and [`BlocksFile::finish`] puts it in place.
+/// Dropped unfinished (a failed run), nothing is left behind.
 pub struct BlocksFile {
-    dir: std::path::PathBuf,
-    writer: csv::Writer<tempfile::NamedTempFile>,
+    path: std::path::PathBuf,
+    writer: csv::Writer<StreamedFile>,
     bots: Vec<&'static str>,
     big_blind_chips: u32,
     /// The first write error; later blocks are skipped and `finish` reports it.
@@ -346,13 +485,14 @@ impl BlocksFile {
     /// Starts `dir/blocks.csv` for `config`'s run (`dir` must exist).
     ///
     /// # Errors
-    /// A message naming the file when the temporary file cannot be created.
+    /// A message naming the file when it cannot be started (see [`StreamedFile::create`]).
     pub fn create(dir: &Path, config: &RunConfig) -> Result<BlocksFile, String> {
-        let tmp = temp_file_for(dir, "blocks.csv")
-            .map_err(|e| format!("cannot write {}: {e}", dir.join("blocks.csv").display()))?;
+        let path = dir.join("blocks.csv");
+        let file = StreamedFile::create(&path)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         Ok(BlocksFile {
-            dir: dir.to_path_buf(),
-            writer: csv::Writer::from_writer(tmp),
+            path,
+            writer: csv::Writer::from_writer(file),
             bots: config.distinct_bots(),
             big_blind_chips: config.stakes.big_blind_chips,
             error: None,
@@ -379,56 +519,119 @@ impl BlocksFile {
     /// A message naming the file: the first write error, or one flushing, syncing or
     /// renaming it.
     pub fn finish(self) -> Result<(), String> {
-        let path = self.dir.join("blocks.csv");
-        let fail = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
-        if let Some(e) = self.error {
-            return Err(fail(&e));
+        let fail = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", self.path.display());
+        if let Some(e) = &self.error {
+            return Err(fail(e));
         }
-        let tmp = self.writer.into_inner().map_err(|e| fail(e.error()))?;
-        tmp.as_file().sync_all().map_err(|e| fail(&e))?;
-        tmp.persist(&path).map_err(|e| fail(&e.error))?;
-        Ok(())
+        let file = self.writer.into_inner().map_err(|e| fail(e.error()))?;
+        file.finish().map_err(|e| fail(&e))
     }
 }
 
-/// One line per external bot that committed protocol faults (empty when none did),
-/// printed after the summary table.
-pub fn fault_lines(rows: &[Row]) -> String {
-    rows.iter()
-        .filter(|r| r.timeouts + r.rejected_actions + r.crashes > 0)
-        .map(|r| {
-            format!(
-                "{}: {} timeouts, {} rejected actions, {} invalid actions, {} crashes\n",
-                r.bot, r.timeouts, r.rejected_actions, r.invalid_actions, r.crashes
-            )
-        })
-        .collect()
-}
-
-/// The summary table printed after a run: one line per bot.
-pub fn summary_table(rows: &[Row]) -> String {
-    let mut out = format!(
-        "{:<12} {:>6} {:>11} {:>18} {:>7} {:>6} {:>6} {:>6} {:>6} {:>8}\n",
-        "bot",
-        "seats",
-        "hands",
-        "bb/100 (95% CI)",
-        "VPIP%",
-        "PFR%",
-        "AF",
-        "WTSD%",
-        "W$SD%",
-        "invalid"
-    );
-    for r in rows {
-        let af = r
-            .aggression_factor
-            .map_or("-".to_string(), |a| format!("{a:.2}"));
-        let rate = format!("{:+.2} ± {:.2}", r.bb_per_100, r.ci95_bb_per_100);
+/// The fault summary printed after the summary table (empty when no bot committed a
+/// protocol fault): per bot behind a wire that did, its counts and the first few
+/// verbatim examples (`notes`, per seat of the line-up), then one line per bot whose
+/// results are not its own ([`crate::stats::Tally::fault_reason`]).
+pub fn fault_lines(rows: &[Row], notes: &[(String, Vec<String>)]) -> String {
+    let mut out = String::new();
+    for r in rows
+        .iter()
+        .filter(|r| r.timeouts + r.rejected_actions + r.invalid_actions + r.crashes > 0)
+    {
         out += &format!(
-            "{:<12} {:>6} {:>11} {:>18} {:>7.1} {:>6.1} {:>6} {:>6.1} {:>6.1} {:>8}\n",
-            r.bot, r.seats, r.hands, rate, r.vpip, r.pfr, af, r.wtsd, r.w_sd, r.invalid_actions
+            "{}: {} timeouts, {} rejected actions, {} invalid actions, {} crashes\n",
+            r.bot, r.timeouts, r.rejected_actions, r.invalid_actions, r.crashes
         );
+        for (_, lines) in notes.iter().filter(|(bot, _)| *bot == r.bot) {
+            for line in lines {
+                out += &format!("  {line}\n");
+            }
+        }
     }
+    out
+}
+
+/// One column of the summary table: its header and each row's cell.
+struct Column {
+    header: &'static str,
+    left: bool,
+    cells: Vec<String>,
+}
+
+/// The summary table printed after a run: one line per bot, in seat order (the order
+/// of `bots.csv`), columns as wide as their widest cell, then a line saying what the
+/// rows and columns are. The all-in-adjusted column is left out when the adjustment
+/// was off.
+pub fn summary_table(rows: &[Row]) -> String {
+    let col = |header, left, cell: &dyn Fn(&Row) -> String| Column {
+        header,
+        left,
+        cells: rows.iter().map(cell).collect(),
+    };
+    let mut columns = vec![
+        col("bot", true, &|r| r.bot.clone()),
+        col("seats", false, &|r| r.seats.clone()),
+        col("seat-hands", false, &|r| r.hands.to_string()),
+        col("bb/100 (95% CI)", false, &|r| {
+            format!("{:+.2} ± {:.2}", r.bb_per_100, r.ci95_bb_per_100)
+        }),
+    ];
+    let adjusted = rows.iter().any(|r| r.allin_adj_bb_per_100.is_some());
+    if adjusted {
+        columns.push(col("adj bb/100 (95% CI)", false, &|r| match (
+            r.allin_adj_bb_per_100,
+            r.allin_adj_ci95_bb_per_100,
+        ) {
+            (Some(rate), Some(ci)) => format!("{rate:+.2} ± {ci:.2}"),
+            _ => "-".into(),
+        }));
+    }
+    columns.extend([
+        col("VPIP%", false, &|r| format!("{:.1}", r.vpip)),
+        col("PFR%", false, &|r| format!("{:.1}", r.pfr)),
+        col("AF", false, &|r| {
+            r.aggression_factor
+                .map_or("-".into(), |a| format!("{a:.2}"))
+        }),
+        col("WTSD%", false, &|r| format!("{:.1}", r.wtsd)),
+        col("W$SD%", false, &|r| format!("{:.1}", r.w_sd)),
+        col("invalid", false, &|r| r.invalid_actions.to_string()),
+    ]);
+    let widths: Vec<usize> = columns
+        .iter()
+        .map(|c| {
+            c.cells
+                .iter()
+                .map(|s| s.chars().count())
+                .chain([c.header.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cell: &dyn Fn(&Column) -> &str| {
+        let cells: Vec<String> = columns
+            .iter()
+            .zip(&widths)
+            .map(|(c, &w)| {
+                let text = cell(c);
+                let pad = " ".repeat(w.saturating_sub(text.chars().count()));
+                if c.left {
+                    format!("{text}{pad}")
+                } else {
+                    format!("{pad}{text}")
+                }
+            })
+            .collect();
+        cells.join("  ").trim_end().to_string() + "\n"
+    };
+    let mut out = line(&|c| c.header);
+    for i in 0..rows.len() {
+        out += &line(&|c| &c.cells[i]);
+    }
+    out += "rows in seat order; seat-hands count each of a bot's seats";
+    if adjusted {
+        out += "; adj = all-in adjusted, the rate to trust when bots go all-in";
+    }
+    out += "\n";
     out
 }

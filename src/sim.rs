@@ -40,7 +40,7 @@ use crate::engine::{Stakes, Table};
 use crate::history::{Sample, phh};
 use crate::stats::{Stats, UnitSums};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 
 /// Hands per chunk: the unit of work and of progress. Fixed, so that results do not
@@ -166,6 +166,86 @@ pub struct Worker {
     stakes: Stakes,
     /// Which hands to write as PHH, and this chunk's buffer (reused across chunks).
     history: Option<(Sample, Vec<u8>)>,
+    /// A seat is played by a bot behind a wire: progress and stop requests per deal.
+    wired: bool,
+}
+
+/// Told after every deal a worker plays; says whether to go on.
+trait Watch {
+    /// `hands` table hands were played (the deal's rotations); `false`: stop now.
+    fn deal_done(&self, hands: u64) -> bool;
+}
+
+/// Nothing watches: play the whole range (the in-process default; no cost).
+struct Unwatched;
+
+impl Watch for Unwatched {
+    #[inline(always)]
+    fn deal_done(&self, _hands: u64) -> bool {
+        true
+    }
+}
+
+/// Progress per deal and a stop check per deal, for bots behind a wire.
+struct PerDeal<'a>(&'a RunControl);
+
+impl Watch for PerDeal<'_> {
+    #[inline]
+    fn deal_done(&self, hands: u64) -> bool {
+        self.0.add_hands(hands);
+        !self.0.stop_requested()
+    }
+}
+
+/// What a run shares with whoever watches it: the table hands played so far (for a
+/// progress display) and a request to stop early (Ctrl-C). Workers touch it once per
+/// chunk, or once per deal when a bot behind a wire is seated.
+#[derive(Debug, Default)]
+pub struct RunControl {
+    hands_done: AtomicU64,
+    stop: AtomicBool,
+}
+
+impl RunControl {
+    /// Table hands played so far.
+    pub fn hands_done(&self) -> u64 {
+        self.hands_done.load(Ordering::Relaxed)
+    }
+
+    /// Asks the workers to stop after the deal they are playing; the run then returns
+    /// [`RunError::Stopped`].
+    pub fn request_stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`RunControl::request_stop`] was called.
+    pub fn stop_requested(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    fn add_hands(&self, hands: u64) {
+        self.hands_done.fetch_add(hands, Ordering::Relaxed);
+    }
+}
+
+/// Why a run did not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The operating system refused to start the worker threads.
+    #[error("cannot start {threads} worker threads: {source}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// The thread pool's error.
+        source: rayon::ThreadPoolBuildError,
+    },
+    /// [`RunControl::request_stop`] was called: the run stopped early and its results
+    /// are incomplete.
+    #[error("stopped after {hands_done} hands")]
+    Stopped {
+        /// Table hands played before the workers stopped.
+        hands_done: u64,
+    },
 }
 
 impl Worker {
@@ -188,6 +268,7 @@ impl Worker {
             names,
             stakes: config.stakes,
             history: config.history.map(|sample| (sample, Vec::new())),
+            wired: config.lineup.iter().any(BotSpec::is_external),
         }
     }
 
@@ -205,6 +286,18 @@ impl Worker {
     /// Plays deals `first..end` into `tallies` (every rotation of each with
     /// duplicate deals). Allocation-free unless hand histories are asked for.
     pub fn play_deals(&mut self, first: u64, end: u64, tallies: &mut Tallies) {
+        self.play_deals_watched(first, end, tallies, &Unwatched);
+    }
+
+    /// [`Worker::play_deals`], telling `watch` after every deal and stopping early
+    /// when it says so.
+    fn play_deals_watched(
+        &mut self,
+        first: u64,
+        end: u64,
+        tallies: &mut Tallies,
+        watch: &impl Watch,
+    ) {
         let seats = self.table.seats();
         let rotations = if self.duplicate { seats } else { 1 };
         let mut seat_hands = [0u64; MAX_SEATS];
@@ -272,6 +365,9 @@ impl Worker {
                 &unit_net[..k],
                 &unit_adjusted[..k],
             );
+            if !watch.deal_done(rotations as u64) {
+                return;
+            }
         }
     }
 
@@ -279,13 +375,28 @@ impl Worker {
     /// `first..end` into `tallies` (which must cover them). In a plain run bots first
     /// get a `table_joined`, so per-table memory starts afresh each chunk (a duplicate
     /// run sends one before every hand).
-    pub fn play_chunk(&mut self, chunk: u64, first: u64, end: u64, tallies: &mut Tallies) {
+    ///
+    /// With bots behind a wire (seconds per hand are possible) progress is counted and
+    /// `control`'s stop request looked at after every deal; otherwise once per chunk.
+    pub fn play_chunk(
+        &mut self,
+        chunk: u64,
+        first: u64,
+        end: u64,
+        tallies: &mut Tallies,
+        control: &RunControl,
+    ) {
         let lo = (chunk * CHUNK_HANDS).max(first);
         let hi = ((chunk + 1) * CHUNK_HANDS).min(end);
         if !self.duplicate {
             self.table_joined(chunk);
         }
-        self.play_deals(lo, hi, tallies);
+        if self.wired {
+            self.play_deals_watched(lo, hi, tallies, &PerDeal(control));
+        } else {
+            self.play_deals(lo, hi, tallies);
+            control.add_hands(tallies.stats.seats[0].hands);
+        }
         for (seat, bot) in self.bots.iter_mut().enumerate() {
             tallies.stats.seats[seat].add_faults(bot.take_faults());
             tallies.add_fault_notes(seat, bot.take_fault_notes());
@@ -298,64 +409,100 @@ impl Worker {
     }
 }
 
+/// Where [`run_deals_streaming`] hands what it does not keep: whole blocks as they
+/// complete and sampled hand histories, both in deal order, on the merging thread.
+pub trait RunSink: Send {
+    /// One complete block (a [`Blocks`] of one block).
+    fn block(&mut self, block: &Blocks);
+    /// PHH hand histories of consecutive sampled hands, in hand order.
+    fn histories(&mut self, bytes: &[u8]);
+}
+
+/// Keeps everything: the [`RunSink`] of [`run_deals`].
+struct KeepAll {
+    blocks: Blocks,
+    histories: Vec<u8>,
+}
+
+impl RunSink for KeepAll {
+    fn block(&mut self, block: &Blocks) {
+        self.blocks.merge(block);
+    }
+
+    fn histories(&mut self, bytes: &[u8]) {
+        self.histories.extend_from_slice(bytes);
+    }
+}
+
 /// Plays the whole run on `config.threads` rayon workers and returns the merged
-/// tallies, all blocks included. `hands_done` is advanced (in table hands) after each
-/// chunk, for a progress display.
+/// tallies, all blocks and hand histories included. `control` counts the table hands
+/// played, for a progress display, and can stop the run.
 ///
 /// # Errors
-/// If the thread pool cannot be built (the OS refused to start threads).
-pub fn run(
-    config: &RunConfig,
-    hands_done: &AtomicU64,
-) -> Result<Tallies, rayon::ThreadPoolBuildError> {
-    run_deals(config, 0, config.hands, hands_done)
+/// [`RunError::Threads`] if the thread pool cannot be built; [`RunError::Stopped`]
+/// when `control` asked to stop.
+pub fn run(config: &RunConfig, control: &RunControl) -> Result<Tallies, RunError> {
+    run_deals(config, 0, config.hands, control)
 }
 
 /// Plays deals `first..end` of `config`'s run and returns the merged tallies, with
-/// the blocks of those deals (chunks stay on the run's fixed grid of [`CHUNK_HANDS`]
-/// deals, so a run played in several ranges gives the same results as one played at
-/// once when the ranges start on chunk boundaries).
+/// the blocks of those deals and their hand histories (chunks stay on the run's fixed
+/// grid of [`CHUNK_HANDS`] deals, so a run played in several ranges gives the same
+/// results as one played at once when the ranges start on chunk boundaries).
 ///
 /// # Errors
-/// If the thread pool cannot be built (the OS refused to start threads).
+/// As [`run`].
 pub fn run_deals(
     config: &RunConfig,
     first: u64,
     end: u64,
-    hands_done: &AtomicU64,
-) -> Result<Tallies, rayon::ThreadPoolBuildError> {
+    control: &RunControl,
+) -> Result<Tallies, RunError> {
     let bots = config.distinct_bots().len();
-    let mut all = Blocks::covering(config.block_deals, bots, first, end);
-    let mut total = run_deals_streaming(config, first, end, hands_done, |one| all.merge(one))?;
-    total.blocks = all;
+    let mut keep = KeepAll {
+        blocks: Blocks::covering(config.block_deals, bots, first, end),
+        histories: Vec::new(),
+    };
+    let mut total = run_deals_streaming(config, first, end, control, &mut keep)?;
+    total.blocks = keep.blocks;
+    total.histories = keep.histories;
     Ok(total)
 }
 
-/// Plays deals `first..end` like [`run_deals`], but hands each whole block to
-/// `on_block` as soon as it is complete, in block order (a [`Blocks`] of one block),
-/// instead of keeping them: the returned tallies have no blocks, and the run's memory
-/// does not grow with its length. `on_block` runs on the merging thread.
+/// Plays deals `first..end` like [`run_deals`], but hands each whole block to `sink`
+/// as soon as it is complete, in block order, and the hand histories of each chunk
+/// in chunk order, instead of keeping them: the returned tallies have no blocks and
+/// no histories, and the run's memory does not grow with its length.
 ///
 /// The merger adds the chunks in chunk order: one that arrives early waits in a
 /// reorder buffer (a few per worker while a slow chunk is still being played).
+/// Workers are never more than the chunks to play.
 ///
 /// # Errors
-/// If the thread pool cannot be built (the OS refused to start threads).
+/// As [`run`]. After [`RunError::Stopped`], `sink` has received only some blocks.
 pub fn run_deals_streaming(
     config: &RunConfig,
     first: u64,
     end: u64,
-    hands_done: &AtomicU64,
-    mut on_block: impl FnMut(&Blocks) + Send,
-) -> Result<Tallies, rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.threads)
-        .build()?;
+    control: &RunControl,
+    sink: &mut impl RunSink,
+) -> Result<Tallies, RunError> {
     let first_chunk = first / CHUNK_HANDS;
     let end_chunk = end.div_ceil(CHUNK_HANDS).max(first_chunk);
+    let workers = config
+        .threads
+        .min(usize::try_from(end_chunk - first_chunk).unwrap_or(usize::MAX))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()
+        .map_err(|source| RunError::Threads {
+            threads: workers,
+            source,
+        })?;
     let next_chunk = AtomicU64::new(first_chunk);
     // A few chunks in flight per worker: a worker that gets ahead of the merger waits.
-    let (results, received) = mpsc::sync_channel::<(u64, Tallies)>(2 * config.threads);
+    let (results, received) = mpsc::sync_channel::<(u64, Tallies)>(2 * workers);
     let total = std::thread::scope(|scope| {
         let merger = scope.spawn(move || {
             let bots = config.distinct_bots().len();
@@ -368,20 +515,25 @@ pub fn run_deals_streaming(
                 while let Some(t) = early.remove(&next) {
                     total.stats += &t.stats;
                     total.units += &t.units;
-                    total.histories.extend_from_slice(&t.histories);
                     for (seat, notes) in t.fault_notes.into_iter().enumerate() {
                         total.add_fault_notes(seat, notes);
                     }
-                    in_order.push(&t.blocks, &mut on_block);
+                    in_order.push(&t.blocks, &mut |b| sink.block(b));
+                    if !t.histories.is_empty() {
+                        sink.histories(&t.histories);
+                    }
                     next += 1;
                 }
             }
-            in_order.finish(&mut on_block);
+            in_order.finish(&mut |b| sink.block(b));
             total
         });
         pool.broadcast(|_| {
             let mut worker = Worker::new(config);
             loop {
+                if control.stop_requested() {
+                    return;
+                }
                 let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
                 if chunk >= end_chunk {
                     return;
@@ -389,15 +541,20 @@ pub fn run_deals_streaming(
                 let lo = (chunk * CHUNK_HANDS).max(first);
                 let hi = ((chunk + 1) * CHUNK_HANDS).min(end);
                 let mut tallies = Tallies::new(config, lo, hi);
-                worker.play_chunk(chunk, first, end, &mut tallies);
-                hands_done.fetch_add(tallies.stats.seats[0].hands, Ordering::Relaxed);
-                results
-                    .send((chunk, tallies))
-                    .expect("the merger outlives the workers");
+                worker.play_chunk(chunk, first, end, &mut tallies, control);
+                if results.send((chunk, tallies)).is_err() {
+                    return; // the merger is gone: nothing more is wanted
+                }
             }
         });
         drop(results);
-        merger.join().expect("merging does not panic")
+        merger.join()
     });
+    let total = total.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    if control.stop_requested() {
+        return Err(RunError::Stopped {
+            hands_done: control.hands_done(),
+        });
+    }
     Ok(total)
 }

@@ -242,3 +242,350 @@ fn eval_ranks_arguments_and_stdin_lines_and_names_bad_lines() {
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(stderr.contains("5 to 7 cards"), "{stderr}");
 }
+
+fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+}
+
+fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
+#[test]
+fn a_crashed_external_bot_makes_the_run_exit_1_and_is_marked_in_run_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let assert = arena()
+        .args(["run", "--hands", "3000", "--seed", "1", "--bots"])
+        .arg("tag,exec:python3 tests/fixtures/no_such_bot.py")
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let stdout = stdout_of(&assert);
+    let last = stdout.lines().last().unwrap();
+    assert!(
+        last.contains("no_such_bot")
+            && last.contains("crashed")
+            && last.contains("--allow-bot-faults"),
+        "the summary ends by saying the results are not the bot's: {stdout}"
+    );
+    // The results are still written, and run.json says which bot faulted and why.
+    assert!(out.join("bots.csv").exists());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert!(
+        json["bot_faults"]["no_such_bot"]
+            .as_str()
+            .unwrap()
+            .contains("crashed"),
+        "{json}"
+    );
+    // Asked to tolerate it, the run exits 0 and still marks it.
+    let assert = arena()
+        .args([
+            "run",
+            "--hands",
+            "3000",
+            "--seed",
+            "1",
+            "--allow-bot-faults",
+        ])
+        .arg("--bots")
+        .arg("tag,exec:python3 tests/fixtures/no_such_bot.py")
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(stdout_of(&assert).contains("warning: no_such_bot crashed"));
+    // A clean run has an empty bot_faults.
+    let clean = dir.path().join("clean");
+    arena()
+        .args([
+            "run",
+            "--bots",
+            "call,call",
+            "--hands",
+            "100",
+            "--seed",
+            "1",
+            "--out",
+        ])
+        .arg(&clean)
+        .assert()
+        .success();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(clean.join("run.json")).unwrap()).unwrap();
+    assert_eq!(json["bot_faults"], serde_json::json!({}));
+}
+
+#[cfg(unix)]
+#[test]
+fn printing_commands_exit_quietly_on_a_closed_stdout() {
+    use std::os::fd::FromRawFd;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let out = out.to_str().unwrap();
+    for args in [
+        vec!["bots"],
+        vec!["completions", "bash"],
+        vec!["eval", "Ah Kh Qh Jh Th", "2c 3d 4h 5s 7c"],
+        vec![
+            "run",
+            "--bots",
+            "call,call",
+            "--hands",
+            "100",
+            "--seed",
+            "1",
+            "--out",
+            out,
+        ],
+    ] {
+        // A pipe whose reading end is closed before the program writes: every write
+        // to stdout fails with EPIPE.
+        let mut fds = [0; 2];
+        // SAFETY: pipe(2) fills two descriptors we then own; the reading end is closed
+        // at once and the writing end is handed to the child as its stdout.
+        let stdout = unsafe {
+            assert_eq!(libc::pipe(fds.as_mut_ptr()), 0);
+            libc::close(fds[0]);
+            std::process::Stdio::from(std::fs::File::from_raw_fd(fds[1]))
+        };
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_holdem-arena"))
+            .args(&args)
+            .stdout(stdout)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn the_summary_shows_the_adjusted_rate_aligned_for_long_names_and_says_what_rows_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let assert = arena()
+        .args([
+            "run",
+            "--hands",
+            "2000",
+            "--seed",
+            "1",
+            "--bots",
+            "tag_loose,call,allin",
+        ])
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stdout = stdout_of(&assert);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].contains("adj bb/100 (95% CI)"), "{stdout}");
+    assert!(lines[0].contains("seat-hands"), "{stdout}");
+    // Right-aligned columns: every row ends where the header ends.
+    let width = |l: &str| l.chars().count();
+    for line in &lines[1..4] {
+        assert_eq!(width(line), width(lines[0]), "aligned: {stdout}");
+    }
+    assert!(lines[4].starts_with("rows in seat order"), "{stdout}");
+    // Without the adjustment its column is left out.
+    let assert = arena()
+        .args([
+            "run",
+            "--hands",
+            "2000",
+            "--seed",
+            "1",
+            "--no-allin-adjust",
+            "--out",
+        ])
+        .arg(dir.path().join("n"))
+        .assert()
+        .success();
+    assert!(!stdout_of(&assert).contains("adj bb/100"));
+}
+
+#[test]
+fn version_names_the_commit_and_completions_are_written_for_each_shell() {
+    let assert = arena().arg("--version").assert().success();
+    let version = stdout_of(&assert);
+    assert!(version.starts_with("holdem-arena 0."), "{version}");
+    if std::path::Path::new(".git").exists() {
+        assert!(version.contains(" ("), "built from git: {version}");
+    }
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let assert = arena().args(["completions", shell]).assert().success();
+        assert!(stdout_of(&assert).contains("holdem-arena"), "{shell}");
+    }
+    arena().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn sizes_beyond_what_a_machine_can_do_are_refused_with_the_limit() {
+    rejects(
+        &["--hands", "18446744073709551615"],
+        &["--hands 18446744073709551615", "at most"],
+    );
+    rejects(
+        &["--duplicate", "--hands", "18446744073709551615"],
+        &["--hands 18446744073709551615", "at most"],
+    );
+    rejects(&["--threads", "10000"], &["--threads 10000", "at most"]);
+    rejects(
+        &["--threads", "99999999999"],
+        &["--threads 99999999999", "at most"],
+    );
+}
+
+#[test]
+fn more_threads_than_chunks_start_no_idle_workers() {
+    // 1,000 hands are one chunk: a run asking for many threads plays on one worker.
+    let dir = tempfile::tempdir().unwrap();
+    let assert = arena()
+        .args([
+            "run",
+            "--hands",
+            "1000",
+            "--seed",
+            "1",
+            "--threads",
+            "64",
+            "--bots",
+            "call,call",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(
+        stdout_of(&assert).contains("1 threads"),
+        "{}",
+        stdout_of(&assert)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn hand_histories_and_results_never_replace_a_device_fifo_or_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo on a path in our own temporary folder.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(dir.path().join("elsewhere"), &link).unwrap();
+    for target in [&fifo, &link] {
+        let assert = arena()
+            .args([
+                "run",
+                "--hands",
+                "10",
+                "--seed",
+                "1",
+                "--history-every",
+                "1",
+            ])
+            .arg("--hand-histories")
+            .arg(target)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .assert()
+            .code(2);
+        assert!(
+            stderr_of(&assert).contains("not a regular file"),
+            "{}",
+            stderr_of(&assert)
+        );
+    }
+    let meta = std::fs::symlink_metadata(&fifo).unwrap();
+    assert!(
+        std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type()),
+        "the FIFO is still one"
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // A result file in --out that is not a regular file is refused before the run.
+    let out = dir.path().join("res");
+    std::fs::create_dir_all(out.join("bots.csv")).unwrap();
+    let assert = arena()
+        .args(["run", "--hands", "10", "--seed", "1", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert!(
+        stderr_of(&assert).contains("bots.csv"),
+        "{}",
+        stderr_of(&assert)
+    );
+}
+
+#[test]
+fn stacks_replace_stack_so_the_default_stack_is_not_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    arena()
+        .args([
+            "run",
+            "--hands",
+            "100",
+            "--seed",
+            "1",
+            "--bots",
+            "call,call",
+        ])
+        .args([
+            "--small-blind",
+            "1500",
+            "--big-blind",
+            "3000",
+            "--stacks",
+            "5000,5000",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    // The stacks actually played are still checked.
+    rejects(
+        &[
+            "--bots",
+            "call,call",
+            "--big-blind",
+            "3000",
+            "--small-blind",
+            "1500",
+            "--stacks",
+            "5000,2000",
+        ],
+        &["--stacks", "2000", "below the big blind"],
+    );
+}
+
+#[test]
+fn eval_reports_invalid_utf8_and_an_empty_hand_and_keeps_the_good_lines() {
+    let assert = arena()
+        .arg("eval")
+        .write_stdin(&b"Ah Kh Qh Jh Th\n\xff\xfe Kd\n2c 3d 4h 5s 7c\n"[..])
+        .assert()
+        .code(2);
+    assert_eq!(
+        stdout_of(&assert).lines().count(),
+        2,
+        "{}",
+        stdout_of(&assert)
+    );
+    assert!(stderr_of(&assert).contains("line 2: not UTF-8"));
+    let assert = arena().args(["eval", ""]).assert().code(2);
+    assert!(stderr_of(&assert).contains("no hand given"));
+    let assert = arena().args(["eval", "Ah Ah Kd Qs Jc"]).assert().code(2);
+    assert!(
+        stderr_of(&assert).contains("card Ah is given twice"),
+        "{}",
+        stderr_of(&assert)
+    );
+}

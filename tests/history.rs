@@ -5,7 +5,6 @@ use holdem_arena::bots;
 use holdem_arena::engine::Stakes;
 use holdem_arena::history::{Sample, replay};
 use holdem_arena::sim::{self, RunConfig};
-use std::sync::atomic::AtomicU64;
 
 fn config(threads: usize) -> RunConfig {
     RunConfig {
@@ -32,7 +31,7 @@ fn config(threads: usize) -> RunConfig {
 #[test]
 fn histories_do_not_depend_on_threads_and_replay_matches() {
     let histories = |threads| {
-        let tallies = sim::run(&config(threads), &AtomicU64::new(0)).unwrap();
+        let tallies = sim::run(&config(threads), &sim::RunControl::default()).unwrap();
         tallies.histories
     };
     let (one, three) = (histories(1), histories(3));

@@ -8,7 +8,6 @@ use holdem_arena::bots;
 use holdem_arena::engine::Stakes;
 use holdem_arena::report::bot_rows;
 use holdem_arena::sim::{self, RunConfig};
-use std::sync::atomic::AtomicU64;
 
 fn config(lineup: &str, hands: u64, duplicate: bool, threads: usize) -> RunConfig {
     RunConfig {
@@ -39,7 +38,7 @@ fn allin_adjusted_mean_agrees_with_the_real_mean_and_varies_less() {
     // calls: many all-ins before the river.
     for lineup in ["random,raise", "raise,call,random,tag"] {
         let cfg = config(lineup, 200_000, false, 2);
-        let tallies = sim::run(&cfg, &AtomicU64::new(0)).unwrap();
+        let tallies = sim::run(&cfg, &sim::RunControl::default()).unwrap();
         for row in bot_rows(&cfg, &tallies) {
             let adj = row.allin_adj_bb_per_100.unwrap();
             let adj_ci = row.allin_adj_ci95_bb_per_100.unwrap();
@@ -66,13 +65,13 @@ fn duplicate_deals_cancel_the_cards_between_identical_bots() {
     // Two calling stations: each deal's two rotations are mirror images, so every
     // duplicate group nets exactly zero (odd chips follow the button, which rotates).
     let cfg = config("call,call", 20_000, true, 2);
-    let tallies = sim::run(&cfg, &AtomicU64::new(0)).unwrap();
+    let tallies = sim::run(&cfg, &sim::RunControl::default()).unwrap();
     assert_eq!(tallies.stats.seats[0].hands, 40_000);
     assert_eq!(tallies.units.units, 20_000);
     assert_eq!(tallies.units.net_chips_squared[0], 0);
     // Different bots: every block is whole duplicate groups and sums to zero over bots.
     let cfg = config("tag,call,raise", 5_000, true, 2);
-    let tallies = sim::run(&cfg, &AtomicU64::new(0)).unwrap();
+    let tallies = sim::run(&cfg, &sim::RunControl::default()).unwrap();
     assert_eq!(tallies.blocks.len(), 5);
     for i in 0..tallies.blocks.len() {
         let (counts, bots) = tallies.blocks.block(i);
@@ -85,12 +84,12 @@ fn duplicate_deals_cancel_the_cards_between_identical_bots() {
 fn duplicate_runs_are_the_same_whatever_the_thread_count() {
     let a = sim::run(
         &config("equity,raise,random", 3_000, true, 1),
-        &AtomicU64::new(0),
+        &sim::RunControl::default(),
     )
     .unwrap();
     let b = sim::run(
         &config("equity,raise,random", 3_000, true, 2),
-        &AtomicU64::new(0),
+        &sim::RunControl::default(),
     )
     .unwrap();
     assert_eq!(a.blocks, b.blocks);
@@ -104,17 +103,29 @@ fn streamed_blocks_arrive_whole_and_in_order_and_keep_nothing() {
     // which must still arrive once each, summed over both chunks.
     let mut cfg = config("tag,raise,random", 10_000, false, 2);
     cfg.block_deals = 700;
-    let kept = sim::run(&cfg, &AtomicU64::new(0)).unwrap();
+    let kept = sim::run(&cfg, &sim::RunControl::default()).unwrap();
     let mut seen = Vec::new();
     let mut joined = kept.blocks.clone();
     joined.counts.fill(Default::default());
     joined.sums.fill(Default::default());
-    let streamed = sim::run_deals_streaming(&cfg, 0, 10_000, &AtomicU64::new(0), |one| {
-        assert_eq!(one.len(), 1);
-        seen.push(one.first_block);
-        joined.merge(one);
-    })
-    .unwrap();
+    struct Sink<'a> {
+        seen: &'a mut Vec<u64>,
+        joined: &'a mut holdem_arena::blocks::Blocks,
+    }
+    impl sim::RunSink for Sink<'_> {
+        fn block(&mut self, one: &holdem_arena::blocks::Blocks) {
+            assert_eq!(one.len(), 1);
+            self.seen.push(one.first_block);
+            self.joined.merge(one);
+        }
+        fn histories(&mut self, _: &[u8]) {}
+    }
+    let mut sink = Sink {
+        seen: &mut seen,
+        joined: &mut joined,
+    };
+    let streamed =
+        sim::run_deals_streaming(&cfg, 0, 10_000, &sim::RunControl::default(), &mut sink).unwrap();
     assert_eq!(seen, (0..15).collect::<Vec<u64>>());
     assert_eq!(joined, kept.blocks);
     assert!(streamed.blocks.is_empty());
