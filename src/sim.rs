@@ -36,7 +36,7 @@ use crate::blocks::{Blocks, InOrderBlocks};
 use crate::bot::{Bot, Event, FaultNotes, MAX_SEATS};
 use crate::bots::BotSpec;
 use crate::deal::Dealer;
-use crate::engine::{Stakes, Table};
+use crate::engine::{Positions, Stakes, Table};
 use crate::history::{Sample, phh};
 use crate::stats::{Stats, UnitSums};
 use std::collections::BTreeMap;
@@ -339,7 +339,7 @@ impl Worker {
                 let net = result.final_stacks.iter().zip(result.starting_stacks);
                 let bot_net = self.bot_of_seat.iter().zip(net);
                 if self.allin_adjust {
-                    let button = (hand % seats as u64) as usize;
+                    let button = Positions::of_hand(hand, seats).button;
                     allin_ev::adjusted_net(&result, dealt, button, self.seed, d, &mut adjusted);
                     for ((&b, (&last, &first)), &adj) in bot_net.zip(&adjusted) {
                         unit_net[b as usize] += i64::from(last) - i64::from(first);

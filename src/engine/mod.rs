@@ -6,13 +6,14 @@
 //! validated like the server validates an `action` message. Nothing here allocates
 //! per hand: state lives in fixed arrays and a reused action log.
 //!
-//! Positions: the button is seat `hand_id % seats` (it moves one seat each hand).
-//! With three or more seats the small blind is left of the button and the big blind
-//! left of that; heads-up the button posts the small blind, acts first preflop and
-//! last after the flop.
+//! Positions (button, blinds, first to act) come from [`positions::Positions`], the
+//! one owner of those rules.
 
 pub mod betting;
+pub mod positions;
 pub mod pots;
+
+pub use positions::Positions;
 
 use crate::bot::{
     ActionRecord, Bot, Event, EventKinds, HandResult, MAX_SEATS, PlayerStatus, ShownCards, Street,
@@ -161,20 +162,12 @@ impl Table {
         bots: &mut [Box<dyn Bot>],
     ) -> HandResult<'_> {
         assert_eq!(bots.len(), self.seats, "one bot per seat");
-        let seats = self.seats;
-        let button = (hand_id % seats as u64) as usize;
+        let at = Positions::of_hand(hand_id, self.seats);
+        let button = at.button;
         self.start_hand(deal);
         self.announce_hand(hand_id, button, bots);
-        self.post_antes_and_blinds(button);
-
-        // Preflop: heads-up the button (small blind) acts first, else the seat left
-        // of the big blind. After the flop the first seat left of the button.
-        let first_preflop = if seats == 2 {
-            button
-        } else {
-            (button + 3) % seats
-        };
-        self.betting_round(hand_id, button, first_preflop, bots);
+        self.post_antes_and_blinds(&at);
+        self.betting_round(hand_id, button, at.first_preflop, bots);
         for street in [Street::Flop, Street::Turn, Street::River] {
             if self.betting.in_hand() < 2 {
                 break;
@@ -192,7 +185,7 @@ impl Table {
                     },
                 );
             }
-            self.betting_round(hand_id, button, (button + 1) % seats, bots);
+            self.betting_round(hand_id, button, at.first_postflop, bots);
         }
         self.settle(button);
 
@@ -247,21 +240,16 @@ impl Table {
         }
     }
 
-    fn post_antes_and_blinds(&mut self, button: usize) {
-        let seats = self.seats;
+    fn post_antes_and_blinds(&mut self, at: &Positions) {
         if self.stakes.ante_chips > 0 {
-            for seat in 0..seats {
+            for seat in 0..self.seats {
                 self.betting.put_in(seat, self.stakes.ante_chips, false);
             }
         }
-        let (small, big) = if seats == 2 {
-            (button, (button + 1) % seats)
-        } else {
-            ((button + 1) % seats, (button + 2) % seats)
-        };
         self.betting
-            .put_in(small, self.stakes.small_blind_chips, true);
-        self.betting.put_in(big, self.stakes.big_blind_chips, true);
+            .put_in(at.small_blind, self.stakes.small_blind_chips, true);
+        self.betting
+            .put_in(at.big_blind, self.stakes.big_blind_chips, true);
     }
 
     /// Asks each seat to act, starting at `first`, until the round closes.

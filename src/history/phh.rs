@@ -128,7 +128,7 @@ pub fn write_hand<W: Write>(
     result: &HandResult<'_>,
 ) -> io::Result<()> {
     let seats = result.starting_stacks.len();
-    let button = (info.hand_index % seats as u64) as usize;
+    let button = crate::engine::Positions::of_hand(info.hand_index, seats).button;
     let seat_of = |p: usize| seat_of_player(p, button, seats);
     let stakes = info.stakes;
 

@@ -11,7 +11,7 @@
 use crate::bot::{Action, ActionKind, Bot, Event, HandResult, PlayerView, Turn, ValidActions};
 use crate::cards::Card;
 use crate::deal::Deal;
-use crate::engine::Table;
+use crate::engine::{Positions, Table};
 use crate::eval::evaluate;
 use crate::history::phh;
 use crate::sim::{CHUNK_HANDS, RunConfig};
@@ -190,7 +190,7 @@ pub fn replay(config: &RunConfig, hand_index: u64) -> Replay {
     }
 
     let deal = Deal::new(config.seed, hand_index, seats);
-    let button = (hand_index % seats as u64) as usize;
+    let at = Positions::of_hand(hand_index, seats);
     let stakes = config.stakes;
     let mut text = String::new();
     let _ = writeln!(
@@ -198,20 +198,15 @@ pub fn replay(config: &RunConfig, hand_index: u64) -> Replay {
         "Hand {hand_index} of seed {} ({seats} seats): blinds {}/{}, ante {}",
         config.seed, stakes.small_blind_chips, stakes.big_blind_chips, stakes.ante_chips
     );
-    let (sb, bb) = if seats == 2 {
-        (button, (button + 1) % seats)
-    } else {
-        ((button + 1) % seats, (button + 2) % seats)
-    };
     for seat in 0..seats {
         let mut roles = Vec::new();
-        if seat == button {
+        if seat == at.button {
             roles.push("button");
         }
-        if seat == sb {
+        if seat == at.small_blind {
             roles.push("small blind");
         }
-        if seat == bb {
+        if seat == at.big_blind {
             roles.push("big blind");
         }
         let roles = if roles.is_empty() {

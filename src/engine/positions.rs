@@ -1,0 +1,94 @@
+//! Who sits where in a hand: the button, the blinds and who acts first.
+//!
+//! The one owner of these rules; the engine, the runner, hand histories, replays and
+//! the wire client all ask here.
+//!
+//! - The button is seat `hand_index % seats`: it moves one seat each hand.
+//! - With three or more seats the small blind is the first seat left of the button and
+//!   the big blind the next; preflop the seat left of the big blind acts first.
+//! - Heads-up the button posts the small blind and acts first preflop; the other seat
+//!   posts the big blind (the usual heads-up rule, TDA Rule 34; Open Poker plays it).
+//! - After the flop the first seat left of the button acts first (heads-up: the big
+//!   blind), so the button acts last.
+
+/// The seats with a role in one hand, each in `0..seats`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Positions {
+    /// Seats at the table (2 to 10).
+    pub seats: usize,
+    /// The button (the wire's `dealer_seat`).
+    pub button: usize,
+    /// The seat that posts the small blind.
+    pub small_blind: usize,
+    /// The seat that posts the big blind.
+    pub big_blind: usize,
+    /// The first seat to act preflop.
+    pub first_preflop: usize,
+    /// The first seat to act on the flop, turn and river.
+    pub first_postflop: usize,
+}
+
+impl Positions {
+    /// The positions of hand `hand_index` at a table of `seats` seats (button on seat
+    /// `hand_index % seats`).
+    ///
+    /// # Panics
+    /// If `seats` is below 2.
+    pub fn of_hand(hand_index: u64, seats: usize) -> Positions {
+        assert!(seats >= 2, "a table has at least 2 seats");
+        Positions::with_button((hand_index % seats as u64) as usize, seats)
+    }
+
+    /// The positions when the button is on seat `button` (taken modulo `seats`).
+    ///
+    /// # Panics
+    /// If `seats` is below 2.
+    pub fn with_button(button: usize, seats: usize) -> Positions {
+        assert!(seats >= 2, "a table has at least 2 seats");
+        let button = button % seats;
+        let left = |k: usize| (button + k) % seats;
+        let (small_blind, big_blind, first_preflop) = if seats == 2 {
+            (button, left(1), button)
+        } else {
+            (left(1), left(2), left(3))
+        };
+        Positions {
+            seats,
+            button,
+            small_blind,
+            big_blind,
+            first_preflop,
+            first_postflop: left(1),
+        }
+    }
+
+    /// The seat `k` places left of (clockwise from) the button.
+    pub fn left_of_button(&self, k: usize) -> usize {
+        (self.button + k) % self.seats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_up_the_button_posts_the_small_blind_and_acts_first_preflop() {
+        let p = Positions::of_hand(3, 2);
+        assert_eq!((p.button, p.small_blind, p.big_blind), (1, 1, 0));
+        assert_eq!((p.first_preflop, p.first_postflop), (1, 0));
+    }
+
+    #[test]
+    fn with_more_seats_the_blinds_sit_left_of_the_button() {
+        let p = Positions::of_hand(13, 6);
+        assert_eq!((p.button, p.small_blind, p.big_blind), (1, 2, 3));
+        assert_eq!((p.first_preflop, p.first_postflop), (4, 2));
+        let three = Positions::with_button(2, 3);
+        assert_eq!(
+            (three.small_blind, three.big_blind, three.first_preflop),
+            (0, 1, 2)
+        );
+        assert_eq!(three.left_of_button(1), 0);
+    }
+}
