@@ -4,13 +4,14 @@
 //! Exit codes: 0 success; 1 a run failed (I/O error, or `eval` read stdin badly);
 //! 2 bad input (the message names the value and what is allowed; nothing is written).
 
-use crate::bots::{self, BotSpec};
+use crate::bots;
 use crate::cards::parse_cards;
-use crate::engine::Stakes;
+use crate::config::known_bots;
+use crate::config::{Lineup, RunConfig, RunSettings, TableSettings};
 use crate::eval::evaluate;
 use crate::history::{Sample, replay};
 use crate::report::{self, RunInfo};
-use crate::sim::{self, RunConfig};
+use crate::sim;
 use clap::{Parser, Subcommand};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -18,20 +19,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 /// Seconds an external bot has for each action when `--action-timeout` is not given.
-pub const DEFAULT_ACTION_TIMEOUT_S: f64 = 10.0;
+pub const DEFAULT_ACTION_TIMEOUT_S: f64 = crate::config::DEFAULT_ACTION_TIMEOUT.as_secs_f64();
 
-/// The most deals one run may have (`--hands`, 10^12): about two days of `call,call`
-/// on two cores, and far from overflowing hand indices (deals × 10 seats).
-pub const MAX_DEALS: u64 = 1_000_000_000_000;
-
-/// The most worker threads a run may ask for on a machine with `cores` cores: 4 per
-/// core, at least 64 (external bots spend most of their time waiting), at most 1,024.
-pub fn max_threads(cores: usize) -> usize {
-    (4 * cores).clamp(64, 1024)
-}
-
-/// The line-up used when `--bots` is not given: six seats.
-pub const DEFAULT_LINEUP: &str = "tag,call,random,raise,equity,call";
+pub use crate::config::DEFAULT_LINEUP;
 
 /// holdem-arena: plays millions of No-Limit Hold'em hands between bots and reports
 /// each bot's win rate (bb/100 with 95% confidence intervals).
@@ -171,6 +161,19 @@ pub struct TableArgs {
     pub stacks: Option<String>,
 }
 
+impl TableArgs {
+    /// The table options as the configuration takes them.
+    pub fn settings(&self) -> TableSettings {
+        TableSettings {
+            small_blind_chips: self.small_blind,
+            big_blind_chips: self.big_blind,
+            ante_chips: self.ante,
+            stack_chips: self.stack,
+            stacks: self.stacks.clone(),
+        }
+    }
+}
+
 /// Options of `holdem-arena replay`: the run's line-up, seed and table options, and
 /// the hand to replay.
 #[derive(clap::Args, Debug)]
@@ -282,66 +285,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
 /// # Errors
 /// A usage [`Failure`] naming the bad value and what is allowed.
 pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure> {
-    let mut lineup = parse_lineup(&args.bots)?;
-    if !(args.action_timeout > 0.0 && args.action_timeout <= 86_400.0) {
-        return Err(usage(format!(
-            "--action-timeout {}: give seconds, more than 0 and at most 86400",
-            args.action_timeout
-        )));
-    }
-    #[cfg(unix)]
-    for spec in &mut lineup {
-        if let BotSpec::Exec(e) = spec {
-            e.action_timeout = std::time::Duration::from_secs_f64(args.action_timeout);
-        }
-    }
-    if args.hands == 0 {
-        return Err(usage("--hands 0: play at least 1 hand".into()));
-    }
-    if args.hands > MAX_DEALS {
-        return Err(usage(format!(
-            "--hands {}: at most {MAX_DEALS} (10^12) deals per run; split a longer run with several seeds and merge them",
-            args.hands
-        )));
-    }
-    if args.table.small_blind == 0 || args.table.big_blind == 0 {
-        return Err(usage(format!(
-            "--small-blind {} --big-blind {}: blinds must be at least 1 chip",
-            args.table.small_blind, args.table.big_blind
-        )));
-    }
-    if args.table.small_blind > args.table.big_blind {
-        return Err(usage(format!(
-            "--small-blind {} is larger than --big-blind {}: the small blind may not exceed the big blind",
-            args.table.small_blind, args.table.big_blind
-        )));
-    }
-    // --stacks replaces --stack: only the stacks that are played are checked.
-    if args.table.stacks.is_none() {
-        if args.table.stack < args.table.big_blind {
-            return Err(usage(format!(
-                "--stack {} is below the big blind ({} chips): stacks must be at least one big blind",
-                args.table.stack, args.table.big_blind
-            )));
-        }
-        let max_stack = u32::MAX / lineup.len() as u32;
-        if args.table.stack > max_stack {
-            return Err(usage(format!(
-                "--stack {}: at most {max_stack} chips with {} seats (the pot must fit in 32 bits)",
-                args.table.stack,
-                lineup.len()
-            )));
-        }
-    }
-    if args.block_deals == 0 {
-        return Err(usage(
-            "--block-deals 0: a block holds at least 1 deal".into(),
-        ));
-    }
-    let seat_stacks = match &args.table.stacks {
-        None => None,
-        Some(list) => Some(parse_stacks(list, lineup.len(), args.table.big_blind)?),
-    };
+    let lineup = Lineup::parse(&args.bots).map_err(config_failure)?;
     let history = match (&args.hand_histories, args.history_every, args.history_hands) {
         (None, None, None) => None,
         (None, _, _) => {
@@ -354,9 +298,6 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
                 "--history-every and --history-hands: give only one of them".into(),
             ));
         }
-        (Some(_), Some(0), None) => {
-            return Err(usage("--history-every 0: give at least 1".into()));
-        }
         (Some(_), Some(k), None) => Some(Sample::Every(k)),
         (Some(_), None, Some(n)) => Some(Sample::First(n)),
         (Some(path), None, None) => {
@@ -366,154 +307,23 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, Failure>
             )));
         }
     };
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = match args.threads {
-        Some(0) => return Err(usage("--threads 0: use at least 1 thread".into())),
-        Some(n) if n > max_threads(cores) => {
-            return Err(usage(format!(
-                "--threads {n}: at most {} on this machine ({cores} cores; more threads than that only add start-up cost)",
-                max_threads(cores)
-            )));
-        }
-        Some(n) => n,
-        None => cores,
-    };
-    // More workers than chunks of hands would only start idle bots.
-    let threads =
-        threads.min(usize::try_from(args.hands.div_ceil(sim::CHUNK_HANDS)).unwrap_or(usize::MAX));
-    Ok(RunConfig {
+    RunConfig::new(RunSettings {
         lineup,
         hands: args.hands,
         seed,
-        threads,
-        stakes: Stakes {
-            small_blind_chips: args.table.small_blind,
-            big_blind_chips: args.table.big_blind,
-            ante_chips: args.table.ante,
-        },
-        stack_chips: args.table.stack,
-        allin_adjust: !args.no_allin_adjust,
+        threads: args.threads,
+        table: args.table.settings(),
         duplicate: args.duplicate,
         block_deals: args.block_deals,
-        seat_stacks,
+        allin_adjust: !args.no_allin_adjust,
         history,
+        action_timeout_s: args.action_timeout,
     })
+    .map_err(config_failure)
 }
 
-/// Parses `--stacks`: one starting stack per seat, each at least one big blind, all
-/// together within 32 bits.
-///
-/// # Errors
-/// A usage [`Failure`] naming the bad value.
-pub fn parse_stacks(list: &str, seats: usize, big_blind: u32) -> Result<Vec<u32>, Failure> {
-    let stacks = list
-        .split(',')
-        .map(|s| {
-            s.trim().parse::<u32>().map_err(|_| {
-                usage(format!(
-                    "--stacks {list:?}: {s:?} is not a whole number of chips"
-                ))
-            })
-        })
-        .collect::<Result<Vec<u32>, _>>()?;
-    if stacks.len() != seats {
-        return Err(usage(format!(
-            "--stacks {list:?} lists {} stacks for {seats} seats: give one per bot",
-            stacks.len()
-        )));
-    }
-    if let Some(s) = stacks.iter().find(|&&s| s < big_blind) {
-        return Err(usage(format!(
-            "--stacks {list:?}: {s} is below the big blind ({big_blind} chips)"
-        )));
-    }
-    if stacks.iter().map(|&s| u64::from(s)).sum::<u64>() > u64::from(u32::MAX) {
-        return Err(usage(format!(
-            "--stacks {list:?}: the stacks must add up to at most {} chips",
-            u32::MAX
-        )));
-    }
-    Ok(stacks)
-}
-
-fn known_bots() -> String {
-    bots::BUILT_IN
-        .iter()
-        .map(|b| b.name)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Parses `--bots`: comma-separated entries, 2 to 10 of them. An entry is a registered
-/// name, `exec:COMMAND` (Open Poker over JSON lines) or `exec-claw:COMMAND` (Claw
-/// Poker). An external bot is named after its command (`call_bot` for `exec:python3
-/// bots/python/call_bot.py`); when that short name is a built-in name or is shared by
-/// a different command, the whole entry (`exec:...`) is its name instead. External
-/// bots get the default action timeout; [`config_from_args`] applies
-/// `--action-timeout`.
-///
-/// # Errors
-/// An unknown name (listing the known ones), an exec command whose program is not
-/// found, or a seat count outside 2..=10.
-pub fn parse_lineup(list: &str) -> Result<Vec<BotSpec>, Failure> {
-    let mut lineup = Vec::new();
-    #[cfg(unix)]
-    let mut exec_names: Vec<(String, String)> = Vec::new(); // (entry, short name)
-    for entry in list.split(',') {
-        let entry = entry.trim();
-        #[cfg(unix)]
-        {
-            use crate::protocol::external::{Dialect, ExternalSpec};
-            let exec = if let Some(c) = entry.strip_prefix("exec:") {
-                Some((Dialect::OpenPoker, c))
-            } else {
-                entry.strip_prefix("exec-claw:").map(|c| (Dialect::Claw, c))
-            };
-            if let Some((dialect, command)) = exec {
-                let spec = ExternalSpec {
-                    command: command.trim().to_string(),
-                    dialect,
-                    name: "",
-                    action_timeout: crate::protocol::external::DEFAULT_ACTION_TIMEOUT,
-                };
-                spec.check_program().map_err(|e| {
-                    usage(format!(
-                        "--bots entry {entry:?}: {e}; give a command that runs, e.g. exec:python3 bots/python/call_bot.py"
-                    ))
-                })?;
-                exec_names.push((entry.to_string(), ExternalSpec::short_name(&spec.command)));
-                lineup.push(BotSpec::Exec(spec));
-                continue;
-            }
-        }
-        let info = bots::find(entry).ok_or_else(|| {
-            usage(format!(
-                "unknown bot {entry:?} in --bots: known bots are {}, or exec:COMMAND / exec-claw:COMMAND",
-                known_bots()
-            ))
-        })?;
-        lineup.push(BotSpec::BuiltIn(info));
-    }
-    #[cfg(unix)]
-    {
-        let mut names = exec_names.iter();
-        for spec in &mut lineup {
-            if let BotSpec::Exec(e) = spec {
-                let (entry, short) = names.next().expect("one per exec entry");
-                let ambiguous = bots::find(short).is_some()
-                    || exec_names.iter().any(|(o, s)| s == short && o != entry);
-                let name = if ambiguous { entry } else { short };
-                e.name = Box::leak(name.clone().into_boxed_str());
-            }
-        }
-    }
-    if !(2..=10).contains(&lineup.len()) {
-        return Err(usage(format!(
-            "--bots {list:?} seats {} bot(s): a table has 2 to 10 seats",
-            lineup.len()
-        )));
-    }
-    Ok(lineup)
+fn config_failure(e: crate::config::ConfigError) -> Failure {
+    usage(e.to_string())
 }
 
 /// The files a run writes in its output folder (`blocks.csv` during the run).

@@ -12,6 +12,7 @@ pub mod bot;
 pub mod bots;
 pub mod cards;
 pub mod cli;
+pub mod config;
 pub mod deal;
 pub mod engine;
 pub mod eval;

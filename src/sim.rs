@@ -34,7 +34,7 @@
 use crate::allin_ev;
 use crate::blocks::{Blocks, InOrderBlocks};
 use crate::bot::{Bot, Event, FaultNotes, MAX_SEATS};
-use crate::bots::BotSpec;
+pub use crate::config::{CHUNK_HANDS, RunConfig};
 use crate::deal::Dealer;
 use crate::engine::{Positions, Stakes, Table};
 use crate::history::{Sample, phh};
@@ -42,73 +42,6 @@ use crate::stats::{Stats, UnitSums};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
-
-/// Hands per chunk: the unit of work and of progress. Fixed, so that results do not
-/// depend on the thread count.
-pub const CHUNK_HANDS: u64 = 4096;
-
-/// What to simulate.
-#[derive(Clone)]
-pub struct RunConfig {
-    /// The bot in each seat, seat 0 first (2 to 10 seats).
-    pub lineup: Vec<BotSpec>,
-    /// Number of hands to play, at least 1.
-    pub hands: u64,
-    /// Run seed: with the hand index it fixes every card and every bot's randomness.
-    pub seed: u64,
-    /// Worker threads, at least 1.
-    pub threads: usize,
-    /// Blinds and ante, in chips.
-    pub stakes: Stakes,
-    /// Every seat's stack at the start of every hand, in chips.
-    pub stack_chips: u32,
-    /// Play every deal once per rotation of the line-up (see the module docs); then
-    /// `hands` counts deals and `hands × seats` hands are played.
-    pub duplicate: bool,
-    /// Deals per block of `blocks.csv` (at least 1).
-    pub block_deals: u64,
-    /// Compute the all-in-adjusted results ([`crate::allin_ev`]). Off, hands that
-    /// close all-in before the river cost nothing extra and the adjusted results equal
-    /// the real ones (reports leave the adjusted columns empty).
-    pub allin_adjust: bool,
-    /// Per-seat starting stacks in chips, seat 0 first, overriding `stack_chips`.
-    pub seat_stacks: Option<Vec<u32>>,
-    /// Which hands get a PHH hand history (`None`: none, and no cost).
-    pub history: Option<Sample>,
-}
-
-impl RunConfig {
-    /// Every seat's starting stack in chips, seat 0 first.
-    pub fn starting_stacks(&self) -> Vec<u32> {
-        self.seat_stacks
-            .clone()
-            .unwrap_or_else(|| vec![self.stack_chips; self.lineup.len()])
-    }
-
-    /// Table hands per deal: the seat count with [`RunConfig::duplicate`], else 1.
-    pub fn rotations(&self) -> usize {
-        if self.duplicate { self.lineup.len() } else { 1 }
-    }
-
-    /// Table hands the run plays: deals × rotations.
-    pub fn hands_played(&self) -> u64 {
-        self.hands * self.rotations() as u64
-    }
-
-    /// The distinct bot names of the line-up, in order of first seat.
-    pub fn distinct_bots(&self) -> Vec<&'static str> {
-        crate::bots::distinct_names(self.lineup.iter().map(|b| b.name()))
-    }
-
-    /// For each seat, the index of its bot in [`RunConfig::distinct_bots`].
-    pub fn bot_of_seat(&self) -> Vec<u8> {
-        let names = self.distinct_bots();
-        self.lineup
-            .iter()
-            .map(|b| names.iter().position(|n| *n == b.name()).expect("listed") as u8)
-            .collect()
-    }
-}
 
 /// Everything a run (or a chunk of it) accumulates.
 #[derive(Clone, Debug)]
@@ -268,7 +201,7 @@ impl Worker {
             names,
             stakes: config.stakes,
             history: config.history.map(|sample| (sample, Vec::new())),
-            wired: config.lineup.iter().any(BotSpec::is_external),
+            wired: config.has_external_bots(),
         }
     }
 

@@ -1,0 +1,670 @@
+//! What a run is: [`RunConfig`], built only through [`RunConfig::new`], which checks
+//! every value of [`RunSettings`] and names the bad one ([`ConfigError`]).
+//!
+//! Nothing here knows the command line: commands (and tests, and library users) fill
+//! [`RunSettings`]; the messages still name the options a user types (`--stack`,
+//! `--bots`), because that is where the values come from.
+//!
+//! Limits, each named in its error: 2 to 10 seats ([`MAX_SEATS`]); at most
+//! [`MAX_DEALS`] deals; stacks at least one big blind and, over the table, within 32
+//! bits; `--threads` at most [`max_threads`]; action timeouts above 0 and at most a
+//! day.
+
+use crate::bot::MAX_SEATS;
+use crate::bots::{self, BotSpec};
+use crate::engine::Stakes;
+use crate::history::Sample;
+use std::time::Duration;
+
+/// Hands per chunk: the unit of work and of progress. Fixed, so that results do not
+/// depend on the thread count.
+pub const CHUNK_HANDS: u64 = 4096;
+
+/// The line-up used when `--bots` is not given: six seats.
+pub const DEFAULT_LINEUP: &str = "tag,call,random,raise,equity,call";
+
+/// Time an external bot has for each action unless told otherwise: Claw Poker's 10 s
+/// (`../shared/reference/clawpoker-api.txt`, "10 s timeout"); Open Poker allows 120 s
+/// (`openpoker-websocket-protocol.txt`, "Timeouts"), which would make a faulty bot's
+/// run crawl.
+pub const DEFAULT_ACTION_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The longest action timeout accepted: a day, in seconds.
+pub const MAX_ACTION_TIMEOUT_S: f64 = 86_400.0;
+
+/// The most deals one run may have (`--hands`, 10^12): about two days of `call,call`
+/// on two cores, and far from overflowing hand indices (deals × 10 seats).
+pub const MAX_DEALS: u64 = 1_000_000_000_000;
+
+/// The most worker threads a run may ask for on a machine with `cores` cores: 4 per
+/// core, at least 64 (external bots spend most of their time waiting), at most 1,024.
+pub fn max_threads(cores: usize) -> usize {
+    (4 * cores).clamp(64, 1024)
+}
+
+/// The CPU cores this process may use (1 when the OS does not say).
+pub fn available_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Why a run's settings were refused. Every message names the bad value and what is
+/// allowed (the command line prints it after `error: ` and exits 2).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    /// A `--bots` entry that is neither a built-in bot nor `exec:` / `exec-claw:`.
+    #[error(
+        "unknown bot {entry:?} in --bots: known bots are {known}, or exec:COMMAND / exec-claw:COMMAND"
+    )]
+    UnknownBot {
+        /// The entry as given.
+        entry: String,
+        /// The built-in names, comma-separated.
+        known: String,
+    },
+    /// An external bot whose program cannot be started.
+    #[error(
+        "--bots entry {entry:?}: {reason}; give a command that runs, e.g. exec:python3 bots/python/call_bot.py"
+    )]
+    BadCommand {
+        /// The entry as given.
+        entry: String,
+        /// What is wrong with its program.
+        reason: String,
+    },
+    /// Fewer than 2 or more than [`MAX_SEATS`] seats.
+    #[error("--bots {list:?} seats {seats} bot(s): a table has 2 to 10 seats")]
+    SeatCount {
+        /// The line-up as given.
+        list: String,
+        /// Seats it names.
+        seats: usize,
+    },
+    /// An action timeout outside `(0, MAX_ACTION_TIMEOUT_S]` seconds (or not a number).
+    #[error("--action-timeout {0}: give seconds, more than 0 and at most 86400")]
+    ActionTimeout(f64),
+    /// `--hands 0`.
+    #[error("--hands 0: play at least 1 hand")]
+    NoHands,
+    /// More than [`MAX_DEALS`] deals.
+    #[error(
+        "--hands {0}: at most 1000000000000 (10^12) deals per run; split a longer run with several seeds and merge them"
+    )]
+    TooManyHands(u64),
+    /// A blind of 0 chips.
+    #[error("--small-blind {small} --big-blind {big}: blinds must be at least 1 chip")]
+    ZeroBlind {
+        /// Small blind, in chips.
+        small: u32,
+        /// Big blind, in chips.
+        big: u32,
+    },
+    /// The small blind above the big blind.
+    #[error(
+        "--small-blind {small} is larger than --big-blind {big}: the small blind may not exceed the big blind"
+    )]
+    SmallAboveBig {
+        /// Small blind, in chips.
+        small: u32,
+        /// Big blind, in chips.
+        big: u32,
+    },
+    /// `--stack` below one big blind.
+    #[error(
+        "--stack {stack} is below the big blind ({big} chips): stacks must be at least one big blind"
+    )]
+    StackBelowBigBlind {
+        /// The stack, in chips.
+        stack: u32,
+        /// The big blind, in chips.
+        big: u32,
+    },
+    /// `--stack` so large that the table's chips overflow 32 bits.
+    #[error(
+        "--stack {stack}: at most {max} chips with {seats} seats (the pot must fit in 32 bits)"
+    )]
+    StackTooLarge {
+        /// The stack, in chips.
+        stack: u32,
+        /// The largest allowed, in chips.
+        max: u32,
+        /// Seats at the table.
+        seats: usize,
+    },
+    /// A `--stacks` entry that is not a whole number of chips.
+    #[error("--stacks {list:?}: {item:?} is not a whole number of chips")]
+    StacksNotNumbers {
+        /// The list as given.
+        list: String,
+        /// The bad entry.
+        item: String,
+    },
+    /// A `--stacks` list with another count than the seats.
+    #[error("--stacks {list:?} lists {given} stacks for {seats} seats: give one per bot")]
+    StacksCount {
+        /// The list as given.
+        list: String,
+        /// Stacks listed.
+        given: usize,
+        /// Seats at the table.
+        seats: usize,
+    },
+    /// A `--stacks` entry below one big blind.
+    #[error("--stacks {list:?}: {stack} is below the big blind ({big} chips)")]
+    StacksBelowBigBlind {
+        /// The list as given.
+        list: String,
+        /// The short stack, in chips.
+        stack: u32,
+        /// The big blind, in chips.
+        big: u32,
+    },
+    /// `--stacks` adding up beyond 32 bits.
+    #[error("--stacks {list:?}: the stacks must add up to at most 4294967295 chips")]
+    StacksTooLarge {
+        /// The list as given.
+        list: String,
+    },
+    /// `--block-deals 0`.
+    #[error("--block-deals 0: a block holds at least 1 deal")]
+    NoBlockDeals,
+    /// `--history-every 0`.
+    #[error("--history-every 0: give at least 1")]
+    HistoryEveryZero,
+    /// `--threads 0`.
+    #[error("--threads 0: use at least 1 thread")]
+    NoThreads,
+    /// More threads than [`max_threads`] allows.
+    #[error(
+        "--threads {threads}: at most {max} on this machine ({cores} cores; more threads than that only add start-up cost)"
+    )]
+    TooManyThreads {
+        /// Threads asked for.
+        threads: usize,
+        /// The most allowed here.
+        max: usize,
+        /// The machine's cores.
+        cores: usize,
+    },
+}
+
+/// The bots of a table, seat 0 first: 2 to [`MAX_SEATS`] entries, each a built-in bot
+/// or a bot behind a wire. Parsed once from `--bots`; commands that build line-ups
+/// (`compare`, `gate`) make them from entries directly.
+#[derive(Clone, Debug)]
+pub struct Lineup(Vec<BotSpec>);
+
+impl Lineup {
+    /// Parses `--bots`: comma-separated entries (see [`Lineup::from_entries`]).
+    ///
+    /// # Errors
+    /// As [`Lineup::from_entries`], naming `list`.
+    pub fn parse(list: &str) -> Result<Lineup, ConfigError> {
+        let entries: Vec<&str> = list.split(',').collect();
+        Lineup::from_entries(&entries).map_err(|e| match e {
+            ConfigError::SeatCount { seats, .. } => ConfigError::SeatCount {
+                list: list.to_string(),
+                seats,
+            },
+            other => other,
+        })
+    }
+
+    /// A line-up from its entries, seat 0 first. An entry is a registered name,
+    /// `exec:COMMAND` (Open Poker over JSON lines) or `exec-claw:COMMAND` (Claw Poker).
+    /// An external bot is named after its command (`call_bot` for `exec:python3
+    /// bots/python/call_bot.py`); when that short name is a built-in name or is shared
+    /// by a different command, the whole entry (`exec:...`) is its name instead.
+    /// External bots get [`DEFAULT_ACTION_TIMEOUT`] (see [`Lineup::set_action_timeout`]).
+    ///
+    /// # Errors
+    /// An unknown name (listing the known ones), an exec command whose program is not
+    /// found or cannot run, or a seat count outside 2..=10.
+    pub fn from_entries(entries: &[&str]) -> Result<Lineup, ConfigError> {
+        let mut lineup = Vec::new();
+        #[cfg(unix)]
+        let mut exec_names: Vec<(String, String)> = Vec::new(); // (entry, short name)
+        for entry in entries {
+            let entry = entry.trim();
+            #[cfg(unix)]
+            {
+                use crate::protocol::external::{Dialect, ExternalSpec};
+                let exec = if let Some(c) = entry.strip_prefix("exec:") {
+                    Some((Dialect::OpenPoker, c))
+                } else {
+                    entry.strip_prefix("exec-claw:").map(|c| (Dialect::Claw, c))
+                };
+                if let Some((dialect, command)) = exec {
+                    let spec = ExternalSpec {
+                        command: command.trim().to_string(),
+                        dialect,
+                        name: "",
+                        action_timeout: DEFAULT_ACTION_TIMEOUT,
+                    };
+                    spec.check_program()
+                        .map_err(|reason| ConfigError::BadCommand {
+                            entry: entry.to_string(),
+                            reason,
+                        })?;
+                    exec_names.push((entry.to_string(), ExternalSpec::short_name(&spec.command)));
+                    lineup.push(BotSpec::Exec(spec));
+                    continue;
+                }
+            }
+            let info = bots::find(entry).ok_or_else(|| ConfigError::UnknownBot {
+                entry: entry.to_string(),
+                known: known_bots(),
+            })?;
+            lineup.push(BotSpec::BuiltIn(info));
+        }
+        #[cfg(unix)]
+        {
+            let mut names = exec_names.iter();
+            for spec in &mut lineup {
+                if let BotSpec::Exec(e) = spec {
+                    let Some((entry, short)) = names.next() else {
+                        break;
+                    };
+                    let ambiguous = bots::find(short).is_some()
+                        || exec_names.iter().any(|(o, s)| s == short && o != entry);
+                    let name = if ambiguous { entry } else { short };
+                    e.name = Box::leak(name.clone().into_boxed_str());
+                }
+            }
+        }
+        if !(2..=MAX_SEATS).contains(&lineup.len()) {
+            return Err(ConfigError::SeatCount {
+                list: entries.join(","),
+                seats: lineup.len(),
+            });
+        }
+        Ok(Lineup(lineup))
+    }
+
+    /// Gives every external bot `timeout` per action.
+    pub fn set_action_timeout(&mut self, timeout: Duration) {
+        #[cfg(unix)]
+        for spec in &mut self.0 {
+            if let BotSpec::Exec(e) = spec {
+                e.action_timeout = timeout;
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = timeout;
+    }
+
+    /// The seats' bots, seat 0 first.
+    pub fn seats(&self) -> &[BotSpec] {
+        &self.0
+    }
+
+    /// Seats at the table (2 to 10).
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Always `false`: a line-up has at least 2 seats.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The built-in bots' names, comma-separated.
+pub fn known_bots() -> String {
+    bots::BUILT_IN
+        .iter()
+        .map(|b| b.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The table a run plays at, before it is checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableSettings {
+    /// Small blind, in chips.
+    pub small_blind_chips: u32,
+    /// Big blind, in chips.
+    pub big_blind_chips: u32,
+    /// Ante per player, in chips (0: none).
+    pub ante_chips: u32,
+    /// Every seat's stack at the start of every hand, in chips.
+    pub stack_chips: u32,
+    /// Per-seat starting stacks as `--stacks` gives them (comma-separated chips, seat
+    /// 0 first); replaces `stack_chips` when present.
+    pub stacks: Option<String>,
+}
+
+impl Default for TableSettings {
+    /// Open Poker's table: blinds 10/20, no ante, 2,000 chips (100 big blinds).
+    fn default() -> TableSettings {
+        TableSettings {
+            small_blind_chips: 10,
+            big_blind_chips: 20,
+            ante_chips: 0,
+            stack_chips: 2000,
+            stacks: None,
+        }
+    }
+}
+
+/// What a user asks a run to be, before it is checked by [`RunConfig::new`].
+#[derive(Clone, Debug)]
+pub struct RunSettings {
+    /// The bots, seat 0 first.
+    pub lineup: Lineup,
+    /// Deals to play (hands, unless `duplicate`), 1 to [`MAX_DEALS`].
+    pub hands: u64,
+    /// Run seed.
+    pub seed: u64,
+    /// Worker threads (`None`: one per core), 1 to [`max_threads`].
+    pub threads: Option<usize>,
+    /// Blinds, ante and stacks.
+    pub table: TableSettings,
+    /// Play every deal once per rotation of the line-up.
+    pub duplicate: bool,
+    /// Deals per block of `blocks.csv`, at least 1.
+    pub block_deals: u64,
+    /// Compute the all-in-adjusted results.
+    pub allin_adjust: bool,
+    /// Which hands get a PHH hand history (`None`: none).
+    pub history: Option<Sample>,
+    /// Seconds each external bot has per action, in `(0, 86400]`.
+    pub action_timeout_s: f64,
+}
+
+impl RunSettings {
+    /// The defaults of `holdem-arena run` for `lineup`, `hands` and `seed`: Open
+    /// Poker's table, one thread per core, plain deals in blocks of 1,000, the all-in
+    /// adjustment on, no hand histories, [`DEFAULT_ACTION_TIMEOUT`].
+    pub fn new(lineup: Lineup, hands: u64, seed: u64) -> RunSettings {
+        RunSettings {
+            lineup,
+            hands,
+            seed,
+            threads: None,
+            table: TableSettings::default(),
+            duplicate: false,
+            block_deals: crate::blocks::DEFAULT_BLOCK_DEALS,
+            allin_adjust: true,
+            history: None,
+            action_timeout_s: DEFAULT_ACTION_TIMEOUT.as_secs_f64(),
+        }
+    }
+}
+
+/// A checked run: what to simulate. Made by [`RunConfig::new`].
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    /// The bot in each seat, seat 0 first (2 to 10 seats).
+    pub lineup: Vec<BotSpec>,
+    /// Number of deals to play, 1 to [`MAX_DEALS`].
+    pub hands: u64,
+    /// Run seed: with the hand index it fixes every card and every bot's randomness.
+    pub seed: u64,
+    /// Worker threads, at least 1 (never more than the run's chunks of
+    /// [`CHUNK_HANDS`] deals).
+    pub threads: usize,
+    /// Blinds and ante, in chips.
+    pub stakes: Stakes,
+    /// Every seat's stack at the start of every hand, in chips.
+    pub stack_chips: u32,
+    /// Play every deal once per rotation of the line-up (see [`crate::sim`]); then
+    /// `hands` counts deals and `hands × seats` hands are played.
+    pub duplicate: bool,
+    /// Deals per block of `blocks.csv` (at least 1).
+    pub block_deals: u64,
+    /// Compute the all-in-adjusted results ([`crate::allin_ev`]). Off, hands that
+    /// close all-in before the river cost nothing extra and the adjusted results equal
+    /// the real ones (reports leave the adjusted columns empty).
+    pub allin_adjust: bool,
+    /// Per-seat starting stacks in chips, seat 0 first, overriding `stack_chips`.
+    pub seat_stacks: Option<Vec<u32>>,
+    /// Which hands get a PHH hand history (`None`: none, and no cost).
+    pub history: Option<Sample>,
+}
+
+impl RunConfig {
+    /// Checks `settings` and makes the run's configuration.
+    ///
+    /// # Errors
+    /// The first bad value, as a [`ConfigError`] naming it and what is allowed.
+    pub fn new(settings: RunSettings) -> Result<RunConfig, ConfigError> {
+        let RunSettings {
+            mut lineup,
+            hands,
+            seed,
+            threads,
+            table,
+            duplicate,
+            block_deals,
+            allin_adjust,
+            history,
+            action_timeout_s,
+        } = settings;
+        if !(action_timeout_s > 0.0 && action_timeout_s <= MAX_ACTION_TIMEOUT_S) {
+            return Err(ConfigError::ActionTimeout(action_timeout_s));
+        }
+        lineup.set_action_timeout(Duration::from_secs_f64(action_timeout_s));
+        if hands == 0 {
+            return Err(ConfigError::NoHands);
+        }
+        if hands > MAX_DEALS {
+            return Err(ConfigError::TooManyHands(hands));
+        }
+        let (small, big) = (table.small_blind_chips, table.big_blind_chips);
+        if small == 0 || big == 0 {
+            return Err(ConfigError::ZeroBlind { small, big });
+        }
+        if small > big {
+            return Err(ConfigError::SmallAboveBig { small, big });
+        }
+        let seats = lineup.len();
+        // --stacks replaces --stack: only the stacks that are played are checked.
+        let seat_stacks = match &table.stacks {
+            Some(list) => Some(parse_stacks(list, seats, big)?),
+            None => {
+                let stack = table.stack_chips;
+                if stack < big {
+                    return Err(ConfigError::StackBelowBigBlind { stack, big });
+                }
+                let max = u32::MAX / seats as u32;
+                if stack > max {
+                    return Err(ConfigError::StackTooLarge { stack, max, seats });
+                }
+                None
+            }
+        };
+        if block_deals == 0 {
+            return Err(ConfigError::NoBlockDeals);
+        }
+        if history == Some(Sample::Every(0)) {
+            return Err(ConfigError::HistoryEveryZero);
+        }
+        let cores = available_cores();
+        let threads = match threads {
+            Some(0) => return Err(ConfigError::NoThreads),
+            Some(n) if n > max_threads(cores) => {
+                return Err(ConfigError::TooManyThreads {
+                    threads: n,
+                    max: max_threads(cores),
+                    cores,
+                });
+            }
+            Some(n) => n,
+            None => cores,
+        };
+        // More workers than chunks of hands would only start idle bots.
+        let chunks = usize::try_from(hands.div_ceil(CHUNK_HANDS)).unwrap_or(usize::MAX);
+        Ok(RunConfig {
+            lineup: lineup.0,
+            hands,
+            seed,
+            threads: threads.min(chunks),
+            stakes: Stakes {
+                small_blind_chips: small,
+                big_blind_chips: big,
+                ante_chips: table.ante_chips,
+            },
+            stack_chips: table.stack_chips,
+            duplicate,
+            block_deals,
+            allin_adjust,
+            seat_stacks,
+            history,
+        })
+    }
+
+    /// Every seat's starting stack in chips, seat 0 first.
+    pub fn starting_stacks(&self) -> Vec<u32> {
+        self.seat_stacks
+            .clone()
+            .unwrap_or_else(|| vec![self.stack_chips; self.lineup.len()])
+    }
+
+    /// Table hands per deal: the seat count with [`RunConfig::duplicate`], else 1.
+    pub fn rotations(&self) -> usize {
+        if self.duplicate { self.lineup.len() } else { 1 }
+    }
+
+    /// Table hands the run plays: deals × rotations.
+    pub fn hands_played(&self) -> u64 {
+        self.hands * self.rotations() as u64
+    }
+
+    /// The distinct bot names of the line-up, in order of first seat.
+    pub fn distinct_bots(&self) -> Vec<&'static str> {
+        crate::bots::distinct_names(self.lineup.iter().map(|b| b.name()))
+    }
+
+    /// For each seat, the index of its bot in [`RunConfig::distinct_bots`].
+    pub fn bot_of_seat(&self) -> Vec<u8> {
+        let names = self.distinct_bots();
+        self.lineup
+            .iter()
+            .map(|b| names.iter().position(|n| *n == b.name()).unwrap_or(0) as u8)
+            .collect()
+    }
+
+    /// Whether a seat is played by a bot behind a wire (an external process).
+    pub fn has_external_bots(&self) -> bool {
+        self.lineup.iter().any(BotSpec::is_external)
+    }
+}
+
+/// Parses `--stacks`: one starting stack per seat, each at least one big blind, all
+/// together within 32 bits.
+///
+/// # Errors
+/// A [`ConfigError`] naming the list and the bad entry.
+pub fn parse_stacks(list: &str, seats: usize, big_blind: u32) -> Result<Vec<u32>, ConfigError> {
+    let stacks = list
+        .split(',')
+        .map(|s| {
+            s.trim()
+                .parse::<u32>()
+                .map_err(|_| ConfigError::StacksNotNumbers {
+                    list: list.to_string(),
+                    item: s.to_string(),
+                })
+        })
+        .collect::<Result<Vec<u32>, _>>()?;
+    if stacks.len() != seats {
+        return Err(ConfigError::StacksCount {
+            list: list.to_string(),
+            given: stacks.len(),
+            seats,
+        });
+    }
+    if let Some(&stack) = stacks.iter().find(|&&s| s < big_blind) {
+        return Err(ConfigError::StacksBelowBigBlind {
+            list: list.to_string(),
+            stack,
+            big: big_blind,
+        });
+    }
+    if stacks.iter().map(|&s| u64::from(s)).sum::<u64>() > u64::from(u32::MAX) {
+        return Err(ConfigError::StacksTooLarge {
+            list: list.to_string(),
+        });
+    }
+    Ok(stacks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(list: &str) -> RunSettings {
+        RunSettings::new(Lineup::parse(list).unwrap(), 1000, 1)
+    }
+
+    #[test]
+    fn every_bad_value_is_named() {
+        let cases: [(RunSettings, &str); 6] = [
+            (
+                RunSettings {
+                    hands: 0,
+                    ..settings("call,call")
+                },
+                "--hands 0",
+            ),
+            (
+                RunSettings {
+                    action_timeout_s: f64::NAN,
+                    ..settings("call,call")
+                },
+                "--action-timeout NaN",
+            ),
+            (
+                RunSettings {
+                    table: TableSettings {
+                        stacks: Some("5000,x".into()),
+                        ..TableSettings::default()
+                    },
+                    ..settings("call,call")
+                },
+                "\"x\" is not a whole number",
+            ),
+            (
+                RunSettings {
+                    threads: Some(0),
+                    ..settings("call,call")
+                },
+                "--threads 0",
+            ),
+            (
+                RunSettings {
+                    block_deals: 0,
+                    ..settings("call,call")
+                },
+                "--block-deals 0",
+            ),
+            (
+                RunSettings {
+                    history: Some(Sample::Every(0)),
+                    ..settings("call,call")
+                },
+                "--history-every 0",
+            ),
+        ];
+        for (s, needle) in cases {
+            let e = RunConfig::new(s).unwrap_err().to_string();
+            assert!(e.contains(needle), "{e}");
+        }
+        let e = Lineup::parse("call").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "--bots \"call\" seats 1 bot(s): a table has 2 to 10 seats"
+        );
+        let e = Lineup::parse("call,nobody").unwrap_err().to_string();
+        assert!(e.starts_with("unknown bot \"nobody\""), "{e}");
+    }
+
+    #[test]
+    fn workers_are_never_more_than_chunks() {
+        let s = RunSettings {
+            threads: Some(8),
+            ..settings("call,call")
+        };
+        assert_eq!(RunConfig::new(s).unwrap().threads, 1);
+    }
+}
