@@ -24,7 +24,7 @@
 //! With [`RunConfig::duplicate`] every deal is played once per rotation of the
 //! line-up around the table, as in the ACPC's duplicate matches: rotation `r` of deal
 //! `d` is hand `d·seats + r`, its button is seat `r`, and seat `s` gets the cards dealt
-//! to seat `s − r` ([`Deal::rotated`]), so each hand of cards keeps its position
+//! to seat `s − r` ([`crate::deal::Deal::rotated`]), so each hand of cards keeps its position
 //! relative to the button while every bot plays it once (heads-up: both sides of each
 //! deal). Bots are reset between replays: each gets [`Event::TableJoined`] before every
 //! hand of a duplicate run, and must forget there everything it learnt (the rule
