@@ -6,7 +6,7 @@
 use crate::allin_ev::{FIXED_ONE, RUNOUT_SAMPLES};
 use crate::blocks::Blocks;
 use crate::sim::{RunConfig, Tallies};
-use crate::stats::{Stats, Tally, WinRate, unit_win_rate, win_rate};
+use crate::stats::{Stats, Tally, UnitSample, WinRate};
 use serde::Serialize;
 use std::io::{self, Write};
 use std::path::Path;
@@ -127,16 +127,16 @@ pub fn bot_rows(config: &RunConfig, tallies: &Tallies) -> Vec<Row> {
                 total += &stats.seats[s];
             }
             let k = seats.len() as u32;
-            let rate = |sum: i128, squared: i128, scale: i64| {
-                unit_win_rate(
-                    units.units,
+            let rate = |sum: i128, sum_squared: i128, scale: i64| {
+                UnitSample {
+                    units: units.units,
                     sum,
-                    squared,
-                    k * rotations,
-                    rotations,
+                    sum_squared,
+                    seat_hands_per_unit: k * rotations,
+                    hands_per_unit: rotations,
                     scale,
-                    bb,
-                )
+                }
+                .win_rate(bb)
             };
             let real = rate(
                 i128::from(units.net_chips[b]),
@@ -206,7 +206,7 @@ pub fn seat_rows(config: &RunConfig, stats: &Stats) -> Vec<Row> {
         .enumerate()
         .map(|(s, bot)| {
             let t = &stats.seats[s];
-            let rate = win_rate(t.hands, t.net_chips, t.net_chips_squared, 1, bb);
+            let rate = UnitSample::per_hand(t.hands, t.net_chips, t.net_chips_squared).win_rate(bb);
             row(Some(s as u8), bot.name(), &[s], t, rate)
         })
         .collect()

@@ -251,38 +251,70 @@ impl AddAssign<&UnitSums> for UnitSums {
     }
 }
 
-/// [`win_rate`] over units of `hands_per_sample` seat-hands each, with sums in
-/// `1/scale` chip (1 for chips, [`crate::allin_ev::FIXED_ONE`] for adjusted sums).
-/// `hands_per_unit` is the number of table hands in a unit (1, or the rotations of a
-/// duplicate deal): the standard deviation is reported per hand, as √`hands_per_unit`
-/// times that of the unit mean, so that `ci95 = 1.96·sd/√hands·100` holds in every mode
-/// and the number of hands a ±w bb/100 interval needs is (196·sd/w)².
-pub fn unit_win_rate(
-    units: u64,
-    sum: i128,
-    sum_squared: i128,
-    seat_hands_per_unit: u32,
-    hands_per_unit: u32,
-    scale: i64,
-    big_blind_chips: u32,
-) -> WinRate {
-    let n = units as f64;
-    let per = f64::from(seat_hands_per_unit) * f64::from(big_blind_chips) * scale as f64;
-    let mean = sum as f64 / n;
-    let var = if units > 1 {
-        ((sum_squared as f64 - sum as f64 * mean) / (n - 1.0)).max(0.0)
-    } else {
-        0.0
-    };
-    let sd_unit_mean = var.sqrt() / per;
-    WinRate {
-        bb_per_100: mean / per * 100.0,
-        ci95_bb_per_100: if units > 1 {
-            1.96 * sd_unit_mean / n.sqrt() * 100.0
+/// One bot's results summed over independent units (hands, or the rotations of a
+/// duplicate deal), and what one unit holds: the input of [`UnitSample::win_rate`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnitSample {
+    /// Units recorded.
+    pub units: u64,
+    /// Σ unit result, in `1/scale` chip.
+    pub sum: i128,
+    /// Σ (unit result)², in (`1/scale` chip)².
+    pub sum_squared: i128,
+    /// Seat-hands in one unit: the bot's seats × the unit's table hands.
+    pub seat_hands_per_unit: u32,
+    /// Table hands in one unit: 1, or the rotations of a duplicate deal.
+    pub hands_per_unit: u32,
+    /// Units of the sums per chip: 1 for chips, [`crate::allin_ev::FIXED_ONE`] for
+    /// all-in-adjusted sums.
+    pub scale: i64,
+}
+
+impl UnitSample {
+    /// `hands` one-hand units of one seat, with sums in chips.
+    pub fn per_hand(hands: u64, sum_chips: i64, sum_squared_chips: i128) -> UnitSample {
+        UnitSample {
+            units: hands,
+            sum: i128::from(sum_chips),
+            sum_squared: sum_squared_chips,
+            seat_hands_per_unit: 1,
+            hands_per_unit: 1,
+            scale: 1,
+        }
+    }
+
+    /// The win rate per seat-hand and its uncertainty, at a big blind of
+    /// `big_blind_chips` (> 0). The standard deviation is reported per hand, as
+    /// √`hands_per_unit` times that of the unit mean, so that `ci95 = 1.96·sd/√hands·100`
+    /// holds in every mode and a ±w bb/100 interval needs (196·sd/w)² hands. Fewer
+    /// than two units give a zero standard deviation and interval; no unit gives zeros.
+    pub fn win_rate(&self, big_blind_chips: u32) -> WinRate {
+        if self.units == 0 {
+            return WinRate {
+                bb_per_100: 0.0,
+                ci95_bb_per_100: 0.0,
+                sd_bb_per_hand: 0.0,
+            };
+        }
+        let n = self.units as f64;
+        let per =
+            f64::from(self.seat_hands_per_unit) * f64::from(big_blind_chips) * self.scale as f64;
+        let mean = self.sum as f64 / n;
+        let var = if self.units > 1 {
+            ((self.sum_squared as f64 - self.sum as f64 * mean) / (n - 1.0)).max(0.0)
         } else {
             0.0
-        },
-        sd_bb_per_hand: sd_unit_mean * f64::from(hands_per_unit).sqrt(),
+        };
+        let sd_unit_mean = var.sqrt() / per;
+        WinRate {
+            bb_per_100: mean / per * 100.0,
+            ci95_bb_per_100: if self.units > 1 {
+                1.96 * sd_unit_mean / n.sqrt() * 100.0
+            } else {
+                0.0
+            },
+            sd_bb_per_hand: sd_unit_mean * f64::from(self.hands_per_unit).sqrt(),
+        }
     }
 }
 
@@ -295,29 +327,6 @@ pub struct WinRate {
     pub ci95_bb_per_100: f64,
     /// Sample standard deviation of the per-hand result, in big blinds.
     pub sd_bb_per_hand: f64,
-}
-
-/// The win rate of `samples` per-hand results (each the sum of `seats_per_sample`
-/// seats' results) from their sum and sum of squares, in chips; `big_blind_chips` > 0.
-/// Each sample is divided by `seats_per_sample`, so the rate is per seat-hand.
-/// Fewer than two samples give a zero standard deviation and interval.
-pub fn win_rate(
-    samples: u64,
-    sum_chips: i64,
-    sum_squared_chips: i128,
-    seats_per_sample: u32,
-    big_blind_chips: u32,
-) -> WinRate {
-    // One sample is one unit of one hand, in whole chips.
-    unit_win_rate(
-        samples,
-        i128::from(sum_chips),
-        sum_squared_chips,
-        seats_per_sample,
-        1,
-        1,
-        big_blind_chips,
-    )
 }
 
 #[cfg(test)]
@@ -355,7 +364,7 @@ mod tests {
         let xs = [40i64, -20, 10, -10];
         let sum: i64 = xs.iter().sum();
         let sq: i128 = xs.iter().map(|&x| i128::from(x * x)).sum();
-        let w = win_rate(4, sum, sq, 1, 20);
+        let w = UnitSample::per_hand(4, sum, sq).win_rate(20);
         assert!((w.bb_per_100 - 25.0).abs() < 1e-9);
         // Sample sd in bb of [2, -1, .5, -.5]: mean .25, Σ(x-m)² = 3.0625+1.5625+.0625+.5625 = 5.25
         let sd = (5.25f64 / 3.0).sqrt();
@@ -366,9 +375,13 @@ mod tests {
     #[test]
     fn a_bot_in_two_seats_reports_per_seat_rates() {
         // Two seats, per-hand combined results 40 and 0 chips -> per seat 20 and 0.
-        let w = win_rate(2, 40, 1600, 2, 20);
-        assert!((w.bb_per_100 - 50.0).abs() < 1e-9);
-        let single = win_rate(1, 40, 1600, 1, 20);
+        let two_seats = UnitSample {
+            seat_hands_per_unit: 2,
+            ..UnitSample::per_hand(2, 40, 1600)
+        };
+        assert!((two_seats.win_rate(20).bb_per_100 - 50.0).abs() < 1e-9);
+        let single = UnitSample::per_hand(1, 40, 1600).win_rate(20);
         assert_eq!(single.ci95_bb_per_100, 0.0);
+        assert_eq!(UnitSample::per_hand(0, 0, 0).win_rate(20).bb_per_100, 0.0);
     }
 }
