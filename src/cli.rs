@@ -429,6 +429,7 @@ pub fn parse_lineup(list: &str) -> Result<Vec<BotSpec>, Failure> {
                     dialect,
                     name: "",
                     action_timeout: crate::protocol::external::DEFAULT_ACTION_TIMEOUT,
+                    stderr_dir: None,
                 };
                 spec.check_program().map_err(|e| {
                     usage(format!(
@@ -485,7 +486,7 @@ fn prepare_out_dir(dir: &Path) -> Result<(), Failure> {
 
 fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
     let seed = args.seed.unwrap_or_else(rand::random);
-    let config = config_from_args(args, seed)?;
+    let mut config = config_from_args(args, seed)?;
     let out = args
         .out
         .clone()
@@ -494,6 +495,9 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
         prepare_histories(path)?;
     }
     prepare_out_dir(&out)?;
+    #[cfg(unix)]
+    crate::protocol::external::keep_stderr_logs(&mut config.lineup, &out.join("bots"))
+        .map_err(|message| Failure { code: 1, message })?;
     if args.seed.is_none() {
         println!("seed: {seed} (pass --seed {seed} to reproduce this run)");
     }
