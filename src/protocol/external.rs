@@ -1754,3 +1754,314 @@ impl Drop for ExternalBot {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bot::{PlayerStatus, PlayerView, RaiseRange, Street, ValidActions};
+    use proptest::prelude::*;
+
+    fn spec(dialect: Dialect) -> ExternalSpec {
+        ExternalSpec {
+            command: "python3 bot.py".into(),
+            dialect,
+            name: "tested",
+            action_timeout: DEFAULT_ACTION_TIMEOUT,
+            stderr_dir: None,
+        }
+    }
+
+    const PLAYERS: [PlayerView; 2] = [
+        PlayerView {
+            seat: 0,
+            name: "tested",
+            stack_chips: 1990,
+            bet_chips: 10,
+            status: PlayerStatus::Active,
+        },
+        PlayerView {
+            seat: 1,
+            name: "other",
+            stack_chips: 1980,
+            bet_chips: 20,
+            status: PlayerStatus::Active,
+        },
+    ];
+
+    /// A preflop decision: fold, call 10, raise to 40..=2000, all-in.
+    fn turn() -> Turn<'static> {
+        Turn {
+            hand_id: 7,
+            seat: 0,
+            hole_cards: ["Ah".parse().unwrap(), "Kd".parse().unwrap()],
+            valid_actions: ValidActions {
+                check: false,
+                call_chips: Some(10),
+                raise: Some(RaiseRange {
+                    min_to_chips: 40,
+                    max_to_chips: 2000,
+                }),
+                all_in_to_chips: Some(2000),
+            },
+            pot_chips: 30,
+            community_cards: &[],
+            players: &PLAYERS,
+            min_raise_chips: 40,
+            max_raise_chips: 2000,
+            to_call_chips: 10,
+            button_seat: 0,
+            small_blind_chips: 10,
+            big_blind_chips: 20,
+            ante_chips: 0,
+            street: Street::Preflop,
+            actions: &[],
+        }
+    }
+
+    /// Judges `line` in `dialect` on a bot with no process, and checks the outcome: an
+    /// accepted action that is valid, a counted fault, or a well-formed message that
+    /// means nothing offline (ignored).
+    fn judge_checked(dialect: Dialect, line: &[u8]) -> Result<(), TestCaseError> {
+        let turn = turn();
+        let mut bot = ExternalBot::detached(&spec(dialect), 0);
+        bot.stdout_lines = 1;
+        let answer = match dialect {
+            Dialect::OpenPoker => bot.judge_openpoker(line, "tok", &turn),
+            Dialect::Claw => bot.judge_claw(line, &turn),
+        };
+        let faults = bot.faults.invalid_messages + bot.faults.rejected_actions;
+        match answer {
+            Some(action) => {
+                prop_assert!(turn.valid_actions.allows(action), "{action:?}");
+                prop_assert_eq!(faults, 0);
+            }
+            None if faults == 1 => prop_assert_eq!(bot.notes.notes().len(), 1),
+            None => {
+                let ignored = match dialect {
+                    Dialect::OpenPoker => serde_json::from_slice::<op::ClientMessage>(line)
+                        .is_ok_and(|m| !matches!(m, op::ClientMessage::Action(_))),
+                    Dialect::Claw => serde_json::from_slice::<claw::Message>(line)
+                        .is_ok_and(|m| !matches!(m, claw::Message::ActionIntent(_))),
+                };
+                prop_assert!(ignored, "neither accepted, counted nor ignored");
+            }
+        }
+        Ok(())
+    }
+
+    fn json_value() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from), // NaN and infinities become null
+            prop_oneof![
+                Just(1e308),
+                Just(-1e308),
+                Just(4294967295.5),
+                Just(4294967296.0),
+                Just(-0.4),
+                Just(40.0),
+                Just(2000.4)
+            ]
+            .prop_map(Value::from),
+            ".{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(".{0,8}", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// A message shaped like an answer, every field drawn from names the judging
+    /// knows and from arbitrary JSON.
+    fn answer_like() -> impl Strategy<Value = serde_json::Value> {
+        let names = prop_oneof![
+            Just("fold"),
+            Just("check"),
+            Just("call"),
+            Just("raise"),
+            Just("all_in"),
+            Just("bet"),
+            Just("action"),
+            Just("action.intent"),
+            Just("join_lobby"),
+            Just("leave_table"),
+            Just("auth"),
+        ]
+        .prop_map(serde_json::Value::from);
+        let field = prop_oneof![names, json_value(), Just("tok".into()), Just("7".into())];
+        prop::collection::btree_map(
+            prop_oneof![
+                Just("type".to_string()),
+                Just("action".to_string()),
+                Just("amount".to_string()),
+                Just("turn_token".to_string()),
+                Just("hand_id".to_string()),
+                Just("client_action_id".to_string()),
+                Just("buy_in".to_string()),
+                ".{0,6}",
+            ],
+            field,
+            0..7,
+        )
+        .prop_map(|m| serde_json::Value::Object(m.into_iter().collect()))
+    }
+
+    proptest! {
+        #[test]
+        fn judging_arbitrary_bytes_never_panics(line in prop::collection::vec(any::<u8>(), 0..300)) {
+            judge_checked(Dialect::OpenPoker, &line)?;
+            judge_checked(Dialect::Claw, &line)?;
+        }
+
+        #[test]
+        fn judging_arbitrary_json_never_panics(value in json_value()) {
+            let line = serde_json::to_vec(&value).unwrap();
+            judge_checked(Dialect::OpenPoker, &line)?;
+            judge_checked(Dialect::Claw, &line)?;
+        }
+
+        #[test]
+        fn judging_answer_like_messages_never_panics(value in answer_like()) {
+            let line = serde_json::to_vec(&value).unwrap();
+            judge_checked(Dialect::OpenPoker, &line)?;
+            judge_checked(Dialect::Claw, &line)?;
+        }
+    }
+
+    #[test]
+    fn judging_accepts_a_valid_answer_and_rejects_a_stale_one() {
+        let mut bot = ExternalBot::detached(&spec(Dialect::OpenPoker), 0);
+        let ok = br#"{"type": "action", "action": "raise", "amount": 40.0, "turn_token": "tok"}"#;
+        assert_eq!(
+            bot.judge_openpoker(ok, "tok", &turn()),
+            Some(Action::Raise { to_chips: 40 })
+        );
+        let stale = br#"{"type": "action", "action": "call", "turn_token": "old"}"#;
+        bot.stdout_lines = 2;
+        assert_eq!(bot.judge_openpoker(stale, "tok", &turn()), None);
+        assert_eq!(bot.faults.rejected_actions, 1);
+        assert_eq!(
+            bot.notes.notes(),
+            [format!(
+                "line 2 of stdout was rejected (Stale or missing turn_token): {:?}",
+                std::str::from_utf8(stale).unwrap()
+            )]
+        );
+    }
+
+    #[test]
+    fn fault_notes_quote_at_most_200_characters() {
+        let mut bot = ExternalBot::detached(&spec(Dialect::OpenPoker), 0);
+        bot.stdout_lines = 3;
+        let long = "x".repeat(1000);
+        bot.judge_openpoker(long.as_bytes(), "tok", &turn());
+        assert_eq!(
+            bot.notes.notes(),
+            [format!(
+                "line 3 of stdout was not JSON: \"{}…\"",
+                "x".repeat(200)
+            )]
+        );
+        // Non-UTF-8 bytes are shown as U+FFFD.
+        let mut bot = ExternalBot::detached(&spec(Dialect::Claw), 0);
+        bot.judge_claw(b"\xff\xfe{", &turn());
+        assert!(bot.notes.notes()[0].contains('\u{fffd}'), "{:?}", bot.notes);
+    }
+
+    #[test]
+    fn flood_limits_warn_at_10_and_kick_above_20_within_5_seconds() {
+        let t0 = Instant::now();
+        let mut flood = Flood::default();
+        let verdicts: Vec<FloodVerdict> = (0..21)
+            .map(|i| flood.record(t0 + Duration::from_millis(10 * i)))
+            .collect();
+        assert!(verdicts[..9].iter().all(|v| *v == FloodVerdict::Fine));
+        assert_eq!(verdicts[9], FloodVerdict::Warn); // the 10th
+        assert!(verdicts[10..20].iter().all(|v| *v == FloodVerdict::Fine));
+        assert_eq!(verdicts[20], FloodVerdict::Kick); // the 21st
+        // Spread out, they never count as a flood: at most 9 in any 5 s.
+        let mut flood = Flood::default();
+        for i in 0..200 {
+            let v = flood.record(t0 + Duration::from_millis(560 * i));
+            assert_eq!(v, FloodVerdict::Fine, "{i}");
+        }
+        // The window forgets: 15 quickly, a pause, 15 quickly: warned twice, no kick.
+        let mut flood = Flood::default();
+        let mut warnings = 0;
+        for i in 0..30 {
+            let pause = if i >= 15 { 6000 } else { 0 };
+            match flood.record(t0 + Duration::from_millis(10 * i + pause)) {
+                FloodVerdict::Warn => warnings += 1,
+                FloodVerdict::Kick => panic!("kicked at {i}"),
+                FloodVerdict::Fine => {}
+            }
+        }
+        assert_eq!(warnings, 2);
+        assert!(flood.recent.len() <= FLOOD_KICK_ABOVE + 1);
+    }
+
+    #[test]
+    fn numbers_are_not_bot_names() {
+        let name = ExternalSpec::short_name;
+        assert_eq!(name("python3 bots/python/call_bot.py 0.55"), "call_bot");
+        assert_eq!(name("python3 bots/python/call_bot.py"), "call_bot");
+        assert_eq!(name("./mybot 0.55 12"), "mybot");
+        assert_eq!(name("python3 bot.py --weights model.pt"), "bot");
+        assert_eq!(name("java -jar dist/bot.jar 1e3"), "bot");
+        assert_eq!(name("node -e 1"), "node");
+        assert_eq!(
+            name("/x/target/release/holdem-arena connect --bot tag"),
+            "holdem-arena"
+        );
+        assert_eq!(name(""), "exec");
+    }
+
+    #[test]
+    fn log_file_names_are_safe() {
+        assert_eq!(stderr_log_name("call_bot", 2), "call_bot.seat2.stderr.log");
+        assert_eq!(
+            stderr_log_name("exec:python3 a/b.py 0.5", 0),
+            "exec_python3_a_b.py_0.5.seat0.stderr.log"
+        );
+        assert!(stderr_log_name(&"x".repeat(500), 9).len() < 120);
+    }
+
+    #[test]
+    fn stderr_logs_keep_whole_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = StderrLog::open(dir.path(), "b", 1).unwrap();
+        log.add(b"ab");
+        log.add(b"c\nd");
+        log.add(b"e\nf");
+        log.finish();
+        let text = std::fs::read_to_string(dir.path().join("b.seat1.stderr.log")).unwrap();
+        assert_eq!(text, "abc\nde\nf\n");
+    }
+
+    #[test]
+    fn a_wait_slot_is_set_only_while_a_decision_is_outstanding() {
+        let mut spec = spec(Dialect::OpenPoker);
+        spec.command = "python3 bots/python/call_bot.py".into();
+        let mut bot = ExternalBot::start(&spec, 0);
+        assert!(bot.alive());
+        let slot = bot
+            .slot
+            .clone()
+            .expect("registered when the process started");
+        assert!(slot.waited().is_none());
+        assert_eq!(bot.act(&turn()), Action::Call);
+        assert!(slot.waited().is_none());
+        // Without a process the decision is answered for it at once, and counted too.
+        let mut detached = ExternalBot::detached(&spec, 0);
+        assert_eq!(detached.act(&turn()), Action::Fold);
+        assert_eq!(bot.take_faults().decisions, 1);
+        assert_eq!(detached.take_faults().decisions, 1);
+    }
+}
