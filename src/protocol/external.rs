@@ -526,22 +526,39 @@ struct Proc {
 }
 
 impl Proc {
-    /// The child's exit status if it exited by itself within `grace`.
-    fn exited_within(&mut self, grace: Duration) -> Option<ExitStatus> {
+    /// Whether the child has exited (it is not reaped: its pid, the group id, stays
+    /// taken until [`Proc::end`] has killed the group).
+    fn exited(&self) -> bool {
+        // SAFETY: waitid fills the siginfo_t it is given; WNOWAIT leaves the child
+        // waitable, so `Child::wait` still reaps it and gets its status.
+        unsafe {
+            let mut info: libc::siginfo_t = std::mem::zeroed();
+            let r = libc::waitid(
+                libc::P_PID,
+                self.child.id() as libc::id_t,
+                &mut info,
+                libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+            );
+            r == 0 && info.si_pid() != 0
+        }
+    }
+
+    /// Whether the child exits by itself within `grace` (or has ended already).
+    fn exits_within(&self, grace: Duration) -> bool {
         let until = Instant::now() + grace;
         loop {
-            if let Ok(Some(s)) = self.child.try_wait() {
-                return Some(s);
+            if self.ended.is_some() || self.exited() {
+                return true;
             }
             if Instant::now() >= until {
-                return None;
+                return false;
             }
             std::thread::sleep(Duration::from_millis(1));
         }
     }
 
-    /// Kills the whole process group (the bot and any child it started) and reaps the
-    /// bot; returns its exit status. Does it once.
+    /// Kills the whole process group (the bot and any child it started), then reaps
+    /// the bot; returns its exit status. Does it once.
     fn end(&mut self) -> Option<ExitStatus> {
         if self.ended.is_none() {
             kill_group(self.pgid);
@@ -569,11 +586,11 @@ fn kill_group(pgid: i32) {
 }
 
 /// How a bot's process ended, as the crash report says it.
-fn describe_exit(status: ExitStatus) -> String {
-    match (status.code(), status.signal()) {
-        (Some(code), _) => format!("exited with status {code}"),
-        (None, Some(signal)) => format!("was killed by signal {signal}"),
-        _ => format!("ended ({status})"),
+fn describe_exit(status: Option<ExitStatus>) -> String {
+    match status.map(|s| (s.code(), s.signal())) {
+        Some((Some(code), _)) => format!("exited with status {code}"),
+        Some((None, Some(signal))) => format!("was killed by signal {signal}"),
+        _ => "exited".into(),
     }
 }
 
@@ -970,8 +987,9 @@ impl ExternalBot {
                 // Nothing for a while: has it exited (perhaps leaving a child of its
                 // own holding the pipes, so that they never close)?
                 look_at = now + LOOK_EVERY;
-                if let Ok(Some(status)) = proc.child.try_wait() {
-                    break Wait::Closed(describe_exit(status));
+                if proc.exited() {
+                    drain_stderr(proc, &mut self.stderr);
+                    break Wait::Closed(describe_exit(proc.end()));
                 }
             }
             if fds[1].revents != 0 {
@@ -1010,12 +1028,13 @@ impl ExternalBot {
     fn crash(&mut self, how: &str) {
         let mut what = how.to_string();
         if let Some(mut proc) = self.proc.take() {
-            drop(proc.stdin.take());
             // A bot that closed its output is usually on its way out: give it a moment
-            // so that its own exit status is reported, not our kill.
-            let exited = proc.exited_within(CRASH_GRACE);
-            proc.end();
-            if let Some(status) = exited {
+            // (before closing its stdin, which would make a healthy bot exit too) so
+            // that its own exit status is reported, not our kill.
+            let exited = proc.exits_within(CRASH_GRACE);
+            drop(proc.stdin.take());
+            let status = proc.end();
+            if exited {
                 let text = describe_exit(status);
                 if text != how {
                     what = format!("{how} and {text}");
@@ -1746,7 +1765,7 @@ impl Drop for ExternalBot {
             return;
         };
         drop(proc.stdin.take());
-        proc.exited_within(deadline.saturating_duration_since(Instant::now()));
+        proc.exits_within(deadline.saturating_duration_since(Instant::now()));
         proc.end();
         drain_stderr(&mut proc, &mut self.stderr);
         if let Some(log) = &mut self.stderr.log {
