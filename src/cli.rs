@@ -391,7 +391,7 @@ fn interrupted(hands_done: u64, total: u64) -> Failure {
 
 fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
     let seed = args.seed.unwrap_or_else(rand::random);
-    let config = config_from_args(args, seed)?;
+    let mut config = config_from_args(args, seed)?;
     let out = args
         .out
         .clone()
@@ -400,6 +400,9 @@ fn run_simulation(args: &RunArgs) -> Result<ExitCode, Failure> {
         prepare_histories(path)?;
     }
     prepare_out_dir(&out)?;
+    #[cfg(unix)]
+    crate::protocol::external::keep_stderr_logs(&mut config.lineup, &out.join("bots"))
+        .map_err(|message| Failure { code: 1, message })?;
     crate::interrupt::install().map_err(|e| Failure {
         code: 1,
         message: format!("cannot install the Ctrl-C handler: {e}"),

@@ -239,6 +239,7 @@ impl Lineup {
                         dialect,
                         name: "",
                         action_timeout: DEFAULT_ACTION_TIMEOUT,
+                        stderr_dir: None,
                     };
                     spec.check_program()
                         .map_err(|reason| ConfigError::BadCommand {

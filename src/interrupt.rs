@@ -146,7 +146,9 @@ pub fn kill_children() {
     }
 }
 
-fn kill_group(pgid: i32) {
+/// Sends `SIGKILL` to process group `pgid` (nothing for a `pgid` of 0 or below; a
+/// group already gone is fine).
+pub fn kill_group(pgid: i32) {
     #[cfg(unix)]
     if pgid > 0 {
         // SAFETY: kill(2) with a negative pid signals a process group; no memory is

@@ -199,13 +199,28 @@ fn arena() -> Command {
     Command::cargo_bin("holdem-arena").unwrap()
 }
 
+type Rows = Vec<std::collections::HashMap<String, String>>;
+
 /// Runs `run` with `bots` and returns (seats.csv rows as column maps, stderr).
-fn run(bots: &str, extra: &[&str]) -> (Vec<std::collections::HashMap<String, String>>, String) {
+fn run(bots: &str, extra: &[&str]) -> (Rows, String) {
+    let (rows, stderr, _) = run_keeping(bots, extra);
+    (rows, stderr)
+}
+
+/// Like [`run`], and also returns the folder holding the output folder `out`. Faults
+/// are what these runs count, so they keep their results (`--allow-bot-faults`; that
+/// a faulty run exits 1 without it is tested in `tests/cli.rs`).
+fn run_keeping(bots: &str, extra: &[&str]) -> (Rows, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let assert = arena()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "--bots", bots, "--seed", "5", "--threads", "1"])
+        .args(["run", "--bots", bots, "--seed", "5", "--allow-bot-faults"])
+        .args(if extra.contains(&"--threads") {
+            &[][..]
+        } else {
+            &["--threads", "1"][..]
+        })
         .args(extra)
         .arg("--out")
         .arg(&out)
@@ -225,14 +240,14 @@ fn run(bots: &str, extra: &[&str]) -> (Vec<std::collections::HashMap<String, Str
                 .collect()
         })
         .collect();
-    (rows, stderr)
+    (rows, stderr, dir)
 }
 
-fn col(rows: &[std::collections::HashMap<String, String>], seat: usize, name: &str) -> u64 {
+fn col(rows: &Rows, seat: usize, name: &str) -> u64 {
     rows[seat][name].parse::<i64>().unwrap().unsigned_abs()
 }
 
-fn net(rows: &[std::collections::HashMap<String, String>], seat: usize) -> String {
+fn net(rows: &Rows, seat: usize) -> String {
     rows[seat]["net_chips"].clone()
 }
 
@@ -289,15 +304,19 @@ fn python_strategy_bot_plays() {
 fn faults_are_answered_and_counted_as_the_protocol_says() {
     let faulty = |mode: &str| format!("call,exec:python3 tests/fixtures/faulty_bot.py {mode}");
     let (clean, _) = run("call,call", &["--hands", "300"]);
-    for mode in ["stale", "badraise"] {
+    // Five faults stay under the flood limits (10 in 5 s; see
+    // `a_flooding_bot_is_warned_then_kicked` for more).
+    for mode in ["stale 5", "badraise 5"] {
         let (rows, _) = run(&faulty(mode), &["--hands", "300"]);
-        // Every decision was rejected once, then answered well: same chips as `call`.
-        assert!(col(&rows, 1, "rejected_actions") > 300, "{mode}");
+        // Each of the first five decisions was rejected once, then answered well:
+        // same chips as `call`.
+        assert_eq!(col(&rows, 1, "rejected_actions"), 5, "{mode}");
         assert_eq!(col(&rows, 1, "timeouts"), 0, "{mode}");
+        assert_eq!(col(&rows, 1, "crashes"), 0, "{mode}");
         assert_eq!(net(&rows, 1), net(&clean, 1), "{mode}");
     }
-    let (rows, _) = run(&faulty("garbage"), &["--hands", "300"]);
-    assert!(col(&rows, 1, "invalid_actions") > 300);
+    let (rows, _) = run(&faulty("garbage 5"), &["--hands", "300"]);
+    assert_eq!(col(&rows, 1, "invalid_actions"), 5);
     assert_eq!(net(&rows, 1), net(&clean, 1));
 
     let (rows, _) = run(
@@ -340,8 +359,9 @@ fn claw_faults_are_answered_and_counted() {
     let faulty =
         |mode: &str| format!("call,exec-claw:python3 tests/fixtures/claw_faulty_bot.py {mode}");
     let (clean, _) = run("call,call", &["--hands", "200"]);
-    let (rows, _) = run(&faulty("badraise"), &["--hands", "200"]);
-    assert!(col(&rows, 1, "rejected_actions") > 200);
+    let (rows, _) = run(&faulty("badraise 5"), &["--hands", "200"]);
+    assert_eq!(col(&rows, 1, "rejected_actions"), 5);
+    assert_eq!(col(&rows, 1, "crashes"), 0);
     assert_eq!(net(&rows, 1), net(&clean, 1));
     // One slow answer: one timeout, and the late answer is dropped, not taken for the
     // next request, so every later decision is the bot's own.
@@ -352,6 +372,304 @@ fn claw_faults_are_answered_and_counted() {
     let timeouts = col(&rows, 1, "timeouts");
     assert!((1..=4).contains(&timeouts), "{timeouts}");
     assert_eq!(col(&rows, 1, "crashes"), 0);
+}
+
+const FAULTY: &str = "python3 tests/fixtures/faulty_bot.py";
+
+/// A seat's stderr log in the output folder of a run made by [`run_keeping`].
+fn stderr_log(dir: &tempfile::TempDir, file: &str) -> String {
+    let path = dir.path().join("out/bots").join(file);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// An external bot for seat 1 started outside a run (no stderr log).
+fn external(command: &str, dialect: holdem_arena::protocol::external::Dialect) -> Box<dyn Bot> {
+    use holdem_arena::config::DEFAULT_ACTION_TIMEOUT;
+    use holdem_arena::protocol::external::ExternalSpec;
+    let spec = ExternalSpec {
+        command: command.into(),
+        dialect,
+        name: "faulty_bot",
+        action_timeout: DEFAULT_ACTION_TIMEOUT,
+        stderr_dir: None,
+    };
+    bots::BotSpec::Exec(spec).make(1)
+}
+
+/// Counts the decisions asked of a bot, and passes its faults on.
+struct Counting {
+    inner: Box<dyn Bot>,
+    asked: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Bot for Counting {
+    fn act(&mut self, turn: &Turn<'_>) -> Action {
+        self.asked
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.inner.act(turn)
+    }
+    fn observe(&mut self, event: &holdem_arena::bot::Event<'_>) {
+        self.inner.observe(event);
+    }
+    fn take_faults(&mut self) -> holdem_arena::bot::Faults {
+        self.inner.take_faults()
+    }
+    fn take_fault_notes(&mut self) -> holdem_arena::bot::FaultNotes {
+        self.inner.take_fault_notes()
+    }
+}
+
+/// Plays `hands` hands of `call` against `bot` (seat 1); returns it and the number of
+/// decisions it was asked.
+fn play_against_call(bot: Box<dyn Bot>, hands: u64) -> (Box<dyn Bot>, u64) {
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut seats: Vec<Box<dyn Bot>> = vec![
+        (bots::find("call").unwrap().make)(),
+        Box::new(Counting {
+            inner: bot,
+            asked: asked.clone(),
+        }),
+    ];
+    let stakes = Stakes {
+        small_blind_chips: 10,
+        big_blind_chips: 20,
+        ante_chips: 0,
+    };
+    let mut table = Table::new(&["call", "faulty_bot"], &[2000, 2000], stakes, 5);
+    for hand in 0..hands {
+        table.play_hand(hand, &Deal::new(5, hand, 2), &mut seats);
+    }
+    let bot = seats.pop().unwrap();
+    (bot, asked.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+#[test]
+fn external_bot_stderr_is_kept_per_seat_and_stray_stdout_is_noted() {
+    // Two workers and two chunks of hands: both processes of seat 1 append to one file.
+    let (rows, _, dir) = run_keeping(
+        &format!("call,exec:{FAULTY} chatty"),
+        &["--hands", "8192", "--threads", "2"],
+    );
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("out/bots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(files, ["faulty_bot.seat1.stderr.log"]);
+    let log = stderr_log(&dir, "faulty_bot.seat1.stderr.log");
+    for line in log.lines() {
+        let rest = line
+            .strip_prefix("[worker 0] ")
+            .or_else(|| line.strip_prefix("[worker 1] "));
+        assert!(
+            rest.is_some_and(|r| r.starts_with("debug: turn ") || r == "got error invalid_message"),
+            "{line:?}"
+        );
+    }
+    // Each process that played printed "hello" on stdout at its first three turns.
+    let processes = log.lines().filter(|l| l.ends_with("debug: turn 1")).count() as u64;
+    assert!((1..=2).contains(&processes), "{log}");
+    assert_eq!(col(&rows, 1, "invalid_actions"), 3 * processes);
+
+    // The offending lines are noted verbatim with their line numbers (a "hello", then
+    // the turn's answer, ...), and a crash with its reason.
+    use holdem_arena::protocol::external::Dialect;
+    let (mut chatty, _) = play_against_call(
+        external(&format!("{FAULTY} chatty"), Dialect::OpenPoker),
+        50,
+    );
+    assert_eq!(
+        chatty.take_fault_notes().notes(),
+        [
+            r#"line 1 of stdout was not JSON: "hello""#,
+            r#"line 3 of stdout was not JSON: "hello""#
+        ]
+    );
+    let (mut crash, _) =
+        play_against_call(external(&format!("{FAULTY} crash"), Dialect::OpenPoker), 50);
+    let notes = crash.take_fault_notes();
+    assert_eq!(notes.notes().len(), 1, "{notes:?}");
+    assert!(
+        notes.notes()[0].starts_with("crashed: ")
+            && notes.notes()[0].contains("exited with status 1"),
+        "{notes:?}"
+    );
+
+    // A log is capped at 1 MiB, then says it was cut.
+    let (_, _, dir) = run_keeping(&format!("call,exec:{FAULTY} noisy"), &["--hands", "50"]);
+    let log = stderr_log(&dir, "faulty_bot.seat1.stderr.log");
+    assert!(log.len() <= (1 << 20) + 200, "{}", log.len());
+    assert!(log.len() > (1 << 20) - 1000, "{}", log.len());
+    let last = log.lines().last().unwrap();
+    assert!(last.contains("the rest of the stderr was cut"), "{last}");
+    assert!(log.lines().rev().skip(1).all(|l| l == "n".repeat(999)));
+}
+
+#[test]
+fn every_decision_is_counted_even_after_a_crash() {
+    use holdem_arena::protocol::external::Dialect;
+    let (mut crash, asked) =
+        play_against_call(external(&format!("{FAULTY} crash"), Dialect::OpenPoker), 60);
+    let faults = crash.take_faults();
+    assert_eq!(faults.crashes, 1);
+    assert!(asked > 10);
+    assert_eq!(faults.decisions, asked);
+}
+
+#[test]
+fn a_flooding_bot_is_warned_then_kicked() {
+    // Every decision rejected: the 10th rejection within 5 s gets `flood_warning`, the
+    // 21st `flood_kick`, and the seat is written off.
+    let (rows, stderr, dir) =
+        run_keeping(&format!("call,exec:{FAULTY} stale"), &["--hands", "300"]);
+    assert_eq!(col(&rows, 1, "rejected_actions"), 21);
+    assert_eq!(col(&rows, 1, "crashes"), 1);
+    assert!(stderr.contains("flood_kick"), "{stderr}");
+    let log = stderr_log(&dir, "faulty_bot.seat1.stderr.log");
+    assert!(log.contains("got error flood_warning"), "{log}");
+    // Claw Poker: the same thresholds, as `error` events.
+    let (rows, stderr, dir) = run_keeping(
+        "call,exec-claw:python3 tests/fixtures/claw_faulty_bot.py badraise",
+        &["--hands", "300"],
+    );
+    assert_eq!(col(&rows, 1, "rejected_actions"), 21);
+    assert_eq!(col(&rows, 1, "crashes"), 1);
+    assert!(stderr.contains("flood_kick"), "{stderr}");
+    let log = stderr_log(&dir, "claw_faulty_bot.seat1.stderr.log");
+    assert!(log.contains("got error flood_warning"), "{log}");
+}
+
+#[test]
+fn a_bot_that_floods_without_reading_is_kicked_in_bounded_memory() {
+    // It used to grow the engine to gigabytes: every line read was answered into an
+    // unbounded output buffer that the bot never read.
+    let (rows, stderr) = run(&format!("call,exec:{FAULTY} flood"), &["--hands", "100"]);
+    assert_eq!(col(&rows, 1, "crashes"), 1, "{stderr}");
+    assert_eq!(col(&rows, 1, "rejected_actions"), 21);
+    // SAFETY: getrusage fills the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(
+        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) },
+        0
+    );
+    // The largest child process of this test binary (any test's), in KiB on Linux.
+    #[cfg(target_os = "linux")]
+    assert!(usage.ru_maxrss < 300 * 1024, "{} KiB", usage.ru_maxrss);
+}
+
+/// Whether process `pid` is gone (or a zombie), waiting up to 5 s for it to die.
+#[cfg(target_os = "linux")]
+fn dies(pid: i32) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|s| s.rsplit_once(')').map(|(_, rest)| rest.trim().to_string()));
+        match state {
+            None => return true,
+            Some(s) if s.starts_with('Z') => return true,
+            Some(_) if std::time::Instant::now() >= deadline => {
+                // SAFETY: kill(2) with a pid; no memory is passed.
+                unsafe { libc::kill(pid, libc::SIGKILL) }; // do not leak it
+                return false;
+            }
+            Some(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
+}
+
+/// The pid a fixture wrote to its stderr log as "child pid N".
+fn child_pid(log: &str) -> i32 {
+    log.lines()
+        .find_map(|l| l.strip_prefix("child pid "))
+        .unwrap_or_else(|| panic!("no child pid in {log:?}"))
+        .parse()
+        .unwrap()
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn grandchildren_are_killed_with_their_bot() {
+    let (rows, stderr, dir) =
+        run_keeping(&format!("call,exec:{FAULTY} spawn"), &["--hands", "300"]);
+    assert_eq!(col(&rows, 1, "crashes"), 0, "{stderr}");
+    let pid = child_pid(&stderr_log(&dir, "faulty_bot.seat1.stderr.log"));
+    assert!(dies(pid), "the bot's child {pid} outlived the run");
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_bot_that_exits_while_its_child_holds_its_pipes_is_noticed_at_once() {
+    // Its pipes never close (the child holds them): it used to time out on about 50
+    // decisions (8 minutes at the default 10 s) and be reported as "stopped reading".
+    let (rows, stderr, dir) =
+        run_keeping(&format!("call,exec:{FAULTY} orphan"), &["--hands", "300"]);
+    assert_eq!(col(&rows, 1, "crashes"), 1, "{stderr}");
+    assert_eq!(col(&rows, 1, "timeouts"), 0, "{stderr}");
+    assert!(stderr.contains("exited with status 5"), "{stderr}");
+    assert!(!stderr.contains("stopped reading"), "{stderr}");
+    let pid = child_pid(&stderr_log(&dir, "faulty_bot.seat1.stderr.log"));
+    assert!(dies(pid), "the bot's child {pid} outlived the run");
+}
+
+#[test]
+fn a_bot_that_stops_reading_is_written_off_after_five_unread_requests() {
+    // It used to time out until its stdin pipe was full (about 50 decisions).
+    let (rows, stderr) = run(
+        &format!("call,exec:{FAULTY} hang"),
+        &["--hands", "200", "--action-timeout", "0.1"],
+    );
+    assert_eq!(col(&rows, 1, "crashes"), 1, "{stderr}");
+    assert_eq!(col(&rows, 1, "timeouts"), 5, "{stderr}");
+    assert!(stderr.contains("stopped reading its input"), "{stderr}");
+}
+
+#[test]
+fn an_exec_program_that_is_not_executable_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("bot.py");
+    std::fs::write(&script, "#!/usr/bin/env python3\nprint('hi')\n").unwrap();
+    let out = dir.path().join("out");
+    let script = script.display().to_string();
+    let assert = arena()
+        .args(["run", "--bots", &format!("call,exec:{script}"), "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{script} is not executable (chmod +x {script}, or run it through its interpreter: exec:python3 {script})"
+        )),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+    // The same when it is found on PATH.
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let assert = arena()
+        .args(["run", "--bots", "call,exec-claw:bot.py", "--out"])
+        .arg(&out)
+        .env("PATH", path)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("is not executable"), "{stderr}");
+    assert!(stderr.contains("exec-claw:python3 bot.py"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_number_argument_is_not_the_bot_name() {
+    let (rows, _) = run(
+        "call,exec:python3 bots/python/call_bot.py 0.55",
+        &["--hands", "20"],
+    );
+    assert_eq!(rows[1]["bot"], "call_bot");
 }
 
 #[test]

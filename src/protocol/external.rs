@@ -18,55 +18,121 @@
 //!   the bot may answer again until its time runs out;
 //! - a line that is not JSON, or not a message, gets `error` `invalid_message`
 //!   (counted in `invalid_actions`); an unknown `type` gets `unknown_message`;
+//! - flooding (Error Codes, `flood_warning` / `flood_kick`): rejected actions and
+//!   invalid messages together are "invalid actions"; the 10th within 5 seconds gets
+//!   `error` `flood_warning` (once, until fewer than 10 are in the window again), and
+//!   more than 20 within 5 seconds get `error` `flood_kick`: the seat is written off as
+//!   crashed (below);
 //! - no accepted action within the action timeout (default 10 s): auto-fold, or
 //!   auto-check when checking is free (counted in `timeouts`);
-//! - a bot that exits, closes its stdout, or stops reading its stdin for a whole
-//!   action timeout is reported on stderr by name with the tail of its stderr, killed,
-//!   and its seat auto-folds (checks when free) for the rest of the run (counted once
-//!   in `crashes`).
+//! - a bot that exits (noticed within about 0.1 s, even when a child it started still
+//!   holds its pipes: reported as "exited with status N"), closes its stdout, writes a
+//!   line longer than 1 MiB, is kicked for flooding, or stops reading its stdin is
+//!   reported on stderr by name with the tail of its stderr, killed, and its seat
+//!   auto-folds (checks when free) for the rest of the run (counted once in
+//!   `crashes`). "Stops reading": its stdin pipe stays full for a whole action timeout,
+//!   or it leaves [`UNREAD_REQUESTS_LIMIT`] requests in a row unread (not taken from
+//!   the pipe) for their whole action timeout. Nothing is printed when the run is
+//!   being stopped by a signal ([`crate::interrupt::requested`]).
+//!
+//! Every fault is counted in [`Faults`]; the first few are also kept verbatim as
+//! [`FaultNotes`] for the end-of-run summary: the offending stdout line (cut to 200
+//! characters) with its line number (`line 3 of stdout was not JSON: "hello"`), and a
+//! crash's reason.
 //!
 //! Claw Poker's document describes no rejection message: the offline server answers
 //! a bad `action.intent` with an `error` event (`{"type": "error", "data": {"code":
 //! "invalid_action" | "invalid_message", "message": ..}}`) and the agent may try
 //! again; as Claw has no turn token, lines already waiting when a new
 //! `action.requested` is sent answer an earlier, timed-out request and are dropped
-//! (counted in `rejected_actions`).
+//! (counted in `rejected_actions`). Claw's document gives no flood limits: the same
+//! thresholds as Open Poker's apply, sent as `error` events with codes
+//! `flood_warning` / `flood_kick`.
 //!
-//! Nothing blocks without a deadline: the pipes are non-blocking and every wait is a
-//! `poll` with a timeout. Writes are buffered and flushed only when an answer is
-//! wanted (or the buffer passes 32 KiB), so a hand costs one round trip per decision.
-//! The child is killed and reaped when the bot is dropped (end of run, error, panic);
-//! it stays in our process group, so a Ctrl-C at the terminal reaches it too, and if
-//! we are killed outright it reads end-of-file on stdin.
+//! A bot's stderr: the last 2 KiB are kept in memory for the crash report. When
+//! [`ExternalSpec::stderr_dir`] is set (`holdem-arena run` sets `OUT/bots`), all of it
+//! is also written to `DIR/NAME.seatN.stderr.log` (one file per seat; the processes of
+//! several worker threads for the same seat append whole lines to it, each prefixed
+//! with `[worker K] ` when more than one worker plays), up to [`STDERR_LOG_BYTES`]
+//! (1 MiB) per file, then one line saying the rest was cut.
 //!
-//! Unix only (it uses `poll(2)` and non-blocking pipes).
+//! Nothing blocks without a deadline and no buffer grows without bound: the pipes are
+//! non-blocking, every wait is a `poll` with a timeout (at most 0.1 s, after which the
+//! child is looked at), at most [`MAX_LINE_BYTES`] of the bot's output are buffered,
+//! and more than [`MAX_PENDING_BYTES`] of unwritten messages mean it stopped reading.
+//! Writes are buffered and flushed only when an answer is wanted (or the buffer passes
+//! 32 KiB), so a hand costs one round trip per decision.
+//!
+//! Each bot runs in its own process group, registered with [`crate::interrupt`]: the
+//! whole group (the bot and any child it started) is killed with `SIGKILL` when the
+//! bot is written off or dropped (end of run, error, panic), and on Ctrl-C or SIGTERM
+//! by the interrupt handler — a Ctrl-C at the terminal does not reach the bot
+//! directly. If we are killed outright the bot reads end-of-file on stdin.
+//!
+//! Unix only (it uses `poll(2)`, process groups and non-blocking pipes).
 
 use super::{claw, openpoker as op};
-use crate::bot::{Action, Bot, Event, Faults, HandResult, Turn};
+use crate::bot::{Action, Bot, Event, FaultNotes, Faults, HandResult, Turn};
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, RawFd};
-use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, Stdio};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-/// The default per-action timeout (Claw Poker's 10 s; Open Poker allows 120 s).
-pub const DEFAULT_ACTION_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Bytes of a bot's stderr kept for the crash report.
+/// Bytes of a bot's stderr kept in memory for the crash report.
 const STDERR_TAIL_BYTES: usize = 2048;
+
+/// Bytes of a bot's stderr written to one seat's log file (all workers together);
+/// then one line says the rest was cut.
+pub const STDERR_LOG_BYTES: u64 = 1 << 20;
+
+/// A stderr line longer than this is written to the log in pieces of this size.
+const STDERR_LINE_BYTES: usize = 64 * 1024;
 
 /// How long a wait for an answer yields and looks again before sleeping in `poll`.
 const SPIN: Duration = Duration::from_micros(SPIN_US);
 const SPIN_US: u64 = 200;
 
-/// Longest line a bot may write; a longer one counts as a crash.
-const MAX_LINE_BYTES: usize = 1 << 20;
+/// Longest line a bot may write (bytes); a longer one counts as a crash. Also the most
+/// of its output buffered: stdout is not read while this much waits.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Most bytes of messages waiting to be written to a bot; more means it stopped
+/// reading (it counts as a crash). Normal play keeps under [`FLUSH_BYTES`] plus a hand.
+pub const MAX_PENDING_BYTES: usize = 1 << 20;
 
 /// Time a bot gets to exit by itself after its stdin is closed at the end of a run.
 const EXIT_GRACE: Duration = Duration::from_millis(200);
 
+/// Time a crashed bot gets to exit by itself, so that its own exit status is reported.
+const CRASH_GRACE: Duration = Duration::from_millis(50);
+
+/// Longest single `poll`: after it the child is looked at (`try_wait`), so a bot that
+/// exited while a child of its own holds its pipes is noticed at once.
+const LOOK_EVERY: Duration = Duration::from_millis(100);
+
 /// Buffered output is flushed once it passes this size even when no answer is wanted.
 const FLUSH_BYTES: usize = 32 * 1024;
+
+/// Requests in a row (`your_turn` / `action.requested`) that a bot leaves unread in
+/// its stdin pipe for their whole action timeout before it counts as having stopped
+/// reading. Five, so that a bot that pauses once for up to four timeouts (a slow
+/// start, a long computation) is only timed out, not written off.
+pub const UNREAD_REQUESTS_LIMIT: u32 = 5;
+
+/// The flood window (Open Poker, Error Codes: `flood_warning`, `flood_kick`).
+pub const FLOOD_WINDOW: Duration = Duration::from_secs(5);
+/// Invalid actions within [`FLOOD_WINDOW`] that get `flood_warning` ("10+ in 5 seconds").
+pub const FLOOD_WARNING_AT: usize = 10;
+/// Invalid actions within [`FLOOD_WINDOW`] beyond which the bot gets `flood_kick` and
+/// is removed ("Exceeded 20 invalid actions in 5 seconds").
+pub const FLOOD_KICK_ABOVE: usize = 20;
+
+/// Characters of an offending line quoted in a fault note.
+const NOTE_CHARS: usize = 200;
 
 /// Which wire dialect an external bot speaks.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -75,6 +141,16 @@ pub enum Dialect {
     OpenPoker,
     /// Claw Poker (`exec-claw:`): `action.requested` / `action.intent`.
     Claw,
+}
+
+impl Dialect {
+    /// The `--bots` prefix: `exec:` or `exec-claw:`.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Dialect::OpenPoker => "exec:",
+            Dialect::Claw => "exec-claw:",
+        }
+    }
 }
 
 /// How to start an external bot.
@@ -88,6 +164,34 @@ pub struct ExternalSpec {
     pub name: &'static str,
     /// Time allowed for each action, from `your_turn` to an accepted `action`.
     pub action_timeout: Duration,
+    /// The folder for the bot's stderr logs (`NAME.seatN.stderr.log`, see the module
+    /// documentation); `None`: only the last 2 KiB are kept, in memory, for a crash
+    /// report.
+    pub stderr_dir: Option<PathBuf>,
+}
+
+/// File extensions that mark an argument as the bot's script (`python3 bot.py`).
+const SCRIPT_EXTENSIONS: &[&str] = &[
+    "py", "js", "mjs", "cjs", "ts", "rb", "pl", "sh", "bash", "lua", "jar", "r", "jl", "php",
+    "exs", "dart", "kts", "groovy", "tcl",
+];
+
+/// The interpreter usually used for a script with this extension.
+fn interpreter_for_extension(ext: &str) -> Option<&'static str> {
+    Some(match ext {
+        "py" => "python3",
+        "js" | "mjs" | "cjs" => "node",
+        "rb" => "ruby",
+        "pl" => "perl",
+        "sh" => "sh",
+        "bash" => "bash",
+        "lua" => "lua",
+        "jar" => "java -jar",
+        "r" => "Rscript",
+        "jl" => "julia",
+        "php" => "php",
+        _ => return None,
+    })
 }
 
 impl ExternalSpec {
@@ -96,56 +200,384 @@ impl ExternalSpec {
         self.command.split_whitespace().collect()
     }
 
-    /// A short name for `command`: the file stem of its last argument that looks like
-    /// a path (`python3 bots/python/call_bot.py` → `call_bot`), else the program's
-    /// file name.
+    /// A short name for `command`: the file stem of the first argument with a
+    /// script-like extension (`python3 bots/python/call_bot.py 0.55` → `call_bot`), else,
+    /// when the program is looked up on `PATH` (an interpreter), of the first argument
+    /// naming an existing file (`python3 mybot`), else the program's file name
+    /// (`./mybot 0.55` → `mybot`). Options (`-x`) and numbers are never taken.
     pub fn short_name(command: &str) -> String {
         let args: Vec<&str> = command.split_whitespace().collect();
-        let pick = args
-            .iter()
-            .rev()
-            .find(|a| !a.starts_with('-') && (a.contains('/') || a.contains('.')))
-            .or(args.first())
-            .copied()
-            .unwrap_or("exec");
-        std::path::Path::new(pick)
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or(pick)
-            .to_string()
+        let stem = |a: &str| {
+            Path::new(a)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .filter(|s| !s.is_empty())
+                .unwrap_or(a)
+                .to_string()
+        };
+        let Some((program, rest)) = args.split_first() else {
+            return "exec".into();
+        };
+        let candidates = || {
+            rest.iter()
+                .copied()
+                .filter(|a| !a.starts_with('-') && a.parse::<f64>().is_err())
+        };
+        let script = candidates().find(|a| {
+            Path::new(a)
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| SCRIPT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        });
+        let file = || {
+            (!program.contains('/'))
+                .then(|| candidates().find(|a| Path::new(a).is_file()))
+                .flatten()
+        };
+        stem(script.or_else(file).unwrap_or(program))
     }
 
-    /// Checks that the program can be started: it exists (on `PATH` when it has no
-    /// `/`).
+    /// Checks that the program can be started: it is a regular file with an execute
+    /// bit, given as a path (with a `/`) or found on `PATH`.
     ///
     /// # Errors
-    /// A one-line explanation naming the program.
+    /// A one-line explanation naming the program: not found, not a file, or not
+    /// executable (then it says how to fix it: `chmod +x`, or the interpreter to run it
+    /// through).
     pub fn check_program(&self) -> Result<(), String> {
+        use std::os::unix::fs::PermissionsExt;
         let argv = self.argv();
         let Some(program) = argv.first() else {
             return Err("the command is empty".into());
         };
-        let found = if program.contains('/') {
-            std::path::Path::new(program).is_file()
-        } else {
-            std::env::var_os("PATH").is_some_and(|paths| {
-                std::env::split_paths(&paths).any(|dir| dir.join(program).is_file())
+        let executable = |m: &std::fs::Metadata| m.is_file() && m.permissions().mode() & 0o111 != 0;
+        if program.contains('/') {
+            return match std::fs::metadata(program) {
+                Err(_) => Err(format!("program {program:?} not found")),
+                Ok(m) if !m.is_file() => Err(format!("{program} is not a file")),
+                Ok(m) if !executable(&m) => Err(self.not_executable(program, Path::new(program))),
+                Ok(_) => Ok(()),
+            };
+        }
+        let mut not_executable = None;
+        for dir in std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
+            let path = dir.join(program);
+            match std::fs::metadata(&path) {
+                Ok(m) if executable(&m) => return Ok(()),
+                Ok(m) if m.is_file() && not_executable.is_none() => not_executable = Some(path),
+                _ => {}
+            }
+        }
+        match not_executable {
+            Some(path) => Err(self.not_executable(&path.display().to_string(), &path)),
+            None => Err(format!("program {program:?} not found")),
+        }
+    }
+
+    /// `PROGRAM is not executable (chmod +x PROGRAM, or run it through its
+    /// interpreter: exec:INTERPRETER COMMAND)`; the interpreter is taken from the file's
+    /// `#!` line, else from its extension.
+    fn not_executable(&self, shown: &str, path: &Path) -> String {
+        let mut head = [0u8; 256];
+        let n = std::fs::File::open(path)
+            .and_then(|mut f| f.read(&mut head))
+            .unwrap_or(0);
+        let shebang = head[..n]
+            .strip_prefix(b"#!")
+            .and_then(|l| l.split(|&b| b == b'\n').next())
+            .and_then(|l| std::str::from_utf8(l).ok())
+            .and_then(|l| {
+                let mut words = l.split_whitespace();
+                let first = words.next()?;
+                let name = Path::new(first).file_name()?.to_str()?;
+                if name == "env" {
+                    words.find(|w| !w.starts_with('-')).map(str::to_string)
+                } else {
+                    Some(name.to_string())
+                }
+            });
+        let interpreter = shebang
+            .or_else(|| {
+                path.extension()
+                    .and_then(|e| e.to_str())
+                    .and_then(|e| interpreter_for_extension(&e.to_ascii_lowercase()))
+                    .map(str::to_string)
             })
+            .unwrap_or_else(|| "INTERPRETER".into());
+        format!(
+            "{shown} is not executable (chmod +x {shown}, or run it through its interpreter: {}{interpreter} {})",
+            self.dialect.prefix(),
+            self.command.trim()
+        )
+    }
+}
+
+/// Sets every external bot's [`ExternalSpec::stderr_dir`] to `dir`, creating it (only
+/// when the line-up has an external bot).
+///
+/// # Errors
+/// If `dir` cannot be created: a one-line message naming it.
+pub fn keep_stderr_logs(lineup: &mut [crate::bots::BotSpec], dir: &Path) -> Result<(), String> {
+    let mut created = false;
+    for spec in lineup {
+        if let crate::bots::BotSpec::Exec(e) = spec {
+            if !created {
+                std::fs::create_dir_all(dir).map_err(|err| {
+                    format!(
+                        "cannot create {} for the bots' stderr ({err})",
+                        dir.display()
+                    )
+                })?;
+                created = true;
+            }
+            e.stderr_dir = Some(dir.to_path_buf());
+        }
+    }
+    Ok(())
+}
+
+/// The log file name for `name`'s `seat`: `NAME.seatN.stderr.log`, with characters
+/// other than letters, digits, `.`, `-` and `_` replaced by `_` (a name may be a whole
+/// `exec:...` entry), cut to 80 characters.
+pub fn stderr_log_name(name: &str, seat: u8) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect();
+    format!("{safe}.seat{seat}.stderr.log")
+}
+
+/// One seat's stderr log file, shared by the processes of every worker.
+struct LogFile {
+    file: std::fs::File,
+    /// Bytes in the file.
+    written: u64,
+    /// The cap was reached and the notice written: later lines are dropped.
+    cut: bool,
+}
+
+/// The log files open in this process, by path. An entry whose file was closed (every
+/// process of that seat ended) is reopened for appending, not truncated: a worker that
+/// starts late must not erase an early one's lines.
+static LOG_FILES: Mutex<Vec<(PathBuf, Weak<Mutex<LogFile>>)>> = Mutex::new(Vec::new());
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// One process's side of a seat's stderr log: its partial line and its prefix.
+struct StderrLog {
+    path: PathBuf,
+    file: Arc<Mutex<LogFile>>,
+    /// `[worker K] ` when more than one worker plays, else empty.
+    prefix: String,
+    /// The end of the stderr read so far, after its last newline (at most
+    /// [`STDERR_LINE_BYTES`]).
+    partial: Vec<u8>,
+}
+
+impl StderrLog {
+    /// Opens (or shares) `dir/NAME.seatN.stderr.log`. The worker is the rayon worker
+    /// this is called on; `[worker K] ` prefixes appear when its pool has more than one
+    /// thread.
+    fn open(dir: &Path, name: &str, seat: u8) -> io::Result<StderrLog> {
+        let path = dir.join(stderr_log_name(name, seat));
+        let file = {
+            let mut files = lock(&LOG_FILES);
+            let known = files.iter().position(|(p, _)| *p == path);
+            match known.and_then(|i| files[i].1.upgrade()) {
+                Some(f) => f,
+                None => {
+                    let file = if known.is_some() {
+                        std::fs::OpenOptions::new()
+                            .append(true)
+                            .create(true)
+                            .open(&path)?
+                    } else {
+                        std::fs::File::create(&path)? // a previous run's log is replaced
+                    };
+                    let written = file.metadata()?.len();
+                    let f = Arc::new(Mutex::new(LogFile {
+                        file,
+                        written,
+                        cut: written >= STDERR_LOG_BYTES,
+                    }));
+                    match known {
+                        Some(i) => files[i].1 = Arc::downgrade(&f),
+                        None => files.push((path.clone(), Arc::downgrade(&f))),
+                    }
+                    f
+                }
+            }
         };
-        if found {
-            Ok(())
-        } else {
-            Err(format!("program {program:?} not found"))
+        let prefix = match rayon::current_thread_index() {
+            Some(k) if rayon::current_num_threads() > 1 => format!("[worker {k}] "),
+            _ => String::new(),
+        };
+        Ok(StderrLog {
+            path,
+            file,
+            prefix,
+            partial: Vec::new(),
+        })
+    }
+
+    /// Adds bytes read from the bot's stderr; complete lines are written.
+    fn add(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let room = STDERR_LINE_BYTES - self.partial.len();
+            let take = bytes.len().min(room);
+            let (now, later) = bytes.split_at(take);
+            self.partial.extend_from_slice(now);
+            bytes = later;
+            if let Some(last) = self.partial.iter().rposition(|&b| b == b'\n') {
+                self.write_lines(last + 1);
+            } else if self.partial.len() == STDERR_LINE_BYTES {
+                self.partial.push(b'\n');
+                self.write_lines(self.partial.len());
+            }
+        }
+    }
+
+    /// Writes what is left as a last line (the process ended).
+    fn finish(&mut self) {
+        if !self.partial.is_empty() {
+            self.partial.push(b'\n');
+            self.write_lines(self.partial.len());
+        }
+    }
+
+    /// Writes `partial[..end]` (whole lines) with prefixes, within the file's cap.
+    fn write_lines(&mut self, end: usize) {
+        let mut text = Vec::with_capacity(end + 64);
+        let mut f = lock(&self.file);
+        for line in self.partial[..end].split_inclusive(|&b| b == b'\n') {
+            if f.cut {
+                break;
+            }
+            let len = (self.prefix.len() + line.len()) as u64;
+            if f.written + (text.len() as u64) + len > STDERR_LOG_BYTES {
+                f.cut = true;
+                text.extend_from_slice(
+                    format!(
+                        "[holdem-arena] this log reached {STDERR_LOG_BYTES} bytes; the rest of the stderr was cut\n"
+                    )
+                    .as_bytes(),
+                );
+                break;
+            }
+            text.extend_from_slice(self.prefix.as_bytes());
+            text.extend_from_slice(line);
+        }
+        if !text.is_empty() {
+            // A log that cannot be written loses lines, never the run.
+            if f.file.write_all(&text).is_ok() {
+                f.written += text.len() as u64;
+            }
+        }
+        drop(f);
+        self.partial.drain(..end);
+    }
+}
+
+/// Where a bot's stderr goes: a tail in memory, and the log file if any.
+struct StderrSink {
+    tail: VecDeque<u8>,
+    log: Option<StderrLog>,
+}
+
+impl StderrSink {
+    fn add(&mut self, bytes: &[u8]) {
+        self.tail.extend(bytes);
+        let excess = self.tail.len().saturating_sub(STDERR_TAIL_BYTES);
+        self.tail.drain(..excess);
+        if let Some(log) = &mut self.log {
+            log.add(bytes);
         }
     }
 }
 
-/// The child process and its three pipes (all non-blocking).
+/// The child process (leader of its own process group) and its three pipes (all
+/// non-blocking). Dropping it kills the group and reaps the child.
 struct Proc {
     child: Child,
+    /// The process group id (the child's pid).
+    pgid: i32,
+    /// Set once the group was killed and the child reaped.
+    ended: Option<io::Result<ExitStatus>>,
     stdin: Option<ChildStdin>,
     stdout: ChildStdout,
     stderr: Option<ChildStderr>,
+    /// Registers the group for killing on Ctrl-C; dropped after reaping.
+    _group: crate::interrupt::ChildGuard,
+}
+
+impl Proc {
+    /// Whether the child has exited (it is not reaped: its pid, the group id, stays
+    /// taken until [`Proc::end`] has killed the group).
+    fn exited(&self) -> bool {
+        // SAFETY: waitid fills the siginfo_t it is given; WNOWAIT leaves the child
+        // waitable, so `Child::wait` still reaps it and gets its status.
+        unsafe {
+            let mut info: libc::siginfo_t = std::mem::zeroed();
+            let r = libc::waitid(
+                libc::P_PID,
+                self.child.id() as libc::id_t,
+                &mut info,
+                libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+            );
+            r == 0 && info.si_pid() != 0
+        }
+    }
+
+    /// Whether the child exits by itself within `grace` (or has ended already).
+    fn exits_within(&self, grace: Duration) -> bool {
+        let until = Instant::now() + grace;
+        loop {
+            if self.ended.is_some() || self.exited() {
+                return true;
+            }
+            if Instant::now() >= until {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// Kills the whole process group (the bot and any child it started), then reaps
+    /// the bot; returns its exit status. Does it once.
+    fn end(&mut self) -> Option<ExitStatus> {
+        if self.ended.is_none() {
+            crate::interrupt::kill_group(self.pgid);
+            self.ended = Some(self.child.wait());
+        }
+        self.ended.as_ref().and_then(|r| r.as_ref().ok().copied())
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        self.end();
+    }
+}
+
+/// How a bot's process ended, as the crash report says it.
+fn describe_exit(status: Option<ExitStatus>) -> String {
+    match status.map(|s| (s.code(), s.signal())) {
+        Some((Some(code), _)) => format!("exited with status {code}"),
+        Some((None, Some(signal))) => format!("was killed by signal {signal}"),
+        _ => "exited".into(),
+    }
 }
 
 /// What waiting on the child gave.
@@ -157,14 +589,61 @@ enum Wait {
     Flushed,
     /// The deadline passed.
     Timeout,
-    /// The child closed a pipe or exited; the text says how.
+    /// The child closed a pipe, exited or stopped reading; the text says how.
     Closed(String),
 }
 
-impl Wait {
-    fn is_flushed(&self) -> bool {
-        matches!(self, Wait::Flushed)
+/// The times of the recent invalid actions, for Open Poker's flood limits.
+#[derive(Default)]
+struct Flood {
+    /// At most `FLOOD_KICK_ABOVE + 1` times, oldest first, all within the window.
+    recent: VecDeque<Instant>,
+    /// `flood_warning` was sent and the window has not dropped below the threshold.
+    warned: bool,
+}
+
+/// What one more invalid action means under the flood limits.
+#[derive(PartialEq, Eq, Debug)]
+enum FloodVerdict {
+    Fine,
+    Warn,
+    Kick,
+}
+
+impl Flood {
+    fn record(&mut self, now: Instant) -> FloodVerdict {
+        while self
+            .recent
+            .front()
+            .is_some_and(|&t| now.duration_since(t) >= FLOOD_WINDOW)
+        {
+            self.recent.pop_front();
+        }
+        if self.recent.len() > FLOOD_KICK_ABOVE {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(now);
+        let n = self.recent.len();
+        if n > FLOOD_KICK_ABOVE {
+            FloodVerdict::Kick
+        } else if n >= FLOOD_WARNING_AT {
+            if std::mem::replace(&mut self.warned, true) {
+                FloodVerdict::Fine
+            } else {
+                FloodVerdict::Warn
+            }
+        } else {
+            self.warned = false;
+            FloodVerdict::Fine
+        }
     }
+}
+
+/// Which counter a fault goes to.
+#[derive(Clone, Copy)]
+enum FaultKind {
+    Invalid,
+    Rejected,
 }
 
 /// A [`Bot`] played by an external process. See the module documentation.
@@ -172,12 +651,29 @@ pub struct ExternalBot {
     spec: ExternalSpec,
     seat: u8,
     proc: Option<Proc>,
-    /// Serialized messages not yet written.
+    /// Serialized messages not yet written (at most [`MAX_PENDING_BYTES`]).
     out: Vec<u8>,
-    /// Bytes read from stdout not yet consumed (complete lines first).
+    /// Bytes read from stdout not yet consumed (complete lines first; about
+    /// [`MAX_LINE_BYTES`] at most).
     input: Vec<u8>,
-    stderr_tail: VecDeque<u8>,
+    stderr: StderrSink,
     faults: Faults,
+    notes: FaultNotes,
+    /// Notes about stdout lines taken so far (at most `FaultNotes::MAX - 1`, leaving
+    /// room for a crash's).
+    line_notes: usize,
+    /// Lines taken from stdout so far (for the notes' line numbers).
+    stdout_lines: u64,
+    flood: Flood,
+    /// Bytes appended to `out` in all, and bytes written to the child's stdin in all.
+    queued_bytes: u64,
+    written_bytes: u64,
+    /// Since when the child's stdin pipe has been full with bytes waiting.
+    stalled_since: Option<Instant>,
+    /// Requests in a row left unread in the pipe for their whole timeout.
+    unread_requests: u32,
+    /// The progress display's record of an outstanding decision.
+    slot: Option<Arc<crate::waits::WaitSlot>>,
     connected: bool,
     names: Vec<String>,
     hand_id: u64,
@@ -197,6 +693,15 @@ fn set_nonblocking(fd: RawFd) -> io::Result<()> {
     Ok(())
 }
 
+/// Bytes written to a pipe and not yet read from it (`FIONREAD` on its write end;
+/// `None` where the system does not say).
+fn unread_bytes(fd: RawFd) -> Option<u64> {
+    let mut n: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one c_int through the pointer, which is valid.
+    let r = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut n) };
+    (r == 0 && n >= 0).then_some(n as u64)
+}
+
 fn spawn(spec: &ExternalSpec) -> io::Result<Proc> {
     let argv = spec.argv();
     let Some((program, args)) = argv.split_first() else {
@@ -207,54 +712,110 @@ fn spawn(spec: &ExternalSpec) -> io::Result<Proc> {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()?;
-    let stdin = child.stdin.take().expect("piped");
-    let stdout = child.stdout.take().expect("piped");
-    let stderr = child.stderr.take().expect("piped");
+    let pgid = child.id() as i32;
+    let group = crate::interrupt::register_child(pgid);
+    let (Some(stdin), Some(stdout), Some(stderr)) =
+        (child.stdin.take(), child.stdout.take(), child.stderr.take())
+    else {
+        unreachable!("all three pipes were asked for");
+    };
     let proc = Proc {
         child,
+        pgid,
+        ended: None,
         stdin: Some(stdin),
         stdout,
         stderr: Some(stderr),
+        _group: group,
     };
-    let mut proc = proc;
     for fd in [
-        proc.stdin.as_ref().expect("set").as_raw_fd(),
+        proc.stdin.as_ref().map_or(-1, |p| p.as_raw_fd()),
         proc.stdout.as_raw_fd(),
-        proc.stderr.as_ref().expect("set").as_raw_fd(),
+        proc.stderr.as_ref().map_or(-1, |p| p.as_raw_fd()),
     ] {
-        if let Err(e) = set_nonblocking(fd) {
-            let _ = proc.child.kill();
-            let _ = proc.child.wait();
-            return Err(e);
-        }
+        set_nonblocking(fd)?; // on error `proc` is dropped: killed and reaped
     }
     Ok(proc)
+}
+
+/// `line`, lossily decoded, cut to [`NOTE_CHARS`] characters and quoted.
+fn quote(line: &[u8]) -> String {
+    let text = String::from_utf8_lossy(line);
+    let mut cut: String = text.chars().take(NOTE_CHARS).collect();
+    if cut.len() < text.len() {
+        cut.push('…');
+    }
+    format!("{cut:?}")
+}
+
+/// A serde error's message without its position (`at line 1 column 5`): a bot's line
+/// is always one line.
+fn serde_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rsplit_once(" at line ") {
+        Some((reason, _)) => reason.to_string(),
+        None => text,
+    }
 }
 
 impl ExternalBot {
     /// Starts `spec`'s process for `seat`. A process that cannot be started is
     /// reported on stderr and counted as a crash; the seat then auto-folds.
     pub fn start(spec: &ExternalSpec, seat: u8) -> ExternalBot {
-        let mut bot = ExternalBot {
+        let mut bot = ExternalBot::detached(spec, seat);
+        match spawn(spec) {
+            Ok(p) => {
+                bot.proc = Some(p);
+                bot.slot = Some(crate::waits::register(format!(
+                    "{} (seat {seat})",
+                    spec.name
+                )));
+                if let Some(dir) = &spec.stderr_dir {
+                    match StderrLog::open(dir, spec.name, seat) {
+                        Ok(log) => bot.stderr.log = Some(log),
+                        Err(e) => eprintln!(
+                            "warning: cannot write {} ({e}); bot {:?}'s stderr is kept only in memory",
+                            dir.join(stderr_log_name(spec.name, seat)).display(),
+                            spec.name
+                        ),
+                    }
+                }
+            }
+            Err(e) => bot.crash(&format!("could not be started: {e}")),
+        }
+        bot
+    }
+
+    /// A bot with no process (it folds): the state [`ExternalBot::start`] begins from.
+    fn detached(spec: &ExternalSpec, seat: u8) -> ExternalBot {
+        ExternalBot {
             spec: spec.clone(),
             seat,
             proc: None,
             out: Vec::with_capacity(FLUSH_BYTES),
             input: Vec::with_capacity(4096),
-            stderr_tail: VecDeque::new(),
+            stderr: StderrSink {
+                tail: VecDeque::new(),
+                log: None,
+            },
             faults: Faults::default(),
+            notes: FaultNotes::default(),
+            line_notes: 0,
+            stdout_lines: 0,
+            flood: Flood::default(),
+            queued_bytes: 0,
+            written_bytes: 0,
+            stalled_since: None,
+            unread_requests: 0,
+            slot: None,
             connected: false,
             names: Vec::new(),
             hand_id: 0,
             turns: 0,
             seats: Vec::new(),
-        };
-        match spawn(spec) {
-            Ok(p) => bot.proc = Some(p),
-            Err(e) => bot.crash(&format!("could not be started: {e}")),
         }
-        bot
     }
 
     /// Whether the process is still playing (not crashed).
@@ -262,13 +823,21 @@ impl ExternalBot {
         self.proc.is_some()
     }
 
-    /// Appends one message as a JSON line to the output buffer.
+    /// Appends one message as a JSON line to the output buffer. A bot with more than
+    /// [`MAX_PENDING_BYTES`] waiting has stopped reading: it is written off.
     fn send<T: serde::Serialize>(&mut self, msg: &T) {
         if self.proc.is_none() {
             return;
         }
+        let before = self.out.len();
         serde_json::to_writer(&mut self.out, msg).expect("wire messages serialize");
         self.out.push(b'\n');
+        self.queued_bytes += (self.out.len() - before) as u64;
+        if self.out.len() > MAX_PENDING_BYTES {
+            self.crash(&format!(
+                "stopped reading its input (more than {MAX_PENDING_BYTES} bytes of messages waiting)"
+            ));
+        }
     }
 
     /// Writes out what is buffered if it grew large.
@@ -293,22 +862,31 @@ impl ExternalBot {
     }
 
     /// Pumps the pipes until a line is available (`want_line`) or the output buffer
-    /// is written (`!want_line`), the child goes away, or `deadline` passes.
+    /// is written (`!want_line`), the child goes away or stops reading, or `deadline`
+    /// passes.
     fn wait(&mut self, deadline: Instant, want_line: bool) -> Wait {
         let Some(proc) = self.proc.as_mut() else {
             return Wait::Closed("is not running".into());
         };
+        let timeout = self.spec.action_timeout;
         let mut written = 0;
         let spin_end = Instant::now() + SPIN;
+        let mut look_at = Instant::now() + LOOK_EVERY;
         let result = loop {
             if want_line && self.input.contains(&b'\n') {
                 break Wait::Line;
             }
             if written < self.out.len() {
                 // Try the write first: the pipe usually has room.
-                let stdin = proc.stdin.as_mut().expect("open while running");
+                let Some(stdin) = proc.stdin.as_mut() else {
+                    break Wait::Closed("is not running".into());
+                };
                 match stdin.write(&self.out[written..]) {
-                    Ok(n) => written += n,
+                    Ok(n) => {
+                        written += n;
+                        self.written_bytes += n as u64;
+                        self.stalled_since = None;
+                    }
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) => break Wait::Closed(format!("closed its input ({e})")),
@@ -319,6 +897,14 @@ impl ExternalBot {
                 break Wait::Flushed;
             }
             let now = Instant::now();
+            if pending_write {
+                let since = *self.stalled_since.get_or_insert(now);
+                if now.duration_since(since) >= timeout {
+                    break Wait::Closed(format!(
+                        "stopped reading its input (its stdin stayed full for {timeout:?})"
+                    ));
+                }
+            }
             if now >= deadline {
                 break Wait::Timeout;
             }
@@ -326,7 +912,7 @@ impl ExternalBot {
                 // Answers usually come within tens of microseconds: look again after
                 // yielding the core rather than sleep in poll, whose wake-up from an
                 // idle core costs more than the answer itself.
-                match read_available(&mut proc.stdout, &mut self.input) {
+                match read_stdout(proc, &mut self.input) {
                     Ok(true) => {
                         if !self.input.contains(&b'\n') {
                             std::thread::yield_now();
@@ -335,16 +921,26 @@ impl ExternalBot {
                     }
                     Ok(false) if self.input.contains(&b'\n') => break Wait::Line,
                     Ok(false) => break Wait::Closed("closed its output".into()),
-                    Err(e) => break Wait::Closed(format!("output unreadable ({e})")),
+                    Err(how) => break Wait::Closed(how),
                 }
             }
-            let ms = (deadline - now)
+            let mut until = deadline.min(now + LOOK_EVERY);
+            if pending_write {
+                until = until.min(self.stalled_since.unwrap_or(now) + timeout);
+            }
+            let ms = until
+                .saturating_duration_since(now)
                 .as_micros()
                 .div_ceil(1000)
                 .min(i32::MAX as u128) as i32;
+            let read_more = self.input.len() < MAX_LINE_BYTES;
             let mut fds = [
                 libc::pollfd {
-                    fd: proc.stdout.as_raw_fd(),
+                    fd: if read_more {
+                        proc.stdout.as_raw_fd()
+                    } else {
+                        -1
+                    },
                     events: libc::POLLIN,
                     revents: 0,
                 },
@@ -372,73 +968,160 @@ impl ExternalBot {
                 }
                 break Wait::Closed(format!("poll failed ({e})"));
             }
+            let now = Instant::now();
+            if r == 0 || now >= look_at {
+                // Nothing for a while: has it exited (perhaps leaving a child of its
+                // own holding the pipes, so that they never close)?
+                look_at = now + LOOK_EVERY;
+                if proc.exited() {
+                    drain_stderr(proc, &mut self.stderr);
+                    break Wait::Closed(describe_exit(proc.end()));
+                }
+            }
             if fds[1].revents != 0 {
-                drain_stderr(proc, &mut self.stderr_tail);
+                drain_stderr(proc, &mut self.stderr);
             }
             if fds[0].revents != 0 {
-                match read_available(&mut proc.stdout, &mut self.input) {
-                    Ok(true)
-                        if self.input.len() > MAX_LINE_BYTES && !self.input.contains(&b'\n') =>
-                    {
-                        break Wait::Closed(format!(
-                            "wrote a line longer than {MAX_LINE_BYTES} bytes"
-                        ));
-                    }
+                match read_stdout(proc, &mut self.input) {
                     Ok(true) => {}
-                    Ok(false) => {
-                        if want_line && self.input.contains(&b'\n') {
-                            break Wait::Line;
-                        }
-                        break Wait::Closed("closed its output".into());
-                    }
-                    Err(e) => break Wait::Closed(format!("output unreadable ({e})")),
+                    Ok(false) if want_line && self.input.contains(&b'\n') => break Wait::Line,
+                    Ok(false) => break Wait::Closed("closed its output".into()),
+                    Err(how) => break Wait::Closed(how),
                 }
             }
         };
         self.out.drain(..written);
+        if self.out.is_empty() {
+            self.stalled_since = None;
+        }
         result
     }
 
     /// Takes the first complete line out of the input buffer.
     fn take_line(&mut self) -> Vec<u8> {
-        let end = self
-            .input
-            .iter()
-            .position(|&b| b == b'\n')
-            .expect("a line is buffered");
+        let Some(end) = self.input.iter().position(|&b| b == b'\n') else {
+            return Vec::new();
+        };
         let mut line: Vec<u8> = self.input.drain(..=end).collect();
         line.pop();
+        self.stdout_lines += 1;
         line
     }
 
-    /// Kills the child (if any), reports why on stderr with its stderr tail, and
-    /// counts a crash. The seat auto-folds from now on.
+    /// Kills the child's process group (if any), reports why on stderr with its stderr
+    /// tail (unless the run is being stopped by a signal), notes it, and counts a
+    /// crash. The seat auto-folds from now on.
     fn crash(&mut self, how: &str) {
-        let mut status = String::new();
+        let mut what = how.to_string();
         if let Some(mut proc) = self.proc.take() {
+            // A bot that closed its output is usually on its way out: give it a moment
+            // (before closing its stdin, which would make a healthy bot exit too) so
+            // that its own exit status is reported, not our kill.
+            let exited = proc.exits_within(CRASH_GRACE);
             drop(proc.stdin.take());
-            let _ = proc.child.kill();
-            if let Ok(s) = proc.child.wait() {
-                status = format!(" ({s})");
+            let status = proc.end();
+            if exited {
+                let text = describe_exit(status);
+                if text != how {
+                    what = format!("{how} and {text}");
+                }
             }
-            // The child is gone: whatever is left in its stderr pipe ends in EOF.
-            drain_stderr(&mut proc, &mut self.stderr_tail);
+            // The group is gone: whatever is left in the stderr pipe ends in EOF
+            // (unless a process outside the group holds it: read what is there).
+            drain_stderr(&mut proc, &mut self.stderr);
+        }
+        if let Some(log) = &mut self.stderr.log {
+            log.finish();
+        }
+        if let Some(slot) = &self.slot {
+            slot.stop();
         }
         self.faults.crashes += 1;
+        self.notes.push(format!("crashed: {what}"));
         self.out.clear();
-        let tail = String::from_utf8_lossy(self.stderr_tail.make_contiguous()).into_owned();
+        if crate::interrupt::requested().is_some() {
+            return; // the run is being stopped: the bots were killed on purpose
+        }
+        let tail = String::from_utf8_lossy(self.stderr.tail.make_contiguous()).into_owned();
         let tail = tail.trim_end();
+        let log = self
+            .stderr
+            .log
+            .as_ref()
+            .map(|l| format!(" (all of it: {})", l.path.display()))
+            .unwrap_or_default();
         eprintln!(
-            "warning: bot {:?} (seat {}, `{}`) {how}{status}; its seat folds for the rest of the run{}",
+            "warning: bot {:?} (seat {}, `{}`) {what}; its seat folds for the rest of the run{}",
             self.spec.name,
             self.seat,
             self.spec.command,
             if tail.is_empty() {
                 ". Its stderr was empty.".to_string()
             } else {
-                format!(". Its stderr ended with:\n{tail}")
+                format!(". Its stderr ended with{log}:\n{tail}")
             }
         );
+    }
+
+    /// Counts one invalid action (a rejected action or an invalid message) with a note
+    /// about `line` (line `stdout_lines` of stdout) saying `what` was wrong, and applies
+    /// the flood limits: the warning is sent, or the bot is kicked (crashed).
+    fn fault(&mut self, kind: FaultKind, line: &[u8], what: &str) {
+        match kind {
+            FaultKind::Invalid => self.faults.invalid_messages += 1,
+            FaultKind::Rejected => self.faults.rejected_actions += 1,
+        }
+        if self.line_notes + 1 < FaultNotes::MAX {
+            self.line_notes += 1;
+            self.notes.push(format!(
+                "line {} of stdout {what}: {}",
+                self.stdout_lines,
+                quote(line)
+            ));
+        }
+        let (code, message) = match self.flood.record(Instant::now()) {
+            FloodVerdict::Fine => return,
+            FloodVerdict::Warn => (
+                "flood_warning",
+                format!(
+                    "Too many invalid actions in a short window ({FLOOD_WARNING_AT}+ in {} seconds). Slow down.",
+                    FLOOD_WINDOW.as_secs()
+                ),
+            ),
+            FloodVerdict::Kick => (
+                "flood_kick",
+                format!(
+                    "Exceeded {FLOOD_KICK_ABOVE} invalid actions in {} seconds. You have been removed from the table.",
+                    FLOOD_WINDOW.as_secs()
+                ),
+            ),
+        };
+        self.send_error(code, message);
+        if code == "flood_kick" {
+            // Tell it why, if its pipe has room, then write it off.
+            self.wait(Instant::now(), false);
+            self.crash(&format!(
+                "was removed from the table (flood_kick: more than {FLOOD_KICK_ABOVE} invalid actions in {} s)",
+                FLOOD_WINDOW.as_secs()
+            ));
+        }
+    }
+
+    /// Sends an `error` message in the bot's dialect.
+    fn send_error(&mut self, code: &str, message: String) {
+        match self.spec.dialect {
+            Dialect::OpenPoker => self.send(&op::ServerMessage::Error(op::ErrorMessage {
+                code: code.into(),
+                message,
+                extra: op::Extra::new(),
+            })),
+            Dialect::Claw => self.send(&claw::Message::Error(claw::Envelope::new(
+                claw::ErrorData {
+                    code: code.into(),
+                    message,
+                },
+            ))),
+        }
     }
 
     fn token(&mut self) -> String {
@@ -469,10 +1152,14 @@ impl ExternalBot {
                 // Claw Poker has no turn token: lines already here answer an earlier,
                 // timed-out request. Drop them (rejected) rather than take them for
                 // this one.
-                while self.input.contains(&b'\n') {
+                while self.alive() && self.input.contains(&b'\n') {
                     let line = self.take_line();
                     if !line.iter().all(u8::is_ascii_whitespace) {
-                        self.faults.rejected_actions += 1;
+                        self.fault(
+                            FaultKind::Rejected,
+                            &line,
+                            "answered an earlier, timed-out request and was dropped",
+                        );
                     }
                 }
                 self.send(&claw::Message::ActionRequested(claw::Envelope::new(
@@ -481,24 +1168,16 @@ impl ExternalBot {
                 String::new()
             }
         };
+        // Where this request ends in the stream of bytes sent to the bot.
+        let request_end = self.queued_bytes;
         loop {
+            if !self.alive() {
+                return turn.valid_actions.timeout_action();
+            }
             match self.wait(deadline, true) {
                 Wait::Line => {}
                 Wait::Flushed => unreachable!("waited for a line"),
-                Wait::Timeout => {
-                    self.faults.timeouts += 1;
-                    let action = turn.valid_actions.timeout_action();
-                    if self.spec.dialect == Dialect::Claw {
-                        self.send(&claw::Message::TimeoutTriggered(claw::Envelope::new(
-                            claw::TimeoutTriggered {
-                                hand_id: turn.hand_id.to_string(),
-                                seat: turn.seat,
-                                action: action.as_str().into(),
-                            },
-                        )));
-                    }
-                    return action;
-                }
+                Wait::Timeout => return self.timed_out(turn, request_end),
                 Wait::Closed(how) => {
                     self.crash(&how);
                     return turn.valid_actions.timeout_action();
@@ -513,44 +1192,90 @@ impl ExternalBot {
                 Dialect::Claw => self.judge_claw(&line, turn),
             };
             if let Some(action) = answer {
+                self.unread_requests = 0;
                 return action;
             }
         }
     }
 
-    /// Judges one Open Poker line: the accepted action, or `None` after answering
-    /// with `action_rejected` / `error`.
+    /// A decision that got no accepted answer in time: counted, answered for the bot
+    /// (the timeout action), and the bot written off if it left this request and the
+    /// [`UNREAD_REQUESTS_LIMIT`]` - 1` before it unread in its pipe.
+    fn timed_out(&mut self, turn: &Turn<'_>, request_end: u64) -> Action {
+        self.faults.timeouts += 1;
+        let action = turn.valid_actions.timeout_action();
+        let unread = self
+            .proc
+            .as_ref()
+            .and_then(|p| p.stdin.as_ref())
+            .and_then(|s| unread_bytes(s.as_raw_fd()));
+        if let Some(unread) = unread {
+            let consumed = self.written_bytes.saturating_sub(unread);
+            if consumed < request_end {
+                self.unread_requests += 1;
+            } else {
+                self.unread_requests = 0;
+            }
+            if self.unread_requests >= UNREAD_REQUESTS_LIMIT {
+                self.crash(&format!(
+                    "stopped reading its input (it left {UNREAD_REQUESTS_LIMIT} requests in a row unread for the whole action timeout, {:?})",
+                    self.spec.action_timeout
+                ));
+                return action;
+            }
+        }
+        if self.spec.dialect == Dialect::Claw {
+            self.send(&claw::Message::TimeoutTriggered(claw::Envelope::new(
+                claw::TimeoutTriggered {
+                    hand_id: turn.hand_id.to_string(),
+                    seat: turn.seat,
+                    action: action.as_str().into(),
+                },
+            )));
+        }
+        action
+    }
+
+    /// Judges one Open Poker line: the accepted action (after sending `action_ack`), or
+    /// `None` after answering with `action_rejected` / `error` and counting the fault
+    /// (lobby and table requests are ignored: they mean nothing offline).
     fn judge_openpoker(&mut self, line: &[u8], token: &str, turn: &Turn<'_>) -> Option<Action> {
         let msg = match serde_json::from_slice::<op::ClientMessage>(line) {
             Ok(m) => m,
             Err(e) => {
-                self.faults.invalid_messages += 1;
-                let (code, message) = match serde_json::from_slice::<serde_json::Value>(line) {
-                    Ok(v)
-                        if v.get("type").and_then(|t| t.as_str()).is_some_and(|t| {
-                            !matches!(
-                                t,
-                                "action"
-                                    | "join_lobby"
-                                    | "rebuy"
-                                    | "leave_table"
-                                    | "resync_request"
-                                    | "set_auto_rebuy"
-                            )
-                        }) =>
-                    {
-                        (
-                            "unknown_message",
-                            format!("Unknown message type: {}", v["type"]),
+                let value = serde_json::from_slice::<serde_json::Value>(line);
+                let unknown = value.as_ref().ok().and_then(|v| {
+                    v.get("type").and_then(|t| t.as_str()).filter(|t| {
+                        !matches!(
+                            *t,
+                            "action"
+                                | "join_lobby"
+                                | "rebuy"
+                                | "leave_table"
+                                | "resync_request"
+                                | "set_auto_rebuy"
                         )
-                    }
-                    _ => ("invalid_message", format!("Invalid message: {e}")),
+                    })
+                });
+                let (code, message, what) = match (unknown, &value) {
+                    (Some(t), _) => (
+                        "unknown_message",
+                        format!("Unknown message type: {t:?}"),
+                        "has an unknown type".to_string(),
+                    ),
+                    (None, Err(_)) => (
+                        "invalid_message",
+                        format!("Invalid message: {e}"),
+                        "was not JSON".to_string(),
+                    ),
+                    (None, Ok(_)) => (
+                        "invalid_message",
+                        format!("Invalid message: {e}"),
+                        format!("was not a valid message ({})", serde_reason(&e)),
+                    ),
                 };
-                self.send(&op::ServerMessage::Error(op::ErrorMessage {
-                    code: code.into(),
-                    message,
-                    extra: op::Extra::new(),
-                }));
+                self.send_error(code, message);
+                self.fault(FaultKind::Invalid, line, &what);
                 return None;
             }
         };
@@ -574,31 +1299,35 @@ impl ExternalBot {
                 Some(action)
             }
             Err(reason) => {
-                self.faults.rejected_actions += 1;
                 self.send(&op::ServerMessage::ActionRejected(op::ActionRejected {
                     reason: reason.into(),
                     details: Some(serde_json::json!({})),
                     extra: op::Extra::new(),
                 }));
+                self.fault(
+                    FaultKind::Rejected,
+                    line,
+                    &format!("was rejected ({reason})"),
+                );
                 None
             }
         }
     }
 
     /// Judges one Claw Poker line, like [`Self::judge_openpoker`]; rejections are sent
-    /// as the offline server's `error` extension.
+    /// as the offline server's `error` extension; messages other than `action.intent`
+    /// are ignored.
     fn judge_claw(&mut self, line: &[u8], turn: &Turn<'_>) -> Option<Action> {
-        let error = |code: &str, message: String| {
-            claw::Message::Error(claw::Envelope::new(claw::ErrorData {
-                code: code.into(),
-                message,
-            }))
-        };
         let msg = match serde_json::from_slice::<claw::Message>(line) {
             Ok(m) => m,
             Err(e) => {
-                self.faults.invalid_messages += 1;
-                self.send(&error("invalid_message", format!("Invalid message: {e}")));
+                let what = if serde_json::from_slice::<serde_json::Value>(line).is_ok() {
+                    format!("was not a valid message ({})", serde_reason(&e))
+                } else {
+                    "was not JSON".to_string()
+                };
+                self.send_error("invalid_message", format!("Invalid message: {e}"));
+                self.fault(FaultKind::Invalid, line, &what);
                 return None;
             }
         };
@@ -622,8 +1351,12 @@ impl ExternalBot {
         match verdict {
             Ok(action) => Some(action),
             Err(reason) => {
-                self.faults.rejected_actions += 1;
-                self.send(&error("invalid_action", reason.into()));
+                self.send_error("invalid_action", reason.into());
+                self.fault(
+                    FaultKind::Rejected,
+                    line,
+                    &format!("was rejected ({reason})"),
+                );
                 None
             }
         }
@@ -914,10 +1647,11 @@ fn amount_of(record: &crate::bot::ActionRecord) -> Option<f64> {
     }
 }
 
-/// Reads what is available from a non-blocking pipe into `buf`; `Ok(false)` at EOF.
-fn read_available(pipe: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<bool> {
+/// Reads what is available from a non-blocking pipe into `buf` while it holds fewer
+/// than `cap` bytes; `Ok(false)` at EOF.
+fn read_available(pipe: &mut impl Read, buf: &mut Vec<u8>, cap: usize) -> io::Result<bool> {
     let mut chunk = [0u8; 16 * 1024];
-    loop {
+    while buf.len() < cap {
         match pipe.read(&mut chunk) {
             Ok(0) => return Ok(false),
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
@@ -926,30 +1660,61 @@ fn read_available(pipe: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<bool> {
             Err(e) => return Err(e),
         }
     }
+    Ok(true)
 }
 
-/// Moves what the child wrote to stderr into `tail` (keeping the last bytes); closes
-/// the pipe at EOF.
-fn drain_stderr(proc: &mut Proc, tail: &mut VecDeque<u8>) {
+/// Reads the bot's stdout into `input` (up to [`MAX_LINE_BYTES`] buffered);
+/// `Ok(false)` at EOF.
+///
+/// # Errors
+/// How the bot failed: a line longer than [`MAX_LINE_BYTES`], or an unreadable pipe.
+fn read_stdout(proc: &mut Proc, input: &mut Vec<u8>) -> Result<bool, String> {
+    let open = read_available(&mut proc.stdout, input, MAX_LINE_BYTES)
+        .map_err(|e| format!("output unreadable ({e})"))?;
+    if input.len() >= MAX_LINE_BYTES && !input.contains(&b'\n') {
+        return Err(format!("wrote a line longer than {MAX_LINE_BYTES} bytes"));
+    }
+    Ok(open)
+}
+
+/// Moves what the child wrote to stderr (at most 64 KiB a call, so that a bot writing
+/// without pause cannot hold us here) into `sink`; closes the pipe at EOF.
+fn drain_stderr(proc: &mut Proc, sink: &mut StderrSink) {
     let Some(stderr) = proc.stderr.as_mut() else {
         return;
     };
-    let mut buf = Vec::new();
-    let open = read_available(stderr, &mut buf).unwrap_or(false);
-    tail.extend(buf);
-    let excess = tail.len().saturating_sub(STDERR_TAIL_BYTES);
-    tail.drain(..excess);
-    if !open {
-        proc.stderr = None;
+    let mut chunk = [0u8; 16 * 1024];
+    for _ in 0..4 {
+        match stderr.read(&mut chunk) {
+            Ok(0) => {
+                proc.stderr = None;
+                return;
+            }
+            Ok(n) => sink.add(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+            Err(_) => {
+                proc.stderr = None;
+                return;
+            }
+        }
     }
 }
 
 impl Bot for ExternalBot {
     fn act(&mut self, turn: &Turn<'_>) -> Action {
+        self.faults.decisions += 1;
         if self.proc.is_none() {
             return turn.valid_actions.timeout_action();
         }
-        self.ask(turn)
+        if let Some(slot) = &self.slot {
+            slot.start();
+        }
+        let action = self.ask(turn);
+        if let Some(slot) = &self.slot {
+            slot.stop();
+        }
+        action
     }
 
     fn observe(&mut self, event: &Event<'_>) {
@@ -966,31 +1731,342 @@ impl Bot for ExternalBot {
     fn take_faults(&mut self) -> Faults {
         std::mem::take(&mut self.faults)
     }
+
+    fn take_fault_notes(&mut self) -> FaultNotes {
+        std::mem::take(&mut self.notes)
+    }
 }
 
 impl Drop for ExternalBot {
     fn drop(&mut self) {
-        if let Some(mut proc) = self.proc.take() {
-            // Write what is buffered (the last hand_result), close stdin so a
-            // well-behaved bot sees end-of-file and exits, give it a moment, then make
-            // sure it is gone and reaped.
-            let deadline = Instant::now() + EXIT_GRACE;
-            self.proc = Some(proc);
-            if self.wait(deadline, false).is_flushed() {
-                proc = self.proc.take().expect("still running");
-            } else {
-                let Some(p) = self.proc.take() else { return };
-                proc = p;
-            }
-            drop(proc.stdin.take());
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = proc.child.try_wait() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(1));
-            }
-            let _ = proc.child.kill();
-            let _ = proc.child.wait();
+        if self.proc.is_none() {
+            return;
         }
+        // Write what is buffered (the last hand_result), close stdin so a well-behaved
+        // bot sees end-of-file and exits, give it a moment, then kill its whole
+        // process group (children it left behind too) and reap it.
+        let deadline = Instant::now() + EXIT_GRACE;
+        self.wait(deadline, false);
+        let Some(mut proc) = self.proc.take() else {
+            return;
+        };
+        drop(proc.stdin.take());
+        proc.exits_within(deadline.saturating_duration_since(Instant::now()));
+        proc.end();
+        drain_stderr(&mut proc, &mut self.stderr);
+        if let Some(log) = &mut self.stderr.log {
+            log.finish();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bot::{PlayerStatus, PlayerView, RaiseRange, Street, ValidActions};
+    use proptest::prelude::*;
+
+    fn spec(dialect: Dialect) -> ExternalSpec {
+        ExternalSpec {
+            command: "python3 bot.py".into(),
+            dialect,
+            name: "tested",
+            action_timeout: crate::config::DEFAULT_ACTION_TIMEOUT,
+            stderr_dir: None,
+        }
+    }
+
+    const PLAYERS: [PlayerView; 2] = [
+        PlayerView {
+            seat: 0,
+            name: "tested",
+            stack_chips: 1990,
+            bet_chips: 10,
+            status: PlayerStatus::Active,
+        },
+        PlayerView {
+            seat: 1,
+            name: "other",
+            stack_chips: 1980,
+            bet_chips: 20,
+            status: PlayerStatus::Active,
+        },
+    ];
+
+    /// A preflop decision: fold, call 10, raise to 40..=2000, all-in.
+    fn turn() -> Turn<'static> {
+        Turn {
+            hand_id: 7,
+            seat: 0,
+            hole_cards: ["Ah".parse().unwrap(), "Kd".parse().unwrap()],
+            valid_actions: ValidActions {
+                check: false,
+                call_chips: Some(10),
+                raise: Some(RaiseRange {
+                    min_to_chips: 40,
+                    max_to_chips: 2000,
+                }),
+                all_in_to_chips: Some(2000),
+            },
+            pot_chips: 30,
+            community_cards: &[],
+            players: &PLAYERS,
+            min_raise_chips: 40,
+            max_raise_chips: 2000,
+            to_call_chips: 10,
+            button_seat: 0,
+            small_blind_chips: 10,
+            big_blind_chips: 20,
+            ante_chips: 0,
+            street: Street::Preflop,
+            actions: &[],
+        }
+    }
+
+    /// Judges `line` in `dialect` on a bot with no process, and checks the outcome: an
+    /// accepted action that is valid, a counted fault, or a well-formed message that
+    /// means nothing offline (ignored).
+    fn judge_checked(dialect: Dialect, line: &[u8]) -> Result<(), TestCaseError> {
+        let turn = turn();
+        let mut bot = ExternalBot::detached(&spec(dialect), 0);
+        bot.stdout_lines = 1;
+        let answer = match dialect {
+            Dialect::OpenPoker => bot.judge_openpoker(line, "tok", &turn),
+            Dialect::Claw => bot.judge_claw(line, &turn),
+        };
+        let faults = bot.faults.invalid_messages + bot.faults.rejected_actions;
+        match answer {
+            Some(action) => {
+                prop_assert!(turn.valid_actions.allows(action), "{action:?}");
+                prop_assert_eq!(faults, 0);
+            }
+            None if faults == 1 => prop_assert_eq!(bot.notes.notes().len(), 1),
+            None => {
+                let ignored = match dialect {
+                    Dialect::OpenPoker => serde_json::from_slice::<op::ClientMessage>(line)
+                        .is_ok_and(|m| !matches!(m, op::ClientMessage::Action(_))),
+                    Dialect::Claw => serde_json::from_slice::<claw::Message>(line)
+                        .is_ok_and(|m| !matches!(m, claw::Message::ActionIntent(_))),
+                };
+                prop_assert!(ignored, "neither accepted, counted nor ignored");
+            }
+        }
+        Ok(())
+    }
+
+    fn json_value() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from), // NaN and infinities become null
+            prop_oneof![
+                Just(1e308),
+                Just(-1e308),
+                Just(4294967295.5),
+                Just(4294967296.0),
+                Just(-0.4),
+                Just(40.0),
+                Just(2000.4)
+            ]
+            .prop_map(Value::from),
+            ".{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(".{0,8}", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// A message shaped like an answer, every field drawn from names the judging
+    /// knows and from arbitrary JSON.
+    fn answer_like() -> impl Strategy<Value = serde_json::Value> {
+        let names = prop_oneof![
+            Just("fold"),
+            Just("check"),
+            Just("call"),
+            Just("raise"),
+            Just("all_in"),
+            Just("bet"),
+            Just("action"),
+            Just("action.intent"),
+            Just("join_lobby"),
+            Just("leave_table"),
+            Just("auth"),
+        ]
+        .prop_map(serde_json::Value::from);
+        let field = prop_oneof![names, json_value(), Just("tok".into()), Just("7".into())];
+        prop::collection::btree_map(
+            prop_oneof![
+                Just("type".to_string()),
+                Just("action".to_string()),
+                Just("amount".to_string()),
+                Just("turn_token".to_string()),
+                Just("hand_id".to_string()),
+                Just("client_action_id".to_string()),
+                Just("buy_in".to_string()),
+                ".{0,6}",
+            ],
+            field,
+            0..7,
+        )
+        .prop_map(|m| serde_json::Value::Object(m.into_iter().collect()))
+    }
+
+    proptest! {
+        #[test]
+        fn judging_arbitrary_bytes_never_panics(line in prop::collection::vec(any::<u8>(), 0..300)) {
+            judge_checked(Dialect::OpenPoker, &line)?;
+            judge_checked(Dialect::Claw, &line)?;
+        }
+
+        #[test]
+        fn judging_arbitrary_json_never_panics(value in json_value()) {
+            let line = serde_json::to_vec(&value).unwrap();
+            judge_checked(Dialect::OpenPoker, &line)?;
+            judge_checked(Dialect::Claw, &line)?;
+        }
+
+        #[test]
+        fn judging_answer_like_messages_never_panics(value in answer_like()) {
+            let line = serde_json::to_vec(&value).unwrap();
+            judge_checked(Dialect::OpenPoker, &line)?;
+            judge_checked(Dialect::Claw, &line)?;
+        }
+    }
+
+    #[test]
+    fn judging_accepts_a_valid_answer_and_rejects_a_stale_one() {
+        let mut bot = ExternalBot::detached(&spec(Dialect::OpenPoker), 0);
+        let ok = br#"{"type": "action", "action": "raise", "amount": 40.0, "turn_token": "tok"}"#;
+        assert_eq!(
+            bot.judge_openpoker(ok, "tok", &turn()),
+            Some(Action::Raise { to_chips: 40 })
+        );
+        let stale = br#"{"type": "action", "action": "call", "turn_token": "old"}"#;
+        bot.stdout_lines = 2;
+        assert_eq!(bot.judge_openpoker(stale, "tok", &turn()), None);
+        assert_eq!(bot.faults.rejected_actions, 1);
+        assert_eq!(
+            bot.notes.notes(),
+            [format!(
+                "line 2 of stdout was rejected (Stale or missing turn_token): {:?}",
+                std::str::from_utf8(stale).unwrap()
+            )]
+        );
+    }
+
+    #[test]
+    fn fault_notes_quote_at_most_200_characters() {
+        let mut bot = ExternalBot::detached(&spec(Dialect::OpenPoker), 0);
+        bot.stdout_lines = 3;
+        let long = "x".repeat(1000);
+        bot.judge_openpoker(long.as_bytes(), "tok", &turn());
+        assert_eq!(
+            bot.notes.notes(),
+            [format!(
+                "line 3 of stdout was not JSON: \"{}…\"",
+                "x".repeat(200)
+            )]
+        );
+        // Non-UTF-8 bytes are shown as U+FFFD.
+        let mut bot = ExternalBot::detached(&spec(Dialect::Claw), 0);
+        bot.judge_claw(b"\xff\xfe{", &turn());
+        assert!(bot.notes.notes()[0].contains('\u{fffd}'), "{:?}", bot.notes);
+    }
+
+    #[test]
+    fn flood_limits_warn_at_10_and_kick_above_20_within_5_seconds() {
+        let t0 = Instant::now();
+        let mut flood = Flood::default();
+        let verdicts: Vec<FloodVerdict> = (0..21)
+            .map(|i| flood.record(t0 + Duration::from_millis(10 * i)))
+            .collect();
+        assert!(verdicts[..9].iter().all(|v| *v == FloodVerdict::Fine));
+        assert_eq!(verdicts[9], FloodVerdict::Warn); // the 10th
+        assert!(verdicts[10..20].iter().all(|v| *v == FloodVerdict::Fine));
+        assert_eq!(verdicts[20], FloodVerdict::Kick); // the 21st
+        // Spread out, they never count as a flood: at most 9 in any 5 s.
+        let mut flood = Flood::default();
+        for i in 0..200 {
+            let v = flood.record(t0 + Duration::from_millis(560 * i));
+            assert_eq!(v, FloodVerdict::Fine, "{i}");
+        }
+        // The window forgets: 15 quickly, a pause, 15 quickly: warned twice, no kick.
+        let mut flood = Flood::default();
+        let mut warnings = 0;
+        for i in 0..30 {
+            let pause = if i >= 15 { 6000 } else { 0 };
+            match flood.record(t0 + Duration::from_millis(10 * i + pause)) {
+                FloodVerdict::Warn => warnings += 1,
+                FloodVerdict::Kick => panic!("kicked at {i}"),
+                FloodVerdict::Fine => {}
+            }
+        }
+        assert_eq!(warnings, 2);
+        assert!(flood.recent.len() <= FLOOD_KICK_ABOVE + 1);
+    }
+
+    #[test]
+    fn numbers_are_not_bot_names() {
+        let name = ExternalSpec::short_name;
+        assert_eq!(name("python3 bots/python/call_bot.py 0.55"), "call_bot");
+        assert_eq!(name("python3 bots/python/call_bot.py"), "call_bot");
+        assert_eq!(name("./mybot 0.55 12"), "mybot");
+        assert_eq!(name("python3 bot.py --weights model.pt"), "bot");
+        assert_eq!(name("java -jar dist/bot.jar 1e3"), "bot");
+        assert_eq!(name("node -e 1"), "node");
+        assert_eq!(
+            name("/x/target/release/holdem-arena connect --bot tag"),
+            "holdem-arena"
+        );
+        assert_eq!(name(""), "exec");
+    }
+
+    #[test]
+    fn log_file_names_are_safe() {
+        assert_eq!(stderr_log_name("call_bot", 2), "call_bot.seat2.stderr.log");
+        assert_eq!(
+            stderr_log_name("exec:python3 a/b.py 0.5", 0),
+            "exec_python3_a_b.py_0.5.seat0.stderr.log"
+        );
+        assert!(stderr_log_name(&"x".repeat(500), 9).len() < 120);
+    }
+
+    #[test]
+    fn stderr_logs_keep_whole_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = StderrLog::open(dir.path(), "b", 1).unwrap();
+        log.add(b"ab");
+        log.add(b"c\nd");
+        log.add(b"e\nf");
+        log.finish();
+        let text = std::fs::read_to_string(dir.path().join("b.seat1.stderr.log")).unwrap();
+        assert_eq!(text, "abc\nde\nf\n");
+    }
+
+    #[test]
+    fn a_wait_slot_is_set_only_while_a_decision_is_outstanding() {
+        let mut spec = spec(Dialect::OpenPoker);
+        spec.command = "python3 bots/python/call_bot.py".into();
+        let mut bot = ExternalBot::start(&spec, 0);
+        assert!(bot.alive());
+        let slot = bot
+            .slot
+            .clone()
+            .expect("registered when the process started");
+        assert!(slot.waited().is_none());
+        assert_eq!(bot.act(&turn()), Action::Call);
+        assert!(slot.waited().is_none());
+        // Without a process the decision is answered for it at once, and counted too.
+        let mut detached = ExternalBot::detached(&spec, 0);
+        assert_eq!(detached.act(&turn()), Action::Fold);
+        assert_eq!(bot.take_faults().decisions, 1);
+        assert_eq!(detached.take_faults().decisions, 1);
     }
 }
