@@ -13,6 +13,7 @@
 
 use crate::allin_ev::FIXED_ONE;
 use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 /// Deals per block unless `--block-deals` says otherwise.
 pub const DEFAULT_BLOCK_DEALS: u64 = 1000;
@@ -272,22 +273,225 @@ pub struct BlockRow {
     pub allin_adj_bb: f64,
 }
 
-/// Reads `blocks.csv` rows.
+/// Reads a stored run's `blocks.csv` and checks every row against the `run.json` that
+/// came with it ([`BlockCheck`]); returns the rows `keep` accepts, in file order.
+/// Rows are read and checked one at a time, so a file that disagrees with its run
+/// (more rows than the run has blocks, absurd block indices) is refused at the first
+/// bad row and nothing is allocated by what a row claims.
 ///
 /// # Errors
-/// A message naming the file and what is wrong with it.
-pub fn read_csv(path: &std::path::Path) -> Result<Vec<BlockRow>, String> {
+/// A message naming the file, the line and what is wrong: unreadable, not a
+/// `blocks.csv`, a repeated, missing or out-of-range row, a row whose deals, hands or
+/// seat-hands disagree with `run.json` (block size, total deals, rotations, the bot's
+/// seats), a bot not in its line-up, a result that is not a finite number, or no
+/// blocks at all.
+pub fn read_blocks(
+    path: &Path,
+    run: &StoredRun,
+    mut keep: impl FnMut(&BlockRow) -> bool,
+) -> Result<Vec<BlockRow>, String> {
     let mut r =
         csv::Reader::from_path(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    r.deserialize()
-        .collect::<Result<Vec<BlockRow>, _>>()
-        .map_err(|e| format!("{}: not a blocks.csv ({e})", path.display()))
+    let mut check = BlockCheck::new(run);
+    let mut kept = Vec::new();
+    for row in r.deserialize::<BlockRow>() {
+        let row = row.map_err(|e| format!("{}: not a blocks.csv ({e})", path.display()))?;
+        check
+            .row(&row)
+            .map_err(|e| format!("{}: line {}: {e}", path.display(), check.line()))?;
+        if keep(&row) {
+            kept.push(row);
+        }
+    }
+    check.finish().map_err(|e| {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        format!("{}: {e}", dir.display())
+    })?;
+    Ok(kept)
+}
+
+/// Checks a run's `blocks.csv` rows, one at a time and in file order, against the
+/// run's `run.json`: rows go block by block (blocks `0..⌈deals / block_deals⌉`), and
+/// within a block one row per distinct bot in line-up order, as `run` writes them;
+/// every block's `first_deal`, `deals`, `hands` (deals × rotations) and each bot's
+/// `seat_hands` (hands × its seats) are what the run's settings give; results are
+/// finite. Memory: none per row.
+#[derive(Debug)]
+pub struct BlockCheck<'a> {
+    run: &'a StoredRun,
+    /// Distinct bots, in line-up order of first seat, and their seats.
+    bots: Vec<(&'a str, u64)>,
+    /// Rows checked so far.
+    rows: u64,
+    /// Deals of the first bot's rows so far.
+    deals: u64,
+}
+
+impl<'a> BlockCheck<'a> {
+    /// A check of `run`'s rows (`run` as [`read_run_json`] returns it: its sizes are
+    /// checked there).
+    pub fn new(run: &'a StoredRun) -> BlockCheck<'a> {
+        let bots = run
+            .distinct_bots()
+            .into_iter()
+            .map(|b| (b, run.lineup.iter().filter(|s| *s == b).count() as u64))
+            .collect();
+        BlockCheck {
+            run,
+            bots,
+            rows: 0,
+            deals: 0,
+        }
+    }
+
+    /// The file line of the row checked last (the header is line 1).
+    pub fn line(&self) -> u64 {
+        self.rows + 1
+    }
+
+    fn blocks(&self) -> u64 {
+        self.run.hands.div_ceil(self.run.block_deals)
+    }
+
+    /// The file line of block `block`'s row for bot `bot` (an index into the bots).
+    fn line_of(&self, block: u64, bot: usize) -> u64 {
+        block * self.bots.len() as u64 + bot as u64 + 2
+    }
+
+    /// Checks the next row.
+    ///
+    /// # Errors
+    /// What is wrong with it (the caller names the file and line).
+    pub fn row(&mut self, row: &BlockRow) -> Result<(), String> {
+        let k = self.rows;
+        self.rows += 1;
+        let n = self.bots.len() as u64;
+        let lineup = || self.run.lineup.join(",");
+        let Some(bot) = self.bots.iter().position(|(b, _)| *b == row.bot) else {
+            return Err(format!(
+                "bot {:?} is not in run.json's line-up {}",
+                row.bot,
+                lineup()
+            ));
+        };
+        let blocks = self.blocks();
+        if row.block >= blocks {
+            return Err(format!(
+                "block {} is out of range: run.json's {} deals in blocks of {} make blocks 0 to {}",
+                row.block,
+                self.run.hands,
+                self.run.block_deals,
+                blocks - 1
+            ));
+        }
+        let (want_block, want_bot) = (k / n, (k % n) as usize);
+        if (row.block, bot) < (want_block, want_bot) {
+            return Err(format!(
+                "block {} of {:?} repeats line {}: every block has one row per bot",
+                row.block,
+                row.bot,
+                self.line_of(row.block, bot)
+            ));
+        }
+        if (row.block, bot) > (want_block, want_bot) {
+            return Err(format!(
+                "block {} of {:?} is missing (this row is block {} of {:?}): rows go block by block, bots in line-up order",
+                want_block, self.bots[want_bot].0, row.block, row.bot
+            ));
+        }
+        let (b, bd) = (row.block, self.run.block_deals);
+        let deals = bd.min(self.run.hands - b * bd);
+        let rotations = self.run.rotations();
+        let hands = deals * rotations;
+        let seats = self.bots[bot].1;
+        let wrong = |column: &str, got: u64, want: u64, why: String| {
+            Err(format!(
+                "block {b} of {:?}: {column} is {got}, but run.json gives {want} ({why})",
+                row.bot
+            ))
+        };
+        if row.first_deal != b * bd {
+            return wrong(
+                "first_deal",
+                row.first_deal,
+                b * bd,
+                format!("block {b} × {bd} deals per block"),
+            );
+        }
+        if row.deals != deals {
+            return wrong(
+                "deals",
+                row.deals,
+                deals,
+                format!("{} deals in blocks of {bd}", self.run.hands),
+            );
+        }
+        if row.hands != hands {
+            return wrong(
+                "hands",
+                row.hands,
+                hands,
+                format!("{deals} deals × {rotations} rotations"),
+            );
+        }
+        if row.seat_hands != hands * seats {
+            return wrong(
+                "seat_hands",
+                row.seat_hands,
+                hands * seats,
+                format!(
+                    "{hands} hands × {seats} seat{}",
+                    if seats == 1 { "" } else { "s" }
+                ),
+            );
+        }
+        for (column, x) in [
+            ("net_bb", row.net_bb),
+            ("allin_adj_chips", row.allin_adj_chips),
+            ("allin_adj_bb", row.allin_adj_bb),
+        ] {
+            if !x.is_finite() {
+                return Err(format!(
+                    "block {b} of {:?}: {column} is {x}, not a finite number",
+                    row.bot
+                ));
+            }
+        }
+        if bot == 0 {
+            self.deals += deals;
+        }
+        Ok(())
+    }
+
+    /// Checks that no row is missing at the end.
+    ///
+    /// # Errors
+    /// How many deals the file holds against what `run.json` says (the caller names
+    /// the run's folder).
+    pub fn finish(self) -> Result<(), String> {
+        let n = self.bots.len() as u64;
+        if self.rows == self.blocks() * n {
+            return Ok(());
+        }
+        if self.deals != self.run.hands {
+            return Err(format!(
+                "blocks.csv holds {} deals of {:?} but run.json says {}: not the files of one run",
+                self.deals, self.bots[0].0, self.run.hands
+            ));
+        }
+        Err(format!(
+            "blocks.csv ends before block {} of {:?}: every block has one row per bot",
+            self.rows / n,
+            self.bots[(self.rows % n) as usize].0
+        ))
+    }
 }
 
 /// The fields of a stored `run.json` that replaying and merging read.
 #[derive(Deserialize, Clone, Debug, PartialEq)]
 pub struct StoredRun {
-    /// Run seed.
+    /// Run seed: `seed_string` when the file has it (exact in every JSON reader),
+    /// else the number `seed` (files made before `seed_string` existed).
     pub seed: u64,
     /// Deals played (`--hands`).
     pub hands: u64,
@@ -321,6 +525,51 @@ impl StoredRun {
     pub fn distinct_bots(&self) -> Vec<&str> {
         crate::bots::distinct_names(self.lineup.iter().map(String::as_str))
     }
+
+    /// Table hands per deal: the seat count in a duplicate run, else 1.
+    pub fn rotations(&self) -> u64 {
+        if self.duplicate {
+            self.lineup.len() as u64
+        } else {
+            1
+        }
+    }
+
+    /// Blocks of the run: ⌈hands / block_deals⌉.
+    pub fn blocks(&self) -> u64 {
+        self.hands.div_ceil(self.block_deals)
+    }
+
+    /// Checks the sizes the blocks are checked against.
+    fn check(&self) -> Result<(), String> {
+        if !(2..=crate::bot::MAX_SEATS).contains(&self.lineup.len()) {
+            return Err(format!(
+                "lineup has {} seats: a table has 2 to {}",
+                self.lineup.len(),
+                crate::bot::MAX_SEATS
+            ));
+        }
+        if self.hands == 0 {
+            return Err("hands is 0: the run played no deals".into());
+        }
+        if self.block_deals == 0 {
+            return Err("block_deals is 0: a block holds at least 1 deal".into());
+        }
+        let seats = self.lineup.len() as u64;
+        if self
+            .hands
+            .checked_mul(self.rotations())
+            .and_then(|h| h.checked_mul(seats))
+            .is_none()
+        {
+            return Err(format!(
+                "hands {} × {} rotations × {seats} seats does not fit in 64 bits",
+                self.hands,
+                self.rotations()
+            ));
+        }
+        Ok(())
+    }
 }
 
 fn default_block_deals() -> u64 {
@@ -331,21 +580,150 @@ fn default_runout_samples() -> u32 {
     crate::allin_ev::RUNOUT_SAMPLES
 }
 
-/// Reads `dir/run.json`.
+/// The run seed of a `run.json`: `seed_string` (a decimal string, exact in every JSON
+/// reader) and the number `seed` (which jq and JavaScript round above 2^53), either or
+/// both; when both are there they must agree, or the number must be the string's
+/// value rounded to a double (a file rewritten by such a tool).
+fn stored_seed(json: &serde_json::Value) -> Result<u64, String> {
+    let number = match json.get("seed") {
+        None => None,
+        Some(v) => Some(v.as_u64().ok_or_else(|| {
+            format!("seed {v} is not a whole number from 0 to 18446744073709551615")
+        })?),
+    };
+    let string = match json.get("seed_string") {
+        None => None,
+        Some(v) => Some(v.as_str().and_then(|s| s.parse::<u64>().ok()).ok_or_else(|| {
+            format!(
+                "seed_string {v} is not a decimal string of a whole number from 0 to 18446744073709551615"
+            )
+        })?),
+    };
+    match (number, string) {
+        // The number as a JSON tool that reads doubles wrote it back: the string is
+        // the seed the run was made with.
+        (Some(n), Some(s)) if n != s && n as f64 == s as f64 => Ok(s),
+        (Some(n), Some(s)) if n != s => Err(format!(
+            "seed {n} and seed_string \"{s}\" disagree (a JSON tool may have rounded the number): keep the one the run was made with"
+        )),
+        (_, Some(s)) => Ok(s),
+        (Some(n), None) => Ok(n),
+        (None, None) => Err("no seed (nor seed_string)".into()),
+    }
+}
+
+/// Reads `dir/run.json`: the seed from `seed_string` or `seed` (see `stored_seed`),
+/// and sizes checked so that its blocks can be checked without overflow.
 ///
 /// # Errors
 /// A message naming the file and what is wrong with it.
-pub fn read_run_json(dir: &std::path::Path) -> Result<StoredRun, String> {
+pub fn read_run_json(dir: &Path) -> Result<StoredRun, String> {
     let path = dir.join("run.json");
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {} ({e})", path.display()))?;
-    serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not a holdem-arena run.json ({e})", path.display()))
+    let bad = |e: &dyn std::fmt::Display| {
+        format!("{}: not a holdem-arena run.json ({e})", path.display())
+    };
+    let mut json: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(&e))?;
+    let seed = stored_seed(&json).map_err(|e| bad(&e))?;
+    if let Some(fields) = json.as_object_mut() {
+        fields.insert("seed".into(), seed.into());
+    }
+    let run: StoredRun = serde_json::from_value(json).map_err(|e| bad(&e))?;
+    run.check().map_err(|e| bad(&e))?;
+    Ok(run)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_seed_is_read_from_its_string_or_its_number() {
+        let seed = |json: &str| stored_seed(&serde_json::from_str(json).unwrap());
+        let big = 13_337_973_056_730_280_181u64;
+        assert_eq!(seed(r#"{"seed": 13337973056730280181}"#), Ok(big));
+        assert_eq!(seed(r#"{"seed_string": "13337973056730280181"}"#), Ok(big));
+        let both = r#"{"seed": 13337973056730280181, "seed_string": "13337973056730280181"}"#;
+        assert_eq!(seed(both), Ok(big));
+        // What jq or JavaScript writes back: the double nearest the seed.
+        let rounded = r#"{"seed": 13337973056730280000, "seed_string": "13337973056730280181"}"#;
+        assert_eq!(seed(rounded), Ok(big));
+        assert!(
+            seed(r#"{"seed": 1, "seed_string": "2"}"#)
+                .unwrap_err()
+                .contains("disagree")
+        );
+        assert!(seed(r#"{"seed": 1.5e19}"#).is_err());
+        assert!(seed(r#"{"seed_string": "-1"}"#).is_err());
+        assert!(seed(r#"{}"#).is_err());
+    }
+
+    #[test]
+    fn block_check_wants_every_block_once_in_order() {
+        let run = StoredRun {
+            seed: 1,
+            hands: 25,
+            duplicate: true,
+            block_deals: 10,
+            allin_runout_samples: 64,
+            lineup: vec!["a".into(), "b".into(), "a".into()],
+            small_blind_chips: 10,
+            big_blind_chips: 20,
+            ante_chips: 0,
+            stack_chips: 2000,
+            seat_stacks_chips: None,
+        };
+        let row = |block: u64, bot: &str| {
+            let deals = if block == 2 { 5 } else { 10 };
+            BlockRow {
+                block,
+                first_deal: block * 10,
+                deals,
+                hands: 3 * deals,
+                bot: bot.into(),
+                seat_hands: 3 * deals * if bot == "a" { 2 } else { 1 },
+                net_chips: 0,
+                net_bb: 0.0,
+                allin_adj_chips: 0.0,
+                allin_adj_bb: 0.0,
+            }
+        };
+        let good: Vec<BlockRow> = (0..3).flat_map(|b| [row(b, "a"), row(b, "b")]).collect();
+        let check = |rows: &[BlockRow]| -> Result<(), String> {
+            let mut c = BlockCheck::new(&run);
+            for r in rows {
+                c.row(r).map_err(|e| format!("line {}: {e}", c.line()))?;
+            }
+            c.finish()
+        };
+        assert_eq!(check(&good), Ok(()));
+        let mut repeated = good.clone();
+        repeated.insert(2, row(0, "a"));
+        assert!(
+            check(&repeated)
+                .unwrap_err()
+                .starts_with("line 4: block 0 of \"a\" repeats line 2")
+        );
+        let err = check(&good[..5]).unwrap_err();
+        assert!(err.contains("ends before block 2 of \"b\""), "{err}");
+        let err = check(&good[..4]).unwrap_err();
+        assert!(
+            err.contains("holds 20 deals of \"a\" but run.json says 25"),
+            "{err}"
+        );
+        let mut short = good.clone();
+        short[4].deals = 10;
+        assert!(
+            check(&short)
+                .unwrap_err()
+                .contains("deals is 10, but run.json gives 5")
+        );
+        let mut far = good.clone();
+        far[5].block = u64::MAX;
+        assert!(check(&far).unwrap_err().contains("out of range"));
+        assert!(check(&[]).unwrap_err().contains("holds 0 deals"));
+    }
 
     #[test]
     fn merging_chunks_equals_recording_in_one_pass() {

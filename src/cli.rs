@@ -374,7 +374,7 @@ impl sim::RunSink for RunFiles {
 }
 
 /// The failure of a run stopped by a signal: exit 130 (SIGINT) or 143 (SIGTERM).
-fn interrupted(hands_done: u64, total: u64) -> Failure {
+pub fn interrupted(hands_done: u64, total: u64) -> Failure {
     let signal = crate::interrupt::requested().unwrap_or(libc::SIGINT);
     let name = if signal == libc::SIGTERM {
         "SIGTERM"

@@ -9,16 +9,28 @@
 //! DIR/blocks.csv`, whose `run.json` alongside gives the seed, line-up, stakes and
 //! mode to replay the candidate with), so CI need not keep the old bot.
 //!
+//! The bot under test is found in each run under its CSV name ([`BotSpec::name`] of
+//! its seats: `call_bot` for `exec:python3 bots/python/call_bot.py`), never under the
+//! command-line entry. There is no verdict (exit 1, one line saying why) when a bot of
+//! a played run had faults ([`Tally::fault_reason`]), when the bot under test's rows
+//! do not cover every block asked for, or when the difference or its standard error
+//! is not finite; and none is asked for (exit 2) over fewer than
+//! [`MIN_VERDICT_BLOCKS`] or more than [`MAX_VERDICT_BLOCKS`] blocks, or over more
+//! deals than a stored baseline has.
+//!
 //! `gate` exit codes: 0 the candidate is not worse than the baseline by more than
-//! `--margin` bb/100; 1 it is (or the test could not show it is not); 2 bad input.
+//! `--margin` bb/100; 1 it is (or the test could not show it is not, or there is no
+//! verdict); 2 bad input.
+//!
+//! [`BotSpec::name`]: crate::bots::BotSpec::name
 
-use crate::blocks::{BlockRow, DEFAULT_BLOCK_DEALS, read_csv, read_run_json};
+use crate::blocks::{BlockRow, DEFAULT_BLOCK_DEALS, read_blocks, read_run_json};
 use crate::cli::{Failure, RunArgs, TableArgs, config_from_args};
 use crate::report::write_atomically;
 use crate::sim::{self, CHUNK_HANDS, RunConfig};
-use crate::verdict::{Decision, Estimate, PairedBlock, Sprt};
+use crate::stats::{Stats, Tally};
+use crate::verdict::{Decision, Estimate, EstimateSums, PairedBlock, Sprt};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -45,14 +57,17 @@ pub enum Metric {
 /// Options of `compare` and `gate`.
 #[derive(clap::Args, Debug)]
 pub struct GateArgs {
-    /// The new version: a bot name (see `holdem-arena bots`).
+    /// The new version: a bot name (see `holdem-arena bots`) or an `exec:COMMAND` /
+    /// `exec-claw:COMMAND` external bot.
     #[arg(long)]
     pub candidate: String,
     /// The old version: a bot name played live, or with --baseline-file the bot's name
     /// in the stored run (default: the candidate's name).
     #[arg(long)]
     pub baseline: Option<String>,
-    /// Opponents (comma- or space-separated) seated after the bot under test.
+    /// Opponents seated after the bot under test: comma-separated entries, each a bot
+    /// name (or several, space-separated) or one whole `exec:` / `exec-claw:` entry;
+    /// an empty entry is an error.
     #[arg(long, value_delimiter = ',', num_args = 1..)]
     pub vs: Vec<String>,
     /// A stored run's blocks.csv (with its run.json alongside) to compare against, block
@@ -96,6 +111,10 @@ pub struct GateArgs {
     /// Blinds, ante and stacks (ignored with --baseline-file, which records them).
     #[command(flatten)]
     pub table: TableArgs,
+    /// Seconds an external bot (`exec:` / `exec-claw:`) has for each action before it
+    /// is auto-folded (auto-checked when checking is free).
+    #[arg(long, default_value_t = crate::cli::DEFAULT_ACTION_TIMEOUT_S)]
+    pub action_timeout: f64,
     /// Folder for the details CSV (default: results/gate or results/compare).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -105,18 +124,169 @@ fn usage(message: String) -> Failure {
     Failure { code: 2, message }
 }
 
-/// A stored baseline bot's blocks, by block index.
-struct Stored {
-    rows: HashMap<u64, BlockRow>,
+fn refused(message: String) -> Failure {
+    Failure { code: 1, message }
+}
+
+/// Most blocks `compare` and `gate` pair: they hold every paired block in memory
+/// (about 350 bytes a block: the bot under test's row of each run, the pair and its
+/// line of the details CSV; 340 MB at this limit), so
+/// `--hands` / `--block-deals` may not ask for more.
+pub const MAX_VERDICT_BLOCKS: u64 = 1_000_000;
+
+/// Fewest blocks a verdict is made from: the spread of the difference is estimated
+/// from the blocks, and one block has none.
+pub const MIN_VERDICT_BLOCKS: u64 = 2;
+
+/// One run that is played: its configuration and the bot under test in it.
+struct Side {
+    config: RunConfig,
+    /// The bot under test's name in this run's CSVs (`BotSpec::name` of its seats),
+    /// which is how its block rows are found.
+    name: &'static str,
+    /// "the candidate" or "the baseline", for messages.
+    role: &'static str,
+    /// The per-seat tallies of every batch played so far (for the faults).
+    stats: Stats,
+}
+
+impl Side {
+    /// The run of `config` with the bot under test in `seats` (given on the command
+    /// line as `entry`, for `who`), which must be the only seats with its name.
+    fn new(
+        config: RunConfig,
+        seats: &[usize],
+        who: &str,
+        entry: &str,
+        role: &'static str,
+    ) -> Result<Side, Failure> {
+        let name = config.lineup[seats[0]].name();
+        let clash = config
+            .lineup
+            .iter()
+            .enumerate()
+            .any(|(s, b)| b.name() == name && !seats.contains(&s));
+        if clash {
+            return Err(usage(format!(
+                "{who} {entry:?} is also an opponent: give the bot under test a name no other seat has"
+            )));
+        }
+        let stats = Stats::new(config.lineup.len());
+        Ok(Side {
+            config,
+            name,
+            role,
+            stats,
+        })
+    }
+
+    /// Seats of the bot under test.
+    fn seats(&self) -> u64 {
+        self.config
+            .lineup
+            .iter()
+            .filter(|b| b.name() == self.name)
+            .count() as u64
+    }
+
+    /// Refuses a verdict when a bot of this run had faults ([`Tally::fault_reason`]):
+    /// its results would not be its own play.
+    fn check_faults(&self) -> Result<(), Failure> {
+        let bot_of_seat = self.config.bot_of_seat();
+        for (b, name) in self.config.distinct_bots().iter().enumerate() {
+            let mut total = Tally::default();
+            for (s, _) in bot_of_seat
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| **k as usize == b)
+            {
+                total += &self.stats.seats[s];
+            }
+            if let Some(why) = total.fault_reason() {
+                let who = if *name == self.name {
+                    format!("{name} ({})", self.role)
+                } else {
+                    format!("opponent {name} in {}'s run", self.role)
+                };
+                return Err(refused(format!(
+                    "no verdict: {who} {why}: its results are not its own play"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Plays deals `first..end` (on whole blocks, or to the end of the run) and returns
+    /// the bot under test's block rows: exactly the blocks of those deals, or an error
+    /// (exit 1) saying what is missing. Refuses when a bot of the run had faults.
+    fn play(&mut self, first: u64, end: u64) -> Result<Vec<BlockRow>, Failure> {
+        let config = &self.config;
+        let names = config.distinct_bots();
+        let (name, bb) = (self.name, config.stakes.big_blind_chips);
+        let mut rows = RowsOf {
+            name,
+            names: &names,
+            big_blind_chips: bb,
+            rows: Vec::new(),
+        };
+        let control = sim::RunControl::default();
+        let total = (end - first) * config.rotations() as u64;
+        let tallies = crate::progress::watch(total, &control, || {
+            sim::run_deals_streaming(config, first, end, &control, &mut rows)
+        });
+        let tallies = match tallies {
+            Ok(t) => t,
+            Err(sim::RunError::Stopped { hands_done }) => {
+                return Err(crate::cli::interrupted(hands_done, total));
+            }
+            Err(e) => return Err(refused(e.to_string())),
+        };
+        let rows = rows.rows;
+        self.stats += &tallies.stats;
+        self.check_faults()?;
+        let bd = config.block_deals;
+        let first_block = first / bd;
+        let blocks = end.div_ceil(bd) - first_block;
+        let per_deal = config.rotations() as u64 * self.seats();
+        let whole = rows.len() as u64 == blocks
+            && rows.iter().zip(first_block..).all(|(r, b)| {
+                r.block == b
+                    && r.deals
+                        == end.min(b.saturating_mul(bd).saturating_add(bd)) - first.max(b * bd)
+                    && r.seat_hands == r.deals * per_deal
+            });
+        if !whole {
+            return Err(refused(format!(
+                "no verdict: {} ({}) has {} block rows ({} deals) of the {blocks} blocks ({} deals) played: its results were not found under its name",
+                self.name,
+                self.role,
+                rows.len(),
+                rows.iter().map(|r| r.deals).sum::<u64>(),
+                end - first
+            )));
+        }
+        Ok(rows)
+    }
+}
+
+/// Where the baseline's blocks come from.
+enum Baseline {
+    /// Played live, like the candidate.
+    Live(Box<Side>),
+    /// A stored run's rows of the baseline bot, block `i` at index `i` (checked
+    /// against its run.json by [`read_blocks`]).
+    Stored { name: String, rows: Vec<BlockRow> },
 }
 
 /// What to play: the candidate's run, and where the baseline's blocks come from.
 struct Plan {
-    candidate: RunConfig,
-    candidate_name: String,
-    baseline: Option<RunConfig>,
-    baseline_name: String,
-    stored: Option<Stored>,
+    candidate: Side,
+    baseline: Baseline,
+    /// The two versions as printed: their CSV names, or the command-line entries when
+    /// the names are the same but the bots are not (two external bots whose commands
+    /// share a script name).
+    candidate_label: String,
+    baseline_label: String,
     /// Deals available: the cap.
     deals: u64,
 }
@@ -144,6 +314,45 @@ fn check_options(args: &GateArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Checks that `deals` in blocks of `block_deals` make between [`MIN_VERDICT_BLOCKS`]
+/// and [`MAX_VERDICT_BLOCKS`] blocks.
+fn check_blocks(deals: u64, block_deals: u64) -> Result<(), Failure> {
+    let blocks = deals.div_ceil(block_deals);
+    if blocks > MAX_VERDICT_BLOCKS {
+        return Err(usage(format!(
+            "--hands {deals} with --block-deals {block_deals} makes {blocks} blocks: compare and gate hold at most {MAX_VERDICT_BLOCKS} blocks in memory; raise --block-deals or lower --hands"
+        )));
+    }
+    if blocks < MIN_VERDICT_BLOCKS {
+        return Err(usage(format!(
+            "--hands {deals} with --block-deals {block_deals} makes {blocks} block: a verdict needs at least {MIN_VERDICT_BLOCKS} (the spread is estimated from the blocks); give more --hands or a smaller --block-deals"
+        )));
+    }
+    Ok(())
+}
+
+/// The opponents of `--vs`: comma-separated entries, each a bot (an `exec:` /
+/// `exec-claw:` entry whole, since its command has spaces) or space-separated bots.
+fn opponents(args: &GateArgs) -> Result<Vec<String>, Failure> {
+    let mut vs = Vec::new();
+    for (i, entry) in args.vs.iter().enumerate() {
+        let entry = entry.trim();
+        if entry.is_empty() {
+            return Err(usage(format!(
+                "--vs {:?}: entry {} is empty: give opponents as BOT[,BOT...]",
+                args.vs.join(","),
+                i + 1
+            )));
+        }
+        if entry.starts_with("exec:") || entry.starts_with("exec-claw:") {
+            vs.push(entry.to_string());
+        } else {
+            vs.extend(entry.split_whitespace().map(str::to_string));
+        }
+    }
+    Ok(vs)
+}
+
 fn run_args(args: &GateArgs, bots: String, hands: u64) -> RunArgs {
     RunArgs {
         bots,
@@ -158,27 +367,31 @@ fn run_args(args: &GateArgs, bots: String, hands: u64) -> RunArgs {
         hand_histories: None,
         history_every: None,
         history_hands: None,
-        action_timeout: crate::cli::DEFAULT_ACTION_TIMEOUT_S,
+        action_timeout: args.action_timeout,
         allow_bot_faults: false,
+    }
+}
+
+/// The labels of the two versions: their CSV names, or their command-line entries
+/// when the names are equal but the entries are not.
+fn labels(cand: (&str, &str), base: (&str, &str)) -> (String, String) {
+    let ((cand_name, cand_entry), (base_name, base_entry)) = (cand, base);
+    if cand_name == base_name && cand_entry != base_entry {
+        (cand_entry.to_string(), base_entry.to_string())
+    } else {
+        (cand_name.to_string(), base_name.to_string())
     }
 }
 
 fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, Failure> {
     check_options(args)?;
-    let candidate_name = args.candidate.trim().to_string();
-    let baseline_name = args
+    let candidate_entry = args.candidate.trim().to_string();
+    let baseline_entry = args
         .baseline
-        .clone()
-        .unwrap_or_else(|| candidate_name.clone());
-    let clash = |lineup: &[String], who: &str, name: &str| {
-        if lineup.iter().any(|b| b == name) {
-            Err(usage(format!(
-                "{who} {name:?} is also an opponent: give the bot under test a name no other seat has"
-            )))
-        } else {
-            Ok(())
-        }
-    };
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or(&candidate_entry)
+        .to_string();
     if let Some(file) = &args.baseline_file {
         if !args.vs.is_empty() {
             return Err(usage(
@@ -193,31 +406,34 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, Failure> {
                 file.display()
             ))
         })?;
+        let baseline_name = baseline_entry;
         if !info.lineup.contains(&baseline_name) {
             return Err(usage(format!(
                 "--baseline {baseline_name:?} is not in the stored line-up {}: name the stored bot with --baseline",
                 info.lineup.join(",")
             )));
         }
-        let others: Vec<String> = info
-            .lineup
-            .iter()
-            .filter(|b| **b != baseline_name)
-            .cloned()
+        let seats: Vec<usize> = (0..info.lineup.len())
+            .filter(|&s| info.lineup[s] == baseline_name)
             .collect();
-        clash(&others, "--candidate", &candidate_name)?;
-        let lineup: Vec<String> = info
+        let lineup: Vec<&str> = info
             .lineup
             .iter()
             .map(|b| {
                 if *b == baseline_name {
-                    candidate_name.clone()
+                    candidate_entry.as_str()
                 } else {
-                    b.clone()
+                    b.as_str()
                 }
             })
             .collect();
-        let deals = args.hands.unwrap_or(info.hands).min(info.hands);
+        if let Some(h) = args.hands.filter(|&h| h > info.hands) {
+            return Err(usage(format!(
+                "--hands {h}: the stored run has {} deals; give at most that many, or leave --hands out",
+                info.hands
+            )));
+        }
+        let deals = args.hands.unwrap_or(info.hands);
         if deals < info.hands && !deals.is_multiple_of(info.block_deals) {
             return Err(usage(format!(
                 "--hands {deals}: with --baseline-file give whole blocks of the stored run ({} deals each) or leave it out",
@@ -243,71 +459,93 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, Failure> {
             hand_histories: None,
             history_every: None,
             history_hands: None,
-            action_timeout: crate::cli::DEFAULT_ACTION_TIMEOUT_S,
+            action_timeout: args.action_timeout,
             allow_bot_faults: false,
         };
-        let candidate = config_from_args(&ra, info.seed)?;
-        let rows = read_csv(file)
-            .map_err(usage)?
-            .into_iter()
-            .filter(|r| r.bot == baseline_name)
-            .map(|r| (r.block, r))
-            .collect();
+        let config = config_from_args(&ra, info.seed)?;
+        check_blocks(deals, info.block_deals)?;
+        let candidate = Side::new(
+            config,
+            &seats,
+            "--candidate",
+            &candidate_entry,
+            "the candidate",
+        )?;
+        let blocks = deals.div_ceil(info.block_deals);
+        let rows = read_blocks(file, &info, |r| r.bot == baseline_name && r.block < blocks)
+            .map_err(usage)?;
+        let (candidate_label, baseline_label) = labels(
+            (candidate.name, &candidate_entry),
+            (&baseline_name, &baseline_name),
+        );
         return Ok(Plan {
             candidate,
-            candidate_name,
-            baseline: None,
-            baseline_name,
-            stored: Some(Stored { rows }),
+            baseline: Baseline::Stored {
+                name: baseline_name,
+                rows,
+            },
+            candidate_label,
+            baseline_label,
             deals,
         });
     }
-    let vs: Vec<String> = args
-        .vs
-        .iter()
-        .flat_map(|v| v.split_whitespace())
-        .map(str::to_string)
-        .collect();
+    let vs = opponents(args)?;
     if vs.is_empty() {
         return Err(usage(
             "no opponents: give --vs BOT[,BOT...] (or --baseline-file DIR/blocks.csv)".into(),
         ));
     }
-    clash(&vs, "--candidate", &candidate_name)?;
-    clash(&vs, "--baseline", &baseline_name)?;
     let deals = args.hands.unwrap_or(default_hands);
     let with = |name: &str| format!("{name},{}", vs.join(","));
-    let candidate = config_from_args(&run_args(args, with(&candidate_name), deals), args.seed)?;
-    let baseline = config_from_args(&run_args(args, with(&baseline_name), deals), args.seed)?;
+    let cand_config = config_from_args(&run_args(args, with(&candidate_entry), deals), args.seed)?;
+    let base_config = config_from_args(&run_args(args, with(&baseline_entry), deals), args.seed)?;
+    check_blocks(deals, cand_config.block_deals)?;
+    let candidate = Side::new(
+        cand_config,
+        &[0],
+        "--candidate",
+        &candidate_entry,
+        "the candidate",
+    )?;
+    let baseline = Side::new(
+        base_config,
+        &[0],
+        "--baseline",
+        &baseline_entry,
+        "the baseline",
+    )?;
+    let (candidate_label, baseline_label) = labels(
+        (candidate.name, &candidate_entry),
+        (baseline.name, &baseline_entry),
+    );
     Ok(Plan {
         candidate,
-        candidate_name,
-        baseline: Some(baseline),
-        baseline_name,
-        stored: None,
+        baseline: Baseline::Live(Box::new(baseline)),
+        candidate_label,
+        baseline_label,
         deals,
     })
 }
 
-/// Plays deals `first..end` of `config` and returns `name`'s block rows.
-fn play_blocks(
-    config: &RunConfig,
-    first: u64,
-    end: u64,
-    name: &str,
-) -> Result<Vec<BlockRow>, Failure> {
-    let tallies =
-        sim::run_deals(config, first, end, &sim::RunControl::default()).map_err(|e| Failure {
-            code: 1,
-            message: e.to_string(),
-        })?;
-    let names = config.distinct_bots();
-    Ok(tallies
-        .blocks
-        .rows(&names, config.stakes.big_blind_chips)
-        .into_iter()
-        .filter(|r| r.bot == name)
-        .collect())
+/// The [`sim::RunSink`] that keeps one bot's block rows.
+struct RowsOf<'a> {
+    name: &'a str,
+    names: &'a [&'static str],
+    big_blind_chips: u32,
+    rows: Vec<BlockRow>,
+}
+
+impl sim::RunSink for RowsOf<'_> {
+    fn block(&mut self, block: &crate::blocks::Blocks) {
+        let name = self.name;
+        self.rows.extend(
+            block
+                .iter_rows(self.names, self.big_blind_chips)
+                .filter(|r| r.bot == name),
+        );
+    }
+
+    fn histories(&mut self, _: &[u8]) {}
 }
 
 fn value(row: &BlockRow, metric: Metric) -> f64 {
@@ -318,25 +556,30 @@ fn value(row: &BlockRow, metric: Metric) -> f64 {
 }
 
 /// Paired blocks over deals `first..end`.
-fn pairs(plan: &Plan, first: u64, end: u64, metric: Metric) -> Result<Vec<PairedBlock>, Failure> {
-    let cand = play_blocks(&plan.candidate, first, end, &plan.candidate_name)?;
-    let base: Vec<BlockRow> = match (&plan.baseline, &plan.stored) {
-        (Some(config), _) => play_blocks(config, first, end, &plan.baseline_name)?,
-        (None, Some(stored)) => cand
+fn pairs(
+    plan: &mut Plan,
+    first: u64,
+    end: u64,
+    metric: Metric,
+) -> Result<Vec<PairedBlock>, Failure> {
+    let cand = plan.candidate.play(first, end)?;
+    let base: Vec<BlockRow> = match &mut plan.baseline {
+        Baseline::Live(side) => side.play(first, end)?,
+        Baseline::Stored { name, rows } => cand
             .iter()
             .map(|c| {
-                let s = stored.rows.get(&c.block).filter(|s| {
-                    s.deals == c.deals && s.seat_hands == c.seat_hands
-                });
+                let s = usize::try_from(c.block)
+                    .ok()
+                    .and_then(|i| rows.get(i))
+                    .filter(|s| s.block == c.block && s.deals == c.deals && s.seat_hands == c.seat_hands);
                 s.cloned().ok_or_else(|| {
                     usage(format!(
                         "the stored run has no block {} of {} deals for {:?}: it was not made with the settings in its run.json",
-                        c.block, c.deals, plan.baseline_name
+                        c.block, c.deals, name
                     ))
                 })
             })
             .collect::<Result<_, _>>()?,
-        (None, None) => unreachable!("a plan has a baseline"),
     };
     Ok(cand
         .iter()
@@ -359,7 +602,8 @@ struct DetailRow {
     baseline_bb: f64,
     diff_bb_per_100: f64,
     running_diff_bb_per_100: f64,
-    running_se_bb_per_100: f64,
+    /// Empty while it is not a finite number (after the first block).
+    running_se_bb_per_100: Option<f64>,
     running_llr: f64,
 }
 
@@ -375,8 +619,10 @@ fn write_details(
     };
     std::fs::create_dir_all(out).map_err(|e| fail(&e))?;
     let mut w = csv::Writer::from_writer(Vec::new());
-    for (i, p) in pairs.iter().enumerate() {
-        let e = Estimate::of(&pairs[..=i]);
+    let mut running = EstimateSums::default();
+    for p in pairs {
+        running.push(p);
+        let e = running.estimate();
         w.serialize(DetailRow {
             block: p.block,
             seat_hands: p.seat_hands,
@@ -384,13 +630,24 @@ fn write_details(
             baseline_bb: p.baseline_bb,
             diff_bb_per_100: 100.0 * (p.candidate_bb - p.baseline_bb) / p.seat_hands as f64,
             running_diff_bb_per_100: e.diff_bb_per_100,
-            running_se_bb_per_100: e.se_bb_per_100,
+            running_se_bb_per_100: Some(e.se_bb_per_100).filter(|se| se.is_finite()),
             running_llr: sprt.llr(&e),
         })
         .map_err(|e| fail(&e))?;
     }
     let bytes = w.into_inner().map_err(|e| fail(&e.into_error()))?;
     write_atomically(out, name, &bytes).map_err(|e| fail(&e))
+}
+
+/// The estimate over `pairs`, if it is a verdict (exit 1 otherwise: no blocks, or a
+/// standard error that is not finite).
+fn checked(plan: &Plan, pairs: &[PairedBlock]) -> Result<Estimate, Failure> {
+    Estimate::of(pairs)
+        .checked(&format!(
+            "{} vs {}",
+            plan.candidate_label, plan.baseline_label
+        ))
+        .map_err(refused)
 }
 
 fn sprt_of(args: &GateArgs) -> Sprt {
@@ -407,9 +664,10 @@ fn sprt_of(args: &GateArgs) -> Sprt {
 /// A usage [`Failure`] (exit 2) for bad input, exit 1 for a failed run.
 pub fn compare(args: &GateArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
-    let plan = plan(args, 100_000)?;
-    let pairs = pairs(&plan, 0, plan.deals, args.metric)?;
-    let e = Estimate::of(&pairs);
+    let mut plan = plan(args, 100_000)?;
+    let deals = plan.deals;
+    let pairs = pairs(&mut plan, 0, deals, args.metric)?;
+    let e = checked(&plan, &pairs)?;
     let out = args
         .out
         .clone()
@@ -417,16 +675,16 @@ pub fn compare(args: &GateArgs) -> Result<ExitCode, Failure> {
     write_details(&out, "compare.csv", &pairs, &sprt_of(args))?;
     println!(
         "{} - {}: {:+.2} ± {:.2} bb/100 ({:.0}% interval, paired over {} blocks, {} hands of each; {} {:+.2}, {} {:+.2} bb/100) in {:.1} s",
-        plan.candidate_name,
-        plan.baseline_name,
+        plan.candidate_label,
+        plan.baseline_label,
         e.diff_bb_per_100,
         e.half_width(args.confidence),
         args.confidence * 100.0,
         e.blocks,
         e.seat_hands,
-        plan.candidate_name,
+        plan.candidate_label,
         e.candidate_bb_per_100,
-        plan.baseline_name,
+        plan.baseline_label,
         e.baseline_bb_per_100,
         started.elapsed().as_secs_f64(),
     );
@@ -445,31 +703,34 @@ pub fn gate(args: &GateArgs) -> Result<ExitCode, Failure> {
         TestKind::Fixed => 100_000,
         TestKind::Sprt => 500_000,
     };
-    let plan = plan(args, default_hands)?;
+    let mut plan = plan(args, default_hands)?;
     let sprt = sprt_of(args);
-    let block_deals = plan.candidate.block_deals;
+    let block_deals = plan.candidate.config.block_deals;
     let mut all: Vec<PairedBlock> = Vec::new();
     let mut decision = None;
     let mut used = 0;
     match args.test {
         TestKind::Fixed => {
-            all = pairs(&plan, 0, plan.deals, args.metric)?;
+            let deals = plan.deals;
+            all = pairs(&mut plan, 0, deals, args.metric)?;
             used = all.len();
         }
         TestKind::Sprt => {
             // Batches of whole blocks, big enough to keep every thread busy; the test
             // looks at one block at a time, in order.
-            let per_batch = (2 * plan.candidate.threads as u64 * CHUNK_HANDS)
+            let per_batch = (2 * plan.candidate.config.threads as u64 * CHUNK_HANDS)
                 .div_ceil(block_deals)
                 .max(1)
                 * block_deals;
             let mut first = 0;
+            let mut running = EstimateSums::default();
             'batches: while first < plan.deals {
-                let end = (first + per_batch).min(plan.deals);
-                all.extend(pairs(&plan, first, end, args.metric)?);
+                let end = first.saturating_add(per_batch).min(plan.deals);
+                all.extend(pairs(&mut plan, first, end, args.metric)?);
                 while used < all.len() {
+                    running.push(&all[used]);
                     used += 1;
-                    decision = sprt.decide(&Estimate::of(&all[..used]));
+                    decision = sprt.decide(&running.estimate());
                     if decision.is_some() {
                         break 'batches;
                     }
@@ -479,7 +740,7 @@ pub fn gate(args: &GateArgs) -> Result<ExitCode, Failure> {
             all.truncate(used);
         }
     }
-    let e = Estimate::of(&all[..used]);
+    let e = checked(&plan, &all[..used])?;
     let out = args
         .out
         .clone()
@@ -513,8 +774,8 @@ pub fn gate(args: &GateArgs) -> Result<ExitCode, Failure> {
     println!(
         "{}: {} vs {}: {:+.2} ± {:.2} bb/100 (margin {}; {how}; {} blocks, {} hands each, {:.1} s)",
         if pass { "PASS" } else { "FAIL" },
-        plan.candidate_name,
-        plan.baseline_name,
+        plan.candidate_label,
+        plan.baseline_label,
         e.diff_bb_per_100,
         e.half_width(0.95),
         args.margin,

@@ -10,7 +10,7 @@
 //! one seed played the same deals, and counting them twice would fake precision).
 //! Anything else is an error naming the run and the setting.
 
-use crate::blocks::{BlockRow, StoredRun, read_csv, read_run_json};
+use crate::blocks::{BlockRow, StoredRun, read_blocks, read_run_json};
 use crate::cli::Failure;
 use crate::report::write_atomically;
 use crate::verdict::{BlockRate, normal_quantile};
@@ -85,20 +85,7 @@ fn read_runs(args: &MergeArgs) -> Result<Vec<(StoredRun, Vec<BlockRow>)>, Failur
     let mut runs: Vec<(StoredRun, Vec<BlockRow>)> = Vec::new();
     for dir in &args.runs {
         let info = read_run_json(dir).map_err(usage)?;
-        let rows = read_csv(&dir.join("blocks.csv")).map_err(usage)?;
-        let first_bot = info.lineup.first().cloned().unwrap_or_default();
-        let deals: u64 = rows
-            .iter()
-            .filter(|r| r.bot == first_bot)
-            .map(|r| r.deals)
-            .sum();
-        if deals != info.hands {
-            return Err(usage(format!(
-                "{}: blocks.csv holds {deals} deals of {first_bot:?} but run.json says {}: not the files of one run",
-                dir.display(),
-                info.hands
-            )));
-        }
+        let rows = read_blocks(&dir.join("blocks.csv"), &info, |_| true).map_err(usage)?;
         if let Some((first, _)) = runs.first() {
             for ((what, want), (_, got)) in
                 match_settings(first).into_iter().zip(match_settings(&info))
@@ -126,9 +113,14 @@ fn read_runs(args: &MergeArgs) -> Result<Vec<(StoredRun, Vec<BlockRow>)>, Failur
 }
 
 /// Each bot's merged results (bots in line-up order of first seat).
-pub fn merged_rows(runs: &[(StoredRun, Vec<BlockRow>)]) -> Vec<MergedRow> {
+///
+/// # Errors
+/// A message saying why there is no result, for a bot with no blocks or a win rate or
+/// interval that is not a finite number (which checked runs cannot give: see
+/// [`crate::verdict::BlockRate::checked`]).
+pub fn merged_rows(runs: &[(StoredRun, Vec<BlockRow>)]) -> Result<Vec<MergedRow>, String> {
     let Some((first, _)) = runs.first() else {
-        return Vec::new();
+        return Err("no runs to merge".into());
     };
     let bots = first.distinct_bots();
     let z = normal_quantile(0.975);
@@ -140,9 +132,10 @@ pub fn merged_rows(runs: &[(StoredRun, Vec<BlockRow>)]) -> Vec<MergedRow> {
                     .flat_map(|(_, rows)| rows.iter())
                     .filter(move |r| r.bot == *bot)
             };
-            let real = BlockRate::of(rows().map(|r| (r.seat_hands, r.net_bb)));
-            let adjusted = BlockRate::of(rows().map(|r| (r.seat_hands, r.allin_adj_bb)));
-            MergedRow {
+            let real = BlockRate::of(rows().map(|r| (r.seat_hands, r.net_bb))).checked(bot)?;
+            let adjusted =
+                BlockRate::of(rows().map(|r| (r.seat_hands, r.allin_adj_bb))).checked(bot)?;
+            Ok(MergedRow {
                 bot: (*bot).to_string(),
                 runs: runs.len(),
                 blocks: real.blocks,
@@ -153,7 +146,7 @@ pub fn merged_rows(runs: &[(StoredRun, Vec<BlockRow>)]) -> Vec<MergedRow> {
                 ci95_bb_per_100: round4(z * real.se_bb_per_100),
                 allin_adj_bb_per_100: round4(adjusted.bb_per_100),
                 allin_adj_ci95_bb_per_100: round4(z * adjusted.se_bb_per_100),
-            }
+            })
         })
         .collect()
 }
@@ -162,11 +155,13 @@ pub fn merged_rows(runs: &[(StoredRun, Vec<BlockRow>)]) -> Vec<MergedRow> {
 ///
 /// # Errors
 /// Exit code 2 with one line naming the run and what is wrong: an unreadable or
-/// malformed run.json or blocks.csv, runs of different matches, a seed used twice, an
-/// unwritable `--out`.
+/// malformed run.json or blocks.csv (including a blocks.csv that disagrees with its
+/// run.json, see [`crate::blocks::BlockCheck`]), runs of different matches, a seed
+/// used twice, an unwritable `--out`; exit code 1 when a result would not be a finite
+/// number over at least one block.
 pub fn merge(args: &MergeArgs) -> Result<ExitCode, Failure> {
     let runs = read_runs(args)?;
-    let rows = merged_rows(&runs);
+    let rows = merged_rows(&runs).map_err(|message| Failure { code: 1, message })?;
     let out = args
         .out
         .clone()

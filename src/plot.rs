@@ -2,16 +2,16 @@
 //! interval, drawn from the run's `blocks.csv` as an SVG image.
 //!
 //! The point after block `k` is the bot's win rate over blocks `0..=k` and the
-//! half-width of its 95% interval, both from [`BlockRate`] (the ratio estimator over
+//! half-width of its 95% interval, both from [`crate::verdict::BlockRate`] (the ratio estimator over
 //! blocks that `merge` and the paired comparisons use), so the last point is the
 //! run's result. The band shows how the estimate settled: where it narrows below the
 //! differences between bots, more hands would not change the ranking. Drawing uses
 //! the `plotters` crate (SVG backend).
 
-use crate::blocks::{BlockRow, read_csv, read_run_json};
+use crate::blocks::{BlockRow, read_blocks, read_run_json};
 use crate::cli::Failure;
 use crate::report::write_file_atomically;
-use crate::verdict::{BlockRate, normal_quantile};
+use crate::verdict::{RatioSums, normal_quantile};
 use plotters::prelude::*;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +28,11 @@ pub struct PlotArgs {
     #[arg(long)]
     pub allin_adjusted: bool,
 }
+
+/// What the legend's interval is, said next to it: the table of `run` and `bots.csv`
+/// estimate the spread over hands (or duplicate groups), the plot over blocks, so the
+/// two 95% intervals differ a little (README, "Watching the estimate settle").
+pub const LEGEND_INTERVAL: &str = "95% over blocks";
 
 /// Most points drawn per bot (the curve is sampled evenly over the blocks).
 pub const MAX_POINTS: usize = 400;
@@ -53,20 +58,20 @@ pub fn curves(bots: &[&str], rows: &[BlockRow], allin_adjusted: bool) -> Vec<Vec
             let n = mine.len();
             let step = n.div_ceil(MAX_POINTS).max(1);
             let mut hands = 0;
+            let mut sums = RatioSums::default();
             let mut points = Vec::with_capacity(n / step + 1);
             for (k, row) in mine.iter().enumerate() {
                 hands += row.hands;
+                let bb = if allin_adjusted {
+                    row.allin_adj_bb
+                } else {
+                    row.net_bb
+                };
+                sums.push(row.seat_hands, bb);
                 if (k + 1) % step != 0 && k + 1 != n {
                     continue;
                 }
-                let rate = BlockRate::of(mine[..=k].iter().map(|r| {
-                    let bb = if allin_adjusted {
-                        r.allin_adj_bb
-                    } else {
-                        r.net_bb
-                    };
-                    (r.seat_hands, bb)
-                }));
+                let rate = sums.rate();
                 points.push(CurvePoint {
                     hands,
                     bb_per_100: rate.bb_per_100,
@@ -156,8 +161,8 @@ fn draw(
             chart
                 .draw_series(LineSeries::new(line, color.stroke_width(2)))?
                 .label(format!(
-                    "{bot}: {:+.2} ± {:.2}",
-                    last.bb_per_100, last.ci95_bb_per_100
+                    "{bot}: {:+.2} ± {:.2} ({})",
+                    last.bb_per_100, last.ci95_bb_per_100, LEGEND_INTERVAL
                 ))
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
@@ -182,13 +187,31 @@ fn usage(message: String) -> Failure {
 ///
 /// # Errors
 /// Exit code 2 with one line naming the file and what is wrong: an unreadable or
-/// malformed run.json or blocks.csv, an unwritable `--out`; exit code 1 if drawing
-/// fails.
+/// malformed run.json or blocks.csv (including one that disagrees with its run.json or
+/// holds no blocks, see [`crate::blocks::BlockCheck`]), a run too short for an interval
+/// (one block), an unwritable `--out`; exit code 1 if drawing fails.
 pub fn plot(args: &PlotArgs) -> Result<ExitCode, Failure> {
     let run = read_run_json(&args.run).map_err(usage)?;
-    let rows = read_csv(&args.run.join("blocks.csv")).map_err(usage)?;
+    let file = args.run.join("blocks.csv");
+    let rows = read_blocks(&file, &run, |_| true).map_err(usage)?;
     let bots = run.distinct_bots();
     let curves = curves(&bots, &rows, args.allin_adjusted);
+    for (bot, curve) in bots.iter().zip(&curves) {
+        let last = curve.last().copied().unwrap_or(CurvePoint {
+            hands: 0,
+            bb_per_100: f64::NAN,
+            ci95_bb_per_100: f64::NAN,
+        });
+        if !(last.bb_per_100.is_finite() && last.ci95_bb_per_100.is_finite()) {
+            return Err(usage(format!(
+                "{}: {} block{} of {} deals: {bot}'s 95% interval is not a finite number (an interval needs at least 2 blocks); rerun with a smaller --block-deals",
+                file.display(),
+                run.blocks(),
+                if run.blocks() == 1 { "" } else { "s" },
+                run.block_deals
+            )));
+        }
+    }
     let hands: u64 = rows
         .iter()
         .filter(|r| Some(&r.bot.as_str()) == bots.first())
@@ -202,12 +225,16 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode, Failure> {
         run.small_blind_chips,
         run.big_blind_chips
     );
-    let y_label = if args.allin_adjusted {
-        "all-in-adjusted bb/100 (95% interval)"
-    } else {
-        "bb/100 (95% interval)"
-    };
-    let svg = draw(&title, y_label, &bots, &curves).map_err(|e| Failure {
+    let y_label = format!(
+        "{}bb/100 (95% interval over blocks of {} deals)",
+        if args.allin_adjusted {
+            "all-in-adjusted "
+        } else {
+            ""
+        },
+        run.block_deals
+    );
+    let svg = draw(&title, &y_label, &bots, &curves).map_err(|e| Failure {
         code: 1,
         message: format!("cannot draw the plot: {e}"),
     })?;

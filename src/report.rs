@@ -217,8 +217,12 @@ pub fn seat_rows(config: &RunConfig, stats: &Stats) -> Vec<Row> {
 pub struct RunInfo {
     /// holdem-arena version that made the run.
     pub version: &'static str,
-    /// Run seed.
+    /// Run seed, as a JSON number (kept for readers of older files; jq and JavaScript
+    /// read numbers as doubles and round seeds above 2^53).
     pub seed: u64,
+    /// The same seed as a decimal string, exact in every JSON reader: `--seed $(jq -r
+    /// .seed_string run.json)` replays the run.
+    pub seed_string: String,
     /// Deals (`--hands`); hands played is `hands_played`.
     pub hands: u64,
     /// Every deal played once per rotation of the line-up (`--duplicate`).
@@ -263,6 +267,7 @@ impl RunInfo {
         RunInfo {
             version: env!("CARGO_PKG_VERSION"),
             seed: config.seed,
+            seed_string: config.seed.to_string(),
             hands: config.hands,
             duplicate: config.duplicate,
             hands_played: config.hands_played(),

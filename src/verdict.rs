@@ -82,34 +82,116 @@ pub struct BlockRate {
 
 impl BlockRate {
     /// The rate over `blocks`, each `(seat-hands, Σ result in big blinds)`.
-    pub fn of(blocks: impl Iterator<Item = (u64, f64)> + Clone) -> BlockRate {
-        let blocks_zero = blocks.clone().all(|(_, bb)| bb == 0.0);
-        let (count, n, sum) = blocks
-            .clone()
-            .fold((0usize, 0u64, 0f64), |(c, n, s), (h, bb)| {
-                (c + 1, n + h, s + bb)
-            });
-        let total = n.max(1) as f64;
-        let mean = sum / total; // bb per seat-hand
-        let squares: f64 = blocks
-            .map(|(h, bb)| {
-                let r = bb - mean * h as f64;
-                r * r
-            })
-            .sum();
-        let b = count as f64;
-        let se = if blocks_zero || (count >= 2 && squares == 0.0) {
+    pub fn of(blocks: impl Iterator<Item = (u64, f64)>) -> BlockRate {
+        let mut sums = RatioSums::default();
+        for (seat_hands, bb) in blocks {
+            sums.push(seat_hands, bb);
+        }
+        sums.rate()
+    }
+}
+
+/// Running sums of blocks for [`BlockRate`]: add blocks one at a time with
+/// [`RatioSums::push`] and read the rate over the blocks so far with
+/// [`RatioSums::rate`] in O(1), so that a rate after every block (the running columns
+/// of `gate.csv`, the SPRT's look after each block, the points of a plot) costs
+/// O(blocks) in all, not O(blocks²).
+///
+/// One pass: Σ (Dᵢ − μ̂ nᵢ)² = Σ Dᵢ² − 2 μ̂ Σ Dᵢ nᵢ + μ̂² Σ nᵢ², with every Dᵢ first
+/// shifted by the first block's rate times nᵢ, so that a large mean does not cancel
+/// digits away (and blocks exactly proportional to their hands give exactly 0).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RatioSums {
+    blocks: usize,
+    seat_hands: u64,
+    /// The first block's result per seat-hand, in big blinds (0 until a block with
+    /// seat-hands is pushed).
+    shift: Option<f64>,
+    /// Σ D′ = Σ (Dᵢ − shift · nᵢ), big blinds.
+    sum: f64,
+    /// Σ D′², big blinds².
+    sum_squares: f64,
+    /// Σ D′ · nᵢ.
+    sum_cross: f64,
+    /// Σ nᵢ².
+    sum_hands_squared: f64,
+    /// Some Dᵢ is not 0.
+    nonzero: bool,
+}
+
+impl RatioSums {
+    /// Adds one block: its seat-hands and its summed result in big blinds.
+    pub fn push(&mut self, seat_hands: u64, bb: f64) {
+        let n = seat_hands as f64;
+        if self.shift.is_none() && seat_hands > 0 {
+            self.shift = Some(bb / n);
+        }
+        let d = bb - self.shift.unwrap_or(0.0) * n;
+        self.blocks += 1;
+        self.seat_hands += seat_hands;
+        self.sum += d;
+        self.sum_squares += d * d;
+        self.sum_cross += d * n;
+        self.sum_hands_squared += n * n;
+        self.nonzero |= bb != 0.0;
+    }
+
+    /// The rate over the blocks pushed so far.
+    pub fn rate(&self) -> BlockRate {
+        let total = self.seat_hands.max(1) as f64;
+        let shifted = self.sum / total; // bb per seat-hand, less the shift
+        let mean = shifted + self.shift.unwrap_or(0.0);
+        let squares = (self.sum_squares - 2.0 * shifted * self.sum_cross
+            + shifted * shifted * self.sum_hands_squared)
+            .max(0.0);
+        let b = self.blocks as f64;
+        let se = if !self.nonzero || (self.blocks >= 2 && squares == 0.0) {
             0.0
-        } else if count < 2 {
+        } else if self.blocks < 2 {
             f64::INFINITY
         } else {
             (b / (b - 1.0) * squares).sqrt() / total
         };
         BlockRate {
-            blocks: count,
-            seat_hands: n,
+            blocks: self.blocks,
+            seat_hands: self.seat_hands,
             bb_per_100: 100.0 * mean,
             se_bb_per_100: 100.0 * se,
+        }
+    }
+}
+
+/// Why a result over `blocks` blocks with this rate and standard error is no
+/// verdict, if it is not one: no blocks, or a rate or standard error that is not a
+/// finite number (one block has no spread to estimate).
+fn refusal(blocks: usize, rate: f64, se: f64) -> Option<String> {
+    if blocks == 0 {
+        return Some("no blocks were played or read".into());
+    }
+    if !(rate.is_finite() && se.is_finite()) {
+        return Some(format!(
+            "over {blocks} block{} the {} is not a finite number (an interval needs at least 2 blocks)",
+            if blocks == 1 { "" } else { "s" },
+            if rate.is_finite() {
+                "standard error"
+            } else {
+                "win rate"
+            }
+        ));
+    }
+    None
+}
+
+impl BlockRate {
+    /// This rate, if it is a result: at least one block, a finite rate and a finite
+    /// standard error.
+    ///
+    /// # Errors
+    /// A message naming `what` (a bot) and why there is no result.
+    pub fn checked(self, what: &str) -> Result<BlockRate, String> {
+        match refusal(self.blocks, self.bb_per_100, self.se_bb_per_100) {
+            Some(why) => Err(format!("no result for {what}: {why}")),
+            None => Ok(self),
         }
     }
 }
@@ -123,21 +205,22 @@ impl Estimate {
     /// The paired estimate over `pairs` (an empty slice gives zeros and an infinite
     /// standard error).
     pub fn of(pairs: &[PairedBlock]) -> Estimate {
-        let diff = BlockRate::of(
-            pairs
-                .iter()
-                .map(|p| (p.seat_hands, p.candidate_bb - p.baseline_bb)),
-        );
-        let total = diff.seat_hands.max(1) as f64;
-        let cand: f64 = pairs.iter().map(|p| p.candidate_bb).sum();
-        let base: f64 = pairs.iter().map(|p| p.baseline_bb).sum();
-        Estimate {
-            blocks: pairs.len(),
-            seat_hands: diff.seat_hands,
-            candidate_bb_per_100: 100.0 * cand / total,
-            baseline_bb_per_100: 100.0 * base / total,
-            diff_bb_per_100: diff.bb_per_100,
-            se_bb_per_100: diff.se_bb_per_100,
+        let mut sums = EstimateSums::default();
+        for p in pairs {
+            sums.push(p);
+        }
+        sums.estimate()
+    }
+
+    /// This estimate, if it is a verdict: at least one block, a finite difference and
+    /// a finite standard error (so no interval prints as `inf` or `NaN`).
+    ///
+    /// # Errors
+    /// A message naming `what` (the comparison) and why there is no verdict.
+    pub fn checked(self, what: &str) -> Result<Estimate, String> {
+        match refusal(self.blocks, self.diff_bb_per_100, self.se_bb_per_100) {
+            Some(why) => Err(format!("no verdict for {what}: {why}")),
+            None => Ok(self),
         }
     }
 
@@ -158,6 +241,39 @@ impl Estimate {
     /// baseline by more than `margin` bb/100 at `confidence`.
     pub fn not_worse(&self, margin: f64, confidence: f64) -> bool {
         self.lower_bound(confidence) > -margin
+    }
+}
+
+/// Running sums of paired blocks: [`Estimate::of`] one block at a time (see
+/// [`RatioSums`]), for the estimate after every block in O(1).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct EstimateSums {
+    diff: RatioSums,
+    candidate_bb: f64,
+    baseline_bb: f64,
+}
+
+impl EstimateSums {
+    /// Adds one paired block.
+    pub fn push(&mut self, p: &PairedBlock) {
+        self.diff.push(p.seat_hands, p.candidate_bb - p.baseline_bb);
+        self.candidate_bb += p.candidate_bb;
+        self.baseline_bb += p.baseline_bb;
+    }
+
+    /// The estimate over the blocks pushed so far (none: zeros and an infinite
+    /// standard error).
+    pub fn estimate(&self) -> Estimate {
+        let diff = self.diff.rate();
+        let total = diff.seat_hands.max(1) as f64;
+        Estimate {
+            blocks: diff.blocks,
+            seat_hands: diff.seat_hands,
+            candidate_bb_per_100: 100.0 * self.candidate_bb / total,
+            baseline_bb_per_100: 100.0 * self.baseline_bb / total,
+            diff_bb_per_100: diff.bb_per_100,
+            se_bb_per_100: diff.se_bb_per_100,
+        }
     }
 }
 
@@ -275,6 +391,27 @@ mod tests {
                 .se_bb_per_100
                 .is_infinite()
         );
+    }
+
+    #[test]
+    fn a_verdict_over_no_blocks_or_with_an_infinite_error_is_refused() {
+        let none = Estimate::of(&[]).checked("a vs b").unwrap_err();
+        assert_eq!(none, "no verdict for a vs b: no blocks were played or read");
+        let one = Estimate::of(&[pair(0, 5.0, 1.0)])
+            .checked("a vs b")
+            .unwrap_err();
+        assert!(
+            one.contains("over 1 block the standard error is not a finite number"),
+            "{one}"
+        );
+        assert!(
+            Estimate::of(&[pair(0, 5.0, 1.0), pair(1, 1.0, 2.0)])
+                .checked("a vs b")
+                .is_ok()
+        );
+        let nan = BlockRate::of([(10, f64::NAN), (10, 1.0)].into_iter()).checked("x");
+        assert!(nan.unwrap_err().contains("win rate is not a finite number"));
+        assert!(BlockRate::of(std::iter::empty()).checked("x").is_err());
     }
 
     #[test]

@@ -463,3 +463,484 @@ fn plot_draws_every_bot_from_blocks_and_names_a_bad_run() {
         "{stderr}"
     );
 }
+
+/// Runs `holdem-arena COMMAND ARGS` and returns (exit code, stdout, stderr).
+fn arena_output(args: &[&str]) -> (i32, String, String) {
+    let output = arena().args(args).output().unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8_lossy(&output.stdout).to_string(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
+}
+
+/// The blocks and hands of a verdict line ("... 8 blocks, 4000 hands each ..." or
+/// "paired over 8 blocks, 4000 hands of each").
+fn blocks_of(line: &str) -> u64 {
+    let at = line.find(" blocks").expect("a block count");
+    line[..at]
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .expect("a number of blocks")
+}
+
+const PY_CALL: &str = "exec:python3 bots/python/call_bot.py";
+
+#[test]
+fn gate_and_compare_find_an_external_candidate_under_its_csv_name() {
+    // Issue 10 (1): the rows were looked up by the spec string but stored under
+    // `call_bot`, so gate passed over 0 blocks. The Python calling station plays
+    // exactly like `call`, which loses about 1,000 bb/100 to tag here.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g");
+    let common = [
+        "--baseline",
+        "tag",
+        "--vs",
+        "equity,raise",
+        "--hands",
+        "1000",
+    ];
+    let common = [&common[..], &["--block-deals", "250", "--test", "fixed"]].concat();
+    let (code, text) = gate(&[&["--candidate", PY_CALL][..], &common].concat(), &out);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.starts_with("FAIL: call_bot vs tag: -"), "{text}");
+    assert_eq!(blocks_of(&text), 4, "{text}");
+    // compare gives the numbers of in-process call, and a compare.csv with every block.
+    let compare = |candidate: &str| {
+        let (code, stdout, stderr) = arena_output(
+            &[
+                &["compare", "--candidate", candidate, "--out"][..],
+                &[out.to_str().unwrap()],
+                &common[..6],
+                &["--block-deals", "250"],
+            ]
+            .concat(),
+        );
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+        assert_eq!(csv.lines().count(), 1 + 4, "{csv}");
+        // The numbers after the names.
+        stdout
+            .split_once(": ")
+            .unwrap()
+            .1
+            .split(" in ")
+            .next()
+            .unwrap()
+            .replace("call_bot", "call")
+    };
+    let external = compare(PY_CALL);
+    assert!(external.contains("paired over 4 blocks"), "{external}");
+    assert_eq!(external, compare("call"));
+}
+
+#[test]
+fn compare_pairs_two_external_bots_even_when_their_scripts_share_a_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c");
+    let run = |candidate: &str, baseline: &str| {
+        let (code, stdout, stderr) = arena_output(&[
+            "compare",
+            "--candidate",
+            candidate,
+            "--baseline",
+            baseline,
+            "--vs",
+            "raise",
+            "--hands",
+            "1000",
+            "--block-deals",
+            "250",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        assert_eq!(blocks_of(&stdout), 4, "{stdout}");
+        // Two calling stations: the same play, hand for hand.
+        assert!(stdout.contains(": +0.00 ± 0.00 bb/100"), "{stdout}");
+        stdout
+    };
+    // Open Poker against Claw Poker.
+    let text = run(PY_CALL, "exec-claw:python3 bots/python/claw_call_bot.py");
+    assert!(text.starts_with("call_bot - claw_call_bot: "), "{text}");
+    // Both scripts are `call_bot` in their own runs: each is found there, and the
+    // verdict names them by their commands.
+    let other = "exec:python3 ./bots/python/call_bot.py";
+    let text = run(PY_CALL, other);
+    assert!(
+        text.starts_with(&format!("{PY_CALL} - {other}: ")),
+        "{text}"
+    );
+}
+
+#[test]
+fn gate_against_a_stored_baseline_finds_an_external_candidate() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("baseline");
+    arena()
+        .args(["run", "--bots", "call,raise,tag", "--hands", "1000"])
+        .args([
+            "--seed",
+            "3",
+            "--duplicate",
+            "--block-deals",
+            "250",
+            "--out",
+        ])
+        .arg(&base)
+        .assert()
+        .success();
+    let file = base.join("blocks.csv");
+    let (code, text) = gate(
+        &[
+            "--candidate",
+            PY_CALL,
+            "--baseline",
+            "call",
+            "--baseline-file",
+            file.to_str().unwrap(),
+        ],
+        &dir.path().join("g"),
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.starts_with("PASS: call_bot vs call: +0.00 ± 0.00"),
+        "{text}"
+    );
+    assert_eq!(blocks_of(&text), 4, "{text}");
+}
+
+#[test]
+fn a_verdict_over_too_few_or_too_many_blocks_or_fewer_hands_than_asked_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let live = ["--candidate", "tag_loose", "--baseline", "tag"];
+    for (extra, needle) in [
+        // One block has no spread: the interval printed as ± inf.
+        (
+            &["--vs", "call", "--hands", "1000"][..],
+            "makes 1 block: a verdict needs at least 2",
+        ),
+        // Issue 10 (20): these aborted allocating the blocks (exit 134).
+        (
+            &["--vs", "call", "--hands", "18446744073709551615"][..],
+            "--hands 18446744073709551615: at most 1000000000000 (10^12) deals per run",
+        ),
+        (
+            &[
+                "--vs",
+                "call",
+                "--hands",
+                "100000000000",
+                "--block-deals",
+                "1",
+            ][..],
+            "makes 100000000000 blocks: compare and gate hold at most 1000000 blocks in memory; raise --block-deals or lower --hands",
+        ),
+        // An empty --vs entry was dropped silently.
+        (&["--vs", "call,"][..], "--vs \"call,\": entry 2 is empty"),
+    ] {
+        for command in ["gate", "compare"] {
+            let args = [
+                &[command][..],
+                &live,
+                extra,
+                &["--out", out.to_str().unwrap()],
+            ]
+            .concat();
+            let (code, stdout, stderr) = arena_output(&args);
+            assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
+            assert!(stderr.contains(needle), "{args:?}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            assert!(stdout.is_empty() && !out.exists(), "{stdout}");
+        }
+    }
+    // More deals than the stored run has: it used fewer than asked, silently.
+    let (code, text) = gate(
+        &[
+            "--candidate",
+            "tag",
+            "--baseline-file",
+            "results/baseline/blocks.csv",
+            "--hands",
+            "60000",
+        ],
+        &out,
+    );
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("--hands 60000: the stored run has 50000 deals"),
+        "{text}"
+    );
+}
+
+#[test]
+fn gate_refuses_a_verdict_when_the_candidate_or_the_baseline_crashed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g");
+    let faulty = "exec:python3 tests/fixtures/faulty_bot.py crash";
+    for (command, candidate, baseline, role) in [
+        ("gate", faulty, "call", "the candidate"),
+        ("compare", "call", faulty, "the baseline"),
+    ] {
+        let (code, stdout, stderr) = arena_output(&[
+            command,
+            "--candidate",
+            candidate,
+            "--baseline",
+            baseline,
+            "--vs",
+            "tag",
+            "--hands",
+            "1000",
+            "--block-deals",
+            "250",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 1, "{command}: {stdout}{stderr}");
+        assert!(stdout.is_empty(), "no verdict line: {stdout}");
+        let last = stderr.lines().last().unwrap();
+        assert!(
+            last.starts_with(&format!(
+                "error: no verdict: faulty_bot ({role}) crashed 1 time"
+            )),
+            "{stderr}"
+        );
+        assert!(!out.exists());
+    }
+}
+
+#[test]
+fn run_json_seed_survives_readers_that_use_doubles() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let seed = "13337973056730280181";
+    arena()
+        .args([
+            "run", "--bots", "tag,call", "--hands", "2000", "--seed", seed,
+        ])
+        .args(["--duplicate", "--block-deals", "500", "--out"])
+        .arg(&run)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(run.join("run.json")).unwrap();
+    // As jq and JavaScript read it: numbers are doubles.
+    #[derive(serde::Deserialize)]
+    struct AsDoubles {
+        seed: f64,
+        seed_string: String,
+    }
+    let read: AsDoubles = serde_json::from_str(&text).unwrap();
+    assert_ne!(
+        format!("{}", read.seed as u64),
+        seed,
+        "the number is rounded"
+    );
+    assert_eq!(read.seed_string, seed);
+    let gate_ok = |what: &str| {
+        let (code, text) = gate(
+            &[
+                "--candidate",
+                "tag",
+                "--baseline-file",
+                run.join("blocks.csv").to_str().unwrap(),
+            ],
+            &dir.path().join("g"),
+        );
+        // Another seed would replay other deals: not exactly zero.
+        assert_eq!(code, 0, "{what}: {text}");
+        assert!(text.contains("+0.00 ± 0.00 bb/100"), "{what}: {text}");
+    };
+    gate_ok("both fields");
+    let write = |json: String| std::fs::write(run.join("run.json"), json).unwrap();
+    let number = format!("\"seed\": {seed},");
+    let string = format!("\"seed_string\": \"{seed}\",");
+    write(text.replace(&string, ""));
+    gate_ok("the number only (files made before seed_string)");
+    write(text.replace(&number, ""));
+    gate_ok("the string only");
+    // Rewritten by a tool that reads doubles: the number is rounded, the string exact.
+    write(text.replace(&number, "\"seed\": 13337973056730280000,"));
+    gate_ok("a rounded number and the string");
+    // Two different seeds: which one made the run is unknown.
+    write(text.replace(&number, "\"seed\": 1,"));
+    let (code, text) = gate(
+        &[
+            "--candidate",
+            "tag",
+            "--baseline-file",
+            run.join("blocks.csv").to_str().unwrap(),
+        ],
+        &dir.path().join("g"),
+    );
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("seed 1 and seed_string"), "{text}");
+}
+
+#[test]
+fn plot_legend_says_its_interval_is_over_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    arena()
+        .args([
+            "run", "--bots", "tag,call", "--hands", "2000", "--seed", "2",
+        ])
+        .args(["--block-deals", "250", "--out", run.to_str().unwrap()])
+        .assert()
+        .success();
+    arena()
+        .args(["plot", run.to_str().unwrap()])
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(run.join("winrate.svg")).unwrap();
+    assert!(svg.contains("(95% over blocks)"), "legend");
+    assert!(
+        svg.contains("95% interval over blocks of 250 deals"),
+        "axis"
+    );
+    // One block has no interval: the legend printed "± inf".
+    let short = dir.path().join("short");
+    arena()
+        .args(["run", "--bots", "tag,call", "--hands", "200", "--seed", "2"])
+        .args(["--block-deals", "250", "--out", short.to_str().unwrap()])
+        .assert()
+        .success();
+    let (code, _, stderr) = arena_output(&["plot", short.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("1 block of 250 deals: tag's 95% interval is not a finite number"),
+        "{stderr}"
+    );
+    assert!(!short.join("winrate.svg").exists());
+}
+
+#[test]
+fn stored_blocks_that_disagree_with_run_json_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string("results/baseline/blocks.csv").unwrap();
+    let lines: Vec<&str> = good.lines().collect();
+    let run = |name: &str, blocks: String| {
+        let d = dir.path().join(name);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::copy("results/baseline/run.json", d.join("run.json")).unwrap();
+        std::fs::write(d.join("blocks.csv"), blocks).unwrap();
+        d
+    };
+    let join = |ls: &[&str]| ls.join("\n") + "\n";
+    // Block 0 of tag repeated with other sums: it flipped gate to FAIL for tag itself.
+    let repeated = lines[1].replace("284759,14237.95", "-284759,-14237.95");
+    let cases = [
+        (
+            "repeated",
+            join(&[&lines[..], &[repeated.as_str()]].concat()),
+            "line 252: block 0 of \"tag\" repeats line 2",
+        ),
+        (
+            "missing",
+            join(&[&lines[..7], &lines[8..]].concat()),
+            "line 8: block 1 of \"call\" is missing",
+        ),
+        (
+            "absurd",
+            join(
+                &[
+                    &lines[..],
+                    &["99999999999999,0,1000,6000,tag,6000,1,0.05,0,0"],
+                ]
+                .concat(),
+            ),
+            "line 252: block 99999999999999 is out of range",
+        ),
+        (
+            "seats",
+            good.replacen(",tag,6000,", ",tag,12000,", 1),
+            "line 2: block 0 of \"tag\": seat_hands is 12000, but run.json gives 6000",
+        ),
+        (
+            "stranger",
+            good.replacen(",random,", ",rando,", 1),
+            "line 4: bot \"rando\" is not in run.json's line-up",
+        ),
+        (
+            "short",
+            join(&lines[..250]),
+            "blocks.csv ends before block 49 of \"equity\"",
+        ),
+        (
+            "header",
+            join(&lines[..1]),
+            "blocks.csv holds 0 deals of \"tag\" but run.json says 50000",
+        ),
+    ];
+    let other = dir.path().join("other");
+    arena()
+        .args([
+            "run",
+            "--duplicate",
+            "--hands",
+            "2000",
+            "--seed",
+            "2",
+            "--out",
+        ])
+        .arg(&other)
+        .assert()
+        .success();
+    for (name, blocks, needle) in cases {
+        let d = run(name, blocks);
+        let file = d.join("blocks.csv");
+        let out = dir.path().join(format!("{name}-out"));
+        for args in [
+            vec![
+                "gate",
+                "--candidate",
+                "tag",
+                "--baseline-file",
+                file.to_str().unwrap(),
+            ],
+            vec!["merge", d.to_str().unwrap(), other.to_str().unwrap()],
+            vec!["plot", d.to_str().unwrap()],
+        ] {
+            let args = [&args[..], &["--out", out.to_str().unwrap()]].concat();
+            let (code, stdout, stderr) = arena_output(&args);
+            assert_eq!(code, 2, "{name} {args:?}: {stdout}{stderr}");
+            assert!(
+                stderr.contains(needle) && stderr.contains(d.to_str().unwrap()),
+                "{name} {args:?}: {stderr}"
+            );
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            assert!(!out.exists(), "{name}: nothing written");
+        }
+    }
+}
+
+#[test]
+fn compare_takes_an_external_opponent_whole() {
+    // `--vs` entries were split on spaces, which cut `exec:COMMAND` into pieces.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c");
+    let compare = |vs: &str| {
+        let (code, stdout, stderr) = arena_output(&[
+            "compare",
+            "--candidate",
+            "tag",
+            "--baseline",
+            "tag_loose",
+            "--vs",
+            vs,
+            "--hands",
+            "1000",
+            "--block-deals",
+            "250",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        stdout.split(" in ").next().unwrap().to_string()
+    };
+    assert_eq!(compare(PY_CALL), compare("call"));
+}
