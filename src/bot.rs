@@ -370,6 +370,12 @@ pub struct Turn<'a> {
     /// `community_cards`: the board so far (0, 3, 4 or 5 cards).
     pub community_cards: &'a [Card],
     /// `players`: every seat in seat order (seat, name, stack, current bet, status).
+    ///
+    /// Invariant: indexed by seat, `players[i].seat == i`, and `seat < players.len()
+    /// <= MAX_SEATS`, so [`Turn::me`] and a bot may index it by seat. The engine seats
+    /// `0..n`; the wire client (`src/protocol/client.rs`) fills seats a server leaves
+    /// out (tables have gaps) with empty seats (name `""`, no chips, folded) and leaves
+    /// out seats at or above [`MAX_SEATS`].
     pub players: &'a [PlayerView],
     /// `min_raise`: the smallest "raise to" total in chips; 0 when raising is not offered.
     pub min_raise_chips: u32,
@@ -392,9 +398,19 @@ pub struct Turn<'a> {
 }
 
 impl Turn<'_> {
-    /// This bot's own entry in [`Turn::players`].
+    /// This bot's own entry in [`Turn::players`]: `players[seat]`, O(1) (see the
+    /// invariant on [`Turn::players`]).
+    ///
+    /// # Panics
+    /// If the invariant is broken (`seat >= players.len()`): no `Turn` the engine or
+    /// the wire client builds does that.
     pub fn me(&self) -> &PlayerView {
-        &self.players[self.seat as usize]
+        debug_assert!(
+            self.players
+                .get(usize::from(self.seat))
+                .is_some_and(|p| p.seat == self.seat)
+        );
+        &self.players[usize::from(self.seat)]
     }
 
     /// Number of opponents still in the hand (not folded).

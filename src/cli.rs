@@ -69,19 +69,28 @@ pub enum Command {
     },
     /// Play a registered bot over the wire: read Open Poker server messages as JSON
     /// lines on stdin (`table_joined`, `hand_start`, `your_turn`, ...) and write each
-    /// `action` reply as one line on stdout. `--bots 'exec:holdem-arena connect --bot
-    /// tag'` plays a built-in bot through the protocol.
+    /// `action` reply as one line on stdout, notes on stderr; exit 0 at end of input.
+    /// `--bots 'exec:holdem-arena connect --bot tag'` plays a built-in bot through the
+    /// protocol. With --url, play on an Open Poker WebSocket server instead: exit 0
+    /// when it closes normally, 1 when it fails, closes abnormally or stays silent
+    /// past --idle-limit.
     Connect {
         /// The registered bot to play (see `holdem-arena bots`).
         #[arg(long)]
         bot: String,
         /// Play on an Open Poker WebSocket server instead (`ws://HOST:PORT/ws`; no
-        /// TLS in this build). The API key is read from `OPENPOKER_API_KEY`.
+        /// TLS in this build: reach wss:// servers through a local TLS proxy). The API
+        /// key is read from `OPENPOKER_API_KEY`.
         #[arg(long)]
         url: Option<String>,
-        /// Buy-in sent with `join_lobby` (with `--url`).
-        #[arg(long)]
-        buy_in: Option<f64>,
+        /// Buy-in in chips sent with `join_lobby`, 1000 to 5000 (with --url; the
+        /// server's default is 2000).
+        #[arg(long, requires = "url", allow_hyphen_values = true)]
+        buy_in: Option<String>,
+        /// Seconds without any frame from the server (pongs to our pings included)
+        /// before giving up with exit 1 (with --url).
+        #[arg(long, requires = "url", allow_negative_numbers = true, default_value_t = crate::protocol::client::DEFAULT_IDLE_LIMIT_S)]
+        idle_limit: f64,
     },
 }
 
@@ -249,7 +258,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
             print_stdout(&String::from_utf8_lossy(&script))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Connect { bot, url, buy_in } => {
+        Command::Connect {
+            bot,
+            url,
+            buy_in,
+            idle_limit,
+        } => {
+            use crate::protocol::client;
             let Some(info) = bots::find(&bot) else {
                 return Err(usage(format!(
                     "unknown bot {bot:?} in --bot: known bots are {}",
@@ -257,23 +272,28 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 )));
             };
             if let Some(url) = url {
-                let key = std::env::var("OPENPOKER_API_KEY").ok();
-                crate::protocol::client::serve_websocket(
-                    (info.make)(),
-                    &url,
-                    key.as_deref(),
-                    buy_in,
-                )
-                .map_err(|message| Failure { code: 1, message })?;
+                let key = match std::env::var("OPENPOKER_API_KEY") {
+                    Ok(k) => Some(k),
+                    Err(std::env::VarError::NotPresent) => None,
+                    Err(std::env::VarError::NotUnicode(_)) => {
+                        return Err(usage(
+                            "OPENPOKER_API_KEY is not valid UTF-8: give the key exactly as Open Poker shows it".into(),
+                        ));
+                    }
+                };
+                let buy_in = buy_in.as_deref().map(client::parse_buy_in).transpose();
+                let target = buy_in
+                    .and_then(|b| client::WsTarget::new(&url, key.as_deref(), b, idle_limit))
+                    .map_err(usage)?;
+                client::serve_websocket((info.make)(), &target)
+                    .map_err(|message| Failure { code: 1, message })?;
                 return Ok(ExitCode::SUCCESS);
             }
             let stdin = std::io::stdin().lock();
             let stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            crate::protocol::client::serve_lines((info.make)(), stdin, stdout).map_err(|e| {
-                Failure {
-                    code: 1,
-                    message: format!("connect: {e}"),
-                }
+            client::serve_lines((info.make)(), stdin, stdout).map_err(|e| Failure {
+                code: 1,
+                message: format!("connect: {e}"),
             })?;
             Ok(ExitCode::SUCCESS)
         }

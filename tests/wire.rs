@@ -701,7 +701,7 @@ fn connect_answers_your_turn_with_the_token() {
     let input = [
         r#"{"type": "table_joined", "table_id": "t1", "seat": 1, "players": [{"seat": 0, "name": "a", "stack": 2000.0}, {"seat": 1, "name": "me", "stack": 2000.0}]}"#,
         r#"{"type": "hand_start", "hand_id": "h1", "seat": 1, "dealer_seat": 0, "blinds": {"small": 10.0, "big": 20.0}}"#,
-        r#"{"type": "hole_cards", "cards": ["Ah", "Ad"]}"#,
+        r#"{"type": "hole_cards", "cards": ["Qh", "Js"]}"#, // not on the board of OPENPOKER_SERVER[1]
         r#"{"type": "player_action", "seat": 0, "name": "a", "action": "call", "amount": 10.0, "street": "preflop", "stack": 1980.0, "pot": 40.0}"#,
         OPENPOKER_SERVER[1],
     ]

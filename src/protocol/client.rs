@@ -2,9 +2,9 @@
 //! messages (`../shared/reference/openpoker-websocket-protocol.txt`) and returns the
 //! `action` replies, so the same bot code plays offline and online.
 //!
-//! `holdem-arena connect --bot NAME` runs it over JSON lines on stdin/stdout (the
-//! transport of `exec:` bots); a WebSocket client would feed it the socket's text
-//! frames the same way.
+//! `holdem-arena connect --bot NAME` runs it over JSON lines on stdin/stdout
+//! ([`serve_lines`], the transport of `exec:` bots) or on an Open Poker WebSocket server
+//! ([`serve_websocket`], `ws://` only: this build has no TLS).
 //!
 //! The client rebuilds the [`Turn`] an in-process bot would see from `hand_start`,
 //! `hole_cards`, `player_action`, `community_cards` and `your_turn` (with the offline
@@ -13,39 +13,154 @@
 //! decides exactly as in-process, except that `rng_seed` is not on the wire: it is
 //! derived here from the hand id and seat, so a randomized bot plays other (equally
 //! fair) random streams.
+//!
+//! What a live server may send is not what the engine guarantees, so the client makes
+//! the engine's invariants hold before a bot sees anything:
+//! - `Turn::players[i].seat == i`: tables have gaps in their seats (the document's own
+//!   `your_turn` lists seats 0 and 3), so seats absent from a message are filled with
+//!   empty seats (name `""`, no chips, folded); seats at or above [`MAX_SEATS`] are
+//!   left out with a note, and a turn for such a seat of our own is answered with the
+//!   timeout action.
+//! - Two distinct hole cards, a board of 0, 3, 4 or 5 distinct cards apart from them,
+//!   a raise range with `min <= max`: a `your_turn` without these is not shown to the
+//!   bot.
+//! - Events name seats below [`MAX_SEATS`] only.
+//!
+//! Every `your_turn` gets exactly one answer: the bot's action, or, when the message
+//! (or what came before it) cannot be understood, the server's own timeout action
+//! (check if offered, else fold; protocol document, "Timeouts") with a note, as long as
+//! the `turn_token` can be read. An `action_rejected` gets that same fallback once per
+//! `your_turn`, then silence until the next one. Messages the client does not model
+//! (`lobby_joined`, `player_joined`, `table_closed`, anything newer) are skipped.
 
 use super::openpoker::{self as op, ClientMessage, ServerMessage};
 use crate::bot::{
     Action, ActionKind, ActionRecord, Bot, Event, HandResult, MAX_SEATS, PlayerStatus, PlayerView,
     RejectReason, ShownCards, Street, Turn, Winner,
 };
-use crate::cards::Card;
-use std::collections::HashMap;
+use crate::cards::{Card, CardSet};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, Write};
+use std::time::{Duration, Instant};
+
+/// The longest server message read, in bytes (one JSON line, or one WebSocket
+/// message); a longer line is skipped with a note, a longer WebSocket message ends
+/// the connection with an error. Open Poker's largest messages (`hand_result`,
+/// `table_state`) are a few kilobytes.
+pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
+
+/// The most `player_action`s recorded per hand (a hand has far fewer); later ones
+/// are still shown to the bot as events but left out of [`Turn::actions`], with a note.
+pub const MAX_ACTIONS_PER_HAND: usize = 4096;
+
+/// The most distinct player names kept for a connection (each is kept for its whole
+/// life: [`PlayerView::name`] is `&'static str`); later names read as `"?"`, with a
+/// note.
+pub const MAX_NAMES: usize = 1024;
+
+/// The longest player name kept, in bytes; longer names are cut (at a character
+/// boundary).
+pub const MAX_NAME_BYTES: usize = 64;
+
+/// The most kinds of recurring trouble (unknown message types, high seats, ...) noted
+/// once each; past that they are not noted again.
+const MAX_NOTED: usize = 64;
+
+/// The longest text from the server quoted in a note, in characters.
+const QUOTE_CHARS: usize = 120;
+
+/// What the client makes of one server message.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Reply {
+    /// The message to send back, if any: the `action` answering a `your_turn` (or the
+    /// fallback answering an `action_rejected`).
+    pub message: Option<ClientMessage>,
+    /// Notes for the user (the transports print them on stderr): a message skipped or
+    /// not understood, a fallback sent, a server `error`. A few per message at most.
+    pub notes: Vec<String>,
+}
+
+/// The `your_turn` answered last and what was sent for it.
+struct Pending {
+    token: String,
+    /// What was sent: the bot's action, or the fallback.
+    action: Action,
+    /// The server's timeout action for that turn: check if offered, else fold.
+    fallback: Action,
+    /// Whether the fallback was sent already (no further answer for this turn).
+    fallback_sent: bool,
+}
 
 /// Per-connection state: the table and the current hand as the messages told it.
 pub struct Client {
     bot: Box<dyn Bot>,
     names: HashMap<String, &'static str>,
     seat: u8,
+    /// Indexed by seat: `players[i].seat == i`, at most [`MAX_SEATS`] long; seats not
+    /// `occupied` are empty placeholders.
     players: Vec<PlayerView>,
+    occupied: [bool; MAX_SEATS],
     starting_stacks: Vec<u32>,
     hand_id: u64,
     button: u8,
     small_blind: u32,
     big_blind: u32,
     ante: u32,
-    hole_cards: [Card; 2],
+    hole_cards: Option<[Card; 2]>,
     board: Vec<Card>,
     street: Street,
     actions: Vec<ActionRecord>,
-    last: Option<(Action, String)>,
+    pending: Option<Pending>,
+    notes: Vec<String>,
+    noted: HashSet<String>,
 }
 
+/// Server text cut to [`QUOTE_CHARS`] characters, for a note.
+fn quote(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_CHARS) {
+        Some((i, _)) => format!("{:?}...", &text[..i]),
+        None => format!("{text:?}"),
+    }
+}
+
+/// Cards from their strings (`"Ah"`), all distinct.
 fn parse_cards(cards: &[String]) -> Result<Vec<Card>, String> {
-    cards
-        .iter()
-        .map(|c| c.parse::<Card>().map_err(|e| e.to_string()))
-        .collect()
+    let mut seen = CardSet::EMPTY;
+    let mut out = Vec::with_capacity(cards.len().min(7));
+    for c in cards {
+        let card = c.parse::<Card>().map_err(|e| e.to_string())?;
+        if seen.contains(card) {
+            return Err(format!("card {} appears twice", quote(c)));
+        }
+        seen.insert(card);
+        out.push(card);
+    }
+    Ok(out)
+}
+
+/// Two distinct hole cards.
+fn parse_hole(cards: &[String]) -> Result<[Card; 2], String> {
+    match parse_cards(cards)?[..] {
+        [a, b] => Ok([a, b]),
+        ref other => Err(format!("{} hole cards, expected 2", other.len())),
+    }
+}
+
+/// A board: 0, 3, 4 or 5 distinct cards, none of them a hole card.
+fn parse_board(cards: &[String], hole: Option<[Card; 2]>) -> Result<Vec<Card>, String> {
+    let board = parse_cards(cards)?;
+    if ![0, 3, 4, 5].contains(&board.len()) {
+        return Err(format!("a board of {} cards (0, 3, 4 or 5)", board.len()));
+    }
+    if let Some(hole) = hole {
+        let set = CardSet::from_cards(&board);
+        if let Some(c) = hole.iter().find(|&&c| set.contains(c)) {
+            return Err(format!("the board holds our hole card {c}"));
+        }
+    }
+    Ok(board)
 }
 
 fn street_of(name: &str) -> Option<Street> {
@@ -56,6 +171,15 @@ fn street_of(name: &str) -> Option<Street> {
         "river" => Street::River,
         _ => return None,
     })
+}
+
+fn street_of_board(len: usize) -> Street {
+    match len {
+        0..=2 => Street::Preflop,
+        3 => Street::Flop,
+        4 => Street::Turn,
+        _ => Street::River,
+    }
 }
 
 fn status_of(name: &str) -> PlayerStatus {
@@ -75,125 +199,275 @@ fn hand_number(id: &str) -> u64 {
     })
 }
 
+/// A wire amount as chips; amounts that are not chips (negative, beyond `u32`) read
+/// as 0.
 fn chips(a: f64) -> u32 {
     op::to_chips(a).unwrap_or(0)
+}
+
+/// The server's timeout action for a `valid_actions` list given by its action names:
+/// check if offered, else fold (protocol document, "Timeouts").
+fn timeout_action<'a>(mut names: impl Iterator<Item = &'a str>) -> Action {
+    if names.any(|n| n == "check") {
+        Action::Check
+    } else {
+        Action::Fold
+    }
+}
+
+/// An empty seat: what a seat absent from the server's list reads as.
+const fn empty_seat(seat: u8) -> PlayerView {
+    PlayerView {
+        seat,
+        name: "",
+        stack_chips: 0,
+        bet_chips: 0,
+        status: PlayerStatus::Folded,
+    }
+}
+
+/// The note for a seat the engine cannot model.
+fn high_seat(what: &str, seat: u8) -> String {
+    format!(
+        "{what}: seat {seat} is beyond the {MAX_SEATS} seats this engine models (bot::MAX_SEATS); left out"
+    )
 }
 
 impl Client {
     /// A client playing `bot`.
     pub fn new(bot: Box<dyn Bot>) -> Client {
-        let card = Card::new(0, 0);
         Client {
             bot,
             names: HashMap::new(),
             seat: 0,
             players: Vec::new(),
+            occupied: [false; MAX_SEATS],
             starting_stacks: Vec::new(),
             hand_id: 0,
             button: 0,
             small_blind: 0,
             big_blind: 0,
             ante: 0,
-            hole_cards: [card, card],
+            hole_cards: None,
             board: Vec::new(),
             street: Street::Preflop,
             actions: Vec::new(),
-            last: None,
+            pending: None,
+            notes: Vec::new(),
+            noted: HashSet::new(),
         }
     }
 
-    /// A `&'static` copy of a player name (each distinct name is leaked once).
+    fn note(&mut self, text: String) {
+        self.notes.push(text);
+    }
+
+    /// Notes trouble of kind `key` the first time only (at most [`MAX_NOTED`] kinds).
+    fn note_once(&mut self, key: &str, text: impl FnOnce() -> String) {
+        if self.noted.len() < MAX_NOTED && self.noted.insert(key.to_string()) {
+            let text = text();
+            self.note(text);
+        }
+    }
+
+    /// A `&'static` copy of a player name (each distinct name is leaked once; at most
+    /// [`MAX_NAMES`] of at most [`MAX_NAME_BYTES`] bytes).
     fn intern(&mut self, name: &str) -> &'static str {
+        let mut end = name.len().min(MAX_NAME_BYTES);
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        let name = &name[..end];
+        if name.is_empty() {
+            return "";
+        }
         if let Some(n) = self.names.get(name) {
             return n;
+        }
+        if self.names.len() >= MAX_NAMES {
+            self.note_once("names", || {
+                format!("more than {MAX_NAMES} distinct player names: later ones read as \"?\"")
+            });
+            return "?";
         }
         let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
         self.names.insert(name.to_string(), leaked);
         leaked
     }
 
-    fn set_players(&mut self, list: &[op::SeatPlayer]) {
-        let mut players = Vec::with_capacity(list.len());
-        for p in list {
-            players.push(PlayerView {
-                seat: p.seat,
-                name: self.intern(&p.name),
-                stack_chips: chips(p.stack),
-                bet_chips: p.bet.map_or(0, chips),
-                status: p.status.as_deref().map_or(PlayerStatus::Active, status_of),
-            });
+    /// The entry of `seat`, made (an empty seat, as are any below it that were
+    /// missing) if needed; `None` for a seat at or above [`MAX_SEATS`].
+    fn seat_slot(&mut self, seat: u8) -> Option<&mut PlayerView> {
+        let i = usize::from(seat);
+        if i >= MAX_SEATS {
+            return None;
         }
-        players.truncate(MAX_SEATS);
-        self.players = players;
+        while self.players.len() <= i {
+            let next = self.players.len() as u8; // below MAX_SEATS
+            self.players.push(empty_seat(next));
+        }
+        Some(&mut self.players[i])
+    }
+
+    /// Seats `p` (name, stack, and bet and status when given).
+    fn seat_player(&mut self, what: &str, p: &op::SeatPlayer) {
+        let name = self.intern(&p.name);
+        let Some(slot) = self.seat_slot(p.seat) else {
+            let key = format!("seat {what}");
+            return self.note_once(&key, || high_seat(what, p.seat));
+        };
+        *slot = PlayerView {
+            seat: p.seat,
+            name,
+            stack_chips: chips(p.stack),
+            bet_chips: p.bet.map_or(0, chips),
+            status: p.status.as_deref().map_or(PlayerStatus::Active, status_of),
+        };
+        self.occupied[usize::from(p.seat)] = true;
+    }
+
+    /// Replaces the table with `list`.
+    fn set_players(&mut self, what: &str, list: &[op::SeatPlayer]) {
+        self.players.clear();
+        self.occupied = [false; MAX_SEATS];
+        for p in list {
+            self.seat_player(what, p);
+        }
     }
 
     fn player_mut(&mut self, seat: u8) -> Option<&mut PlayerView> {
-        self.players.iter_mut().find(|p| p.seat == seat)
+        self.players.get_mut(usize::from(seat))
     }
 
-    /// Handles one server message; returns the reply to send, if any.
-    ///
-    /// # Errors
-    /// A message whose cards or amounts cannot be understood.
-    pub fn handle(&mut self, msg: &ServerMessage) -> Result<Option<ClientMessage>, String> {
-        match msg {
-            ServerMessage::TableJoined(t) => {
-                self.seat = t.seat;
-                self.set_players(&t.players);
-                let players = self.players.clone();
-                self.bot.observe(&Event::TableJoined {
-                    table_id: hand_number(&t.table_id),
-                    seat: t.seat,
-                    players: &players,
-                });
-            }
-            ServerMessage::HandStart(h) => self.hand_start(h),
-            ServerMessage::HoleCards(h) => {
-                let cards = parse_cards(&h.cards)?;
-                let [a, b] = cards[..] else {
-                    return Err(format!("hole_cards: {} cards, expected 2", cards.len()));
-                };
-                self.hole_cards = [a, b];
-                self.bot.observe(&Event::HoleCards { cards: [a, b] });
-            }
-            ServerMessage::CommunityCards(c) => {
-                self.board = parse_cards(&c.cards)?;
-                self.street = street_of(&c.street).unwrap_or(self.street);
-                for p in &mut self.players {
-                    p.bet_chips = 0;
-                }
-                self.bot.observe(&Event::CommunityCards {
-                    cards: &self.board,
-                    street: self.street,
-                });
-            }
-            ServerMessage::PlayerAction(a) => self.player_action(a),
-            ServerMessage::YourTurn(t) => return self.your_turn(t).map(Some),
-            ServerMessage::ActionRejected(r) => {
-                // Tell the bot, then fall back to the server's timeout action (check,
-                // else fold) with the same token rather than repeat the mistake.
-                if let Some((action, token)) = self.last.take() {
-                    let reason = if r.reason.contains("raise") {
-                        RejectReason::InvalidRaiseAmount
-                    } else {
-                        RejectReason::NotAValidAction
-                    };
-                    self.bot.observe(&Event::ActionRejected { reason, action });
-                    let fallback = if action == Action::Check {
-                        Action::Fold
-                    } else {
-                        Action::Check
-                    };
-                    self.last = Some((fallback, token.clone()));
-                    return Ok(Some(ClientMessage::Action(op::ActionMessage::from_action(
-                        fallback, &token,
-                    ))));
-                }
-            }
-            ServerMessage::HandResult(r) => self.hand_result(r)?,
-            _ => {}
+    /// Handles one server message given as text (a JSON line, a WebSocket text frame).
+    pub fn handle_text(&mut self, text: &str) -> Reply {
+        match serde_json::from_str::<Value>(text) {
+            Ok(value) => self.handle_value(&value),
+            Err(e) => Reply {
+                message: None,
+                notes: vec![format!("skipping a message that is not JSON: {e}")],
+            },
         }
-        Ok(None)
+    }
+
+    /// Handles one server message given as a JSON value: a message of a type the
+    /// client models ([`ServerMessage::TYPES`]) is parsed and handled; a `your_turn`
+    /// that does not parse is still answered with the timeout action when its
+    /// `turn_token` can be read; other messages are skipped (documented ones silently,
+    /// except `table_closed` and `season_ended`; unknown types with one note each).
+    pub fn handle_value(&mut self, value: &Value) -> Reply {
+        let Some(kind) = value.get("type").and_then(Value::as_str) else {
+            self.note("skipping a message without a \"type\" string".into());
+            return self.reply(None);
+        };
+        let message = if ServerMessage::TYPES.contains(&kind) {
+            match ServerMessage::deserialize(value) {
+                Ok(msg) => self.dispatch(&msg),
+                Err(e) if kind == "your_turn" => self.answer_unreadable_turn(value, &e),
+                Err(e) => {
+                    self.note(format!("skipping a {kind} message: {e}"));
+                    None
+                }
+            }
+        } else if ServerMessage::DOCUMENTED_TYPES.contains(&kind) {
+            if kind == "table_closed" || kind == "season_ended" {
+                let detail = value.get("reason").and_then(Value::as_str).map(quote);
+                self.note(format!(
+                    "{kind}{}",
+                    detail.map_or(String::new(), |r| format!(": {r}"))
+                ));
+            }
+            None
+        } else {
+            let kind = quote(kind);
+            self.note_once(&format!("type {kind}"), || {
+                format!("ignoring messages of type {kind} (not a server message this client knows)")
+            });
+            None
+        };
+        self.reply(message)
+    }
+
+    /// Handles one parsed server message.
+    pub fn handle(&mut self, msg: &ServerMessage) -> Reply {
+        let message = self.dispatch(msg);
+        self.reply(message)
+    }
+
+    fn reply(&mut self, message: Option<ClientMessage>) -> Reply {
+        Reply {
+            message,
+            notes: std::mem::take(&mut self.notes),
+        }
+    }
+
+    fn dispatch(&mut self, msg: &ServerMessage) -> Option<ClientMessage> {
+        match msg {
+            ServerMessage::TableJoined(t) => self.table_joined(t),
+            ServerMessage::HandStart(h) => self.hand_start(h),
+            ServerMessage::HoleCards(h) => match parse_hole(&h.cards) {
+                Ok(cards) => {
+                    self.hole_cards = Some(cards);
+                    self.bot.observe(&Event::HoleCards { cards });
+                }
+                Err(e) => {
+                    self.hole_cards = None;
+                    self.note(format!("hole_cards: {e}; skipped"));
+                }
+            },
+            ServerMessage::CommunityCards(c) => match parse_board(&c.cards, self.hole_cards) {
+                Ok(board) => {
+                    self.board = board;
+                    self.street = street_of(&c.street).unwrap_or(street_of_board(self.board.len()));
+                    for p in &mut self.players {
+                        p.bet_chips = 0;
+                    }
+                    self.bot.observe(&Event::CommunityCards {
+                        cards: &self.board,
+                        street: self.street,
+                    });
+                }
+                Err(e) => self.note(format!("community_cards: {e}; skipped")),
+            },
+            ServerMessage::PlayerAction(a) => self.player_action(a),
+            ServerMessage::YourTurn(t) => return Some(self.your_turn(t)),
+            ServerMessage::ActionRejected(r) => return self.action_rejected(r),
+            ServerMessage::ActionAck(_) => self.pending = None,
+            ServerMessage::HandResult(r) => self.hand_result(r),
+            ServerMessage::TableState(s) => self.table_state(s),
+            ServerMessage::Error(e) => {
+                self.note(format!("server error {}: {}", quote(&e.code), quote(&e.message)));
+            }
+            ServerMessage::Busted(_) => self.note(
+                "busted: out of chips (this client neither rebuys nor leaves; see the protocol document's rebuy)"
+                    .into(),
+            ),
+            ServerMessage::Connected(_) | ServerMessage::ResyncResponse(_) => {}
+        }
+        None
+    }
+
+    fn table_joined(&mut self, t: &op::TableJoined) {
+        self.seat = t.seat;
+        self.set_players("table_joined", &t.players);
+        if usize::from(t.seat) >= MAX_SEATS {
+            return self.note(high_seat("table_joined: our own", t.seat));
+        }
+        self.seat_slot(t.seat);
+        self.bot.observe(&Event::TableJoined {
+            table_id: hand_number(&t.table_id),
+            seat: t.seat,
+            players: &self.players,
+        });
+    }
+
+    /// The seat after `seat` clockwise among `seats` (sorted, not empty).
+    fn next_of(seats: &[usize], seat: usize) -> usize {
+        seats
+            .iter()
+            .copied()
+            .find(|&s| s > seat)
+            .unwrap_or(seats[0])
     }
 
     fn hand_start(&mut self, h: &op::HandStart) {
@@ -206,27 +480,43 @@ impl Client {
         self.board.clear();
         self.actions.clear();
         self.street = Street::Preflop;
-        self.starting_stacks = self.players.iter().map(|p| p.stack_chips).collect();
-        // Post antes and blinds in the bookkeeping, as the engine does.
-        let n = self.players.len();
-        for p in &mut self.players {
-            p.status = PlayerStatus::Active;
-            p.bet_chips = 0;
-            p.stack_chips -= self.ante.min(p.stack_chips);
+        self.hole_cards = None;
+        self.pending = None;
+        if self.seat_slot(h.seat).is_some() {
+            self.occupied[usize::from(h.seat)] = true;
         }
-        if n >= 2 {
-            let b = self.button as usize;
-            let (sb, bb) = if n == 2 {
-                (b, (b + 1) % n)
+        self.starting_stacks = self.players.iter().map(|p| p.stack_chips).collect();
+        // Post antes and blinds in the bookkeeping, as the engine does: the small and
+        // big blind are the next seated players after the button (heads-up: the
+        // button, then the other).
+        let mut seated = Vec::with_capacity(MAX_SEATS);
+        for (i, p) in self.players.iter_mut().enumerate() {
+            p.bet_chips = 0;
+            if self.occupied[i] && p.stack_chips > 0 {
+                p.status = PlayerStatus::Active;
+                p.stack_chips -= self.ante.min(p.stack_chips);
+                seated.push(i);
             } else {
-                ((b + 1) % n, (b + 2) % n)
+                p.status = PlayerStatus::Folded;
+            }
+        }
+        if seated.len() >= 2 {
+            let b = usize::from(h.dealer_seat);
+            let sb = if seated.len() == 2 && seated.contains(&b) {
+                b
+            } else {
+                Self::next_of(&seated, b)
             };
+            let bb = Self::next_of(&seated, sb);
             for (i, blind) in [(sb, self.small_blind), (bb, self.big_blind)] {
                 let p = &mut self.players[i];
                 let paid = blind.min(p.stack_chips);
                 p.stack_chips -= paid;
-                p.bet_chips += paid;
+                p.bet_chips = p.bet_chips.saturating_add(paid);
             }
+        }
+        if usize::from(h.seat) >= MAX_SEATS {
+            return self.note(high_seat("hand_start: our own", h.seat));
         }
         self.bot.observe(&Event::HandStart {
             hand_id: self.hand_id,
@@ -240,6 +530,9 @@ impl Client {
     }
 
     fn player_action(&mut self, a: &op::PlayerAction) {
+        if usize::from(a.seat) >= MAX_SEATS {
+            return self.note_once("seat player_action", || high_seat("player_action", a.seat));
+        }
         let street = street_of(&a.street).unwrap_or(self.street);
         let amount = a.amount.map_or(0, chips);
         let max_bet = self.players.iter().map(|p| p.bet_chips).max().unwrap_or(0);
@@ -250,14 +543,24 @@ impl Client {
             "raise" => ActionKind::Raise,
             // An all-in's amount is a call's added chips (at most the bet to match)
             // or a raise's "raise to" total (above it).
-            _ if amount > max_bet => ActionKind::Raise,
-            _ => ActionKind::Call,
+            "all_in" if amount > max_bet => ActionKind::Raise,
+            "all_in" => ActionKind::Call,
+            other => {
+                let other = quote(other);
+                return self.note_once(&format!("action {other}"), || {
+                    format!("player_action: unknown action {other}; skipped")
+                });
+            }
         };
         let stack = chips(a.stack);
-        if let Some(p) = self.player_mut(a.seat) {
+        let name = self.intern(&a.name);
+        if let Some(p) = self.seat_slot(a.seat) {
+            if p.name.is_empty() {
+                p.name = name;
+            }
             match kind {
                 ActionKind::Fold => p.status = PlayerStatus::Folded,
-                ActionKind::Call => p.bet_chips += amount,
+                ActionKind::Call => p.bet_chips = p.bet_chips.saturating_add(amount),
                 ActionKind::Raise => p.bet_chips = amount,
                 ActionKind::Check => {}
             }
@@ -266,6 +569,7 @@ impl Client {
                 p.status = PlayerStatus::AllIn;
             }
         }
+        self.occupied[usize::from(a.seat)] = true;
         let record = ActionRecord {
             seat: a.seat,
             street,
@@ -273,7 +577,13 @@ impl Client {
             amount_chips: amount,
             all_in: a.action == "all_in",
         };
-        self.actions.push(record);
+        if self.actions.len() < MAX_ACTIONS_PER_HAND {
+            self.actions.push(record);
+        } else {
+            self.note_once("actions", || {
+                format!("more than {MAX_ACTIONS_PER_HAND} actions in a hand: later ones are left out of the bot's action history")
+            });
+        }
         self.bot.observe(&Event::PlayerAction {
             record,
             stack_chips: stack,
@@ -281,32 +591,104 @@ impl Client {
         });
     }
 
-    fn your_turn(&mut self, t: &op::YourTurn) -> Result<ClientMessage, String> {
-        let valid = op::parse_valid_actions(&t.valid_actions)?;
-        let board = parse_cards(&t.community_cards)?;
+    /// Answers a `your_turn`: the bot's action, or the timeout action with a note when
+    /// the turn cannot be shown to the bot.
+    fn your_turn(&mut self, t: &op::YourTurn) -> ClientMessage {
+        let fallback = timeout_action(t.valid_actions.iter().map(|a| a.action.as_str()));
+        let (action, fallback_sent) = match self.ask_bot(t) {
+            Ok(action) => (action, false),
+            Err(why) => {
+                self.note(format!(
+                    "your_turn: {why}; answered {} (the server's timeout action)",
+                    fallback.as_str()
+                ));
+                (fallback, true)
+            }
+        };
+        self.pending = Some(Pending {
+            token: t.turn_token.clone(),
+            action,
+            fallback,
+            fallback_sent,
+        });
+        ClientMessage::Action(op::ActionMessage::from_action(action, &t.turn_token))
+    }
+
+    /// A `your_turn` that did not parse: the timeout action when the token can be read.
+    fn answer_unreadable_turn(
+        &mut self,
+        value: &Value,
+        error: &serde_json::Error,
+    ) -> Option<ClientMessage> {
+        let Some(token) = value.get("turn_token").and_then(Value::as_str) else {
+            self.note(format!(
+                "your_turn without a readable turn_token ({error}): not answered (the server auto-folds after {} s)",
+                op::ACTION_TIMEOUT_S
+            ));
+            return None;
+        };
+        let names = value
+            .get("valid_actions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.get("action").and_then(Value::as_str));
+        let fallback = timeout_action(names);
+        self.note(format!(
+            "your_turn not understood ({error}); answered {} (the server's timeout action)",
+            fallback.as_str()
+        ));
+        self.pending = Some(Pending {
+            token: token.to_string(),
+            action: fallback,
+            fallback,
+            fallback_sent: true,
+        });
+        Some(ClientMessage::Action(op::ActionMessage::from_action(
+            fallback, token,
+        )))
+    }
+
+    /// Builds the [`Turn`] for `t` and asks the bot.
+    fn ask_bot(&mut self, t: &op::YourTurn) -> Result<Action, String> {
+        let mut valid = op::parse_valid_actions(&t.valid_actions)?;
+        if usize::from(self.seat) >= MAX_SEATS {
+            return Err(high_seat("our own", self.seat));
+        }
+        let hole = self.hole_cards.ok_or("no hole_cards for this hand yet")?;
+        let board = parse_board(&t.community_cards, Some(hole))?;
         if t.players.iter().any(|p| p.bet.is_some()) {
-            self.set_players(&t.players);
+            self.set_players("your_turn", &t.players);
         } else {
             for p in &t.players {
-                if let Some(v) = self.player_mut(p.seat) {
-                    v.stack_chips = chips(p.stack);
+                let known = self.occupied.get(usize::from(p.seat)) == Some(&true);
+                match self.player_mut(p.seat) {
+                    Some(v) if known => v.stack_chips = chips(p.stack),
+                    _ => self.seat_player("your_turn", p),
                 }
             }
+        }
+        // We are asked to act, so we are seated and in the hand.
+        let seat = self.seat;
+        let me = self.seat_slot(seat).ok_or("no seat")?;
+        me.status = PlayerStatus::Active;
+        let all_in_to = me.bet_chips.saturating_add(me.stack_chips);
+        self.occupied[usize::from(seat)] = true;
+        if valid.all_in_to_chips.is_none()
+            && all_in_to > 0
+            && t.valid_actions.iter().any(|a| a.action == "all_in")
+        {
+            valid.all_in_to_chips = Some(all_in_to);
         }
         let street = t
             .street
             .as_deref()
             .and_then(street_of)
-            .unwrap_or(match board.len() {
-                0 => Street::Preflop,
-                3 => Street::Flop,
-                4 => Street::Turn,
-                _ => Street::River,
-            });
+            .unwrap_or(street_of_board(board.len()));
         let turn = Turn {
             hand_id: self.hand_id,
-            seat: self.seat,
-            hole_cards: self.hole_cards,
+            seat,
+            hole_cards: hole,
             valid_actions: valid,
             pot_chips: chips(t.pot),
             community_cards: &board,
@@ -321,46 +703,96 @@ impl Client {
             street,
             actions: &self.actions,
         };
-        let action = self.bot.act(&turn);
-        self.last = Some((action, t.turn_token.clone()));
-        Ok(ClientMessage::Action(op::ActionMessage::from_action(
+        Ok(self.bot.act(&turn))
+    }
+
+    /// Tells the bot its action was rejected and sends the timeout action, once per
+    /// `your_turn`.
+    fn action_rejected(&mut self, r: &op::ActionRejected) -> Option<ClientMessage> {
+        let reason = quote(&r.reason);
+        let Some(p) = self.pending.as_mut() else {
+            self.note(format!(
+                "action_rejected ({reason}) with no action of ours waiting: ignored"
+            ));
+            return None;
+        };
+        if p.fallback_sent {
+            self.note(format!(
+                "action_rejected ({reason}) for the fallback too: no more answers until the next your_turn"
+            ));
+            return None;
+        }
+        p.fallback_sent = true;
+        let (action, fallback, token) = (p.action, p.fallback, p.token.clone());
+        let lower = r.reason.to_ascii_lowercase();
+        let kind = if lower.contains("raise") || lower.contains("amount") {
+            RejectReason::InvalidRaiseAmount
+        } else {
+            RejectReason::NotAValidAction
+        };
+        self.bot.observe(&Event::ActionRejected {
+            reason: kind,
             action,
-            &t.turn_token,
+        });
+        self.note(format!(
+            "action_rejected ({reason}) for {}: answered {} (the server's timeout action)",
+            action.as_str(),
+            fallback.as_str()
+        ));
+        Some(ClientMessage::Action(op::ActionMessage::from_action(
+            fallback, &token,
         )))
     }
 
-    fn hand_result(&mut self, r: &op::HandResultMessage) -> Result<(), String> {
-        let n = self.players.len();
-        let mut final_stacks = vec![0u32; n];
+    /// `table_state.hero`: our seat and hole cards, when given and readable.
+    fn table_state(&mut self, s: &op::TableState) {
+        let Some(hero) = &s.hero else { return };
+        self.seat = hero.seat;
+        if let Ok(cards) = parse_hole(&hero.hole_cards) {
+            self.hole_cards = Some(cards);
+        }
+    }
+
+    fn hand_result(&mut self, r: &op::HandResultMessage) {
+        // Seats the result names, besides those we know.
+        let mut finals: [Option<u32>; MAX_SEATS] = [None; MAX_SEATS];
+        let mut n = self.players.len().max(usize::from(self.seat) + 1);
         for (seat, &stack) in &r.final_stacks {
-            let seat: usize = seat
-                .parse()
-                .map_err(|_| format!("final_stacks: seat {seat:?}"))?;
-            if let Some(s) = final_stacks.get_mut(seat) {
-                *s = chips(stack);
+            match seat.parse::<usize>() {
+                Ok(s) if s < MAX_SEATS => {
+                    finals[s] = op::to_chips(stack);
+                    n = n.max(s + 1);
+                }
+                _ => self.note_once("final_stacks", || {
+                    format!("hand_result: final_stacks seat {} is not a seat below {MAX_SEATS}; left out", quote(seat))
+                }),
             }
         }
         let mut shown = Vec::new();
         for (seat, cards) in &r.shown_cards {
-            let seat: u8 = seat
-                .parse()
-                .map_err(|_| format!("shown_cards: seat {seat:?}"))?;
-            let cards = parse_cards(cards)?;
-            if let [a, b] = cards[..] {
-                shown.push(ShownCards {
-                    seat,
-                    cards: [a, b],
-                });
+            match (seat.parse::<u8>(), parse_hole(cards)) {
+                (Ok(s), Ok(cards)) if usize::from(s) < MAX_SEATS => {
+                    n = n.max(usize::from(s) + 1);
+                    shown.push(ShownCards { seat: s, cards });
+                }
+                _ => self.note(format!(
+                    "hand_result: shown_cards {}: not a seat below {MAX_SEATS} with two cards; left out",
+                    quote(seat)
+                )),
             }
         }
         let mut winners = Vec::new();
         for w in &r.winners {
+            if usize::from(w.seat) >= MAX_SEATS {
+                self.note_once("seat winners", || high_seat("hand_result winners", w.seat));
+                continue;
+            }
+            n = n.max(usize::from(w.seat) + 1);
             let strength = shown.iter().find(|s| s.seat == w.seat).and_then(|s| {
-                (self.board.len() == 5).then(|| {
-                    let mut seven = self.board.clone();
-                    seven.extend_from_slice(&s.cards);
-                    crate::eval::evaluate(&seven)
-                })
+                let mut seven = self.board.clone();
+                seven.extend_from_slice(&s.cards);
+                (self.board.len() == 5 && CardSet::from_cards(&seven).len() == 7)
+                    .then(|| crate::eval::evaluate(&seven))
             });
             winners.push(Winner {
                 seat: w.seat,
@@ -370,11 +802,16 @@ impl Client {
                 strength,
             });
         }
-        let starting = if self.starting_stacks.len() == n {
-            self.starting_stacks.clone()
-        } else {
-            final_stacks.clone()
-        };
+        let n = n.min(MAX_SEATS);
+        // A seat the hand did not start with started with what it ends with; a seat
+        // without a final stack ends with what it started with (net 0 either way).
+        let starting: Vec<u32> = (0..n)
+            .map(|s| match self.starting_stacks.get(s) {
+                Some(&c) => c,
+                None => finals[s].unwrap_or(0),
+            })
+            .collect();
+        let final_stacks: Vec<u32> = (0..n).map(|s| finals[s].unwrap_or(starting[s])).collect();
         let invalid = vec![0u32; n];
         let result = HandResult {
             hand_id: self.hand_id,
@@ -390,120 +827,365 @@ impl Client {
         self.bot.observe(&Event::HandResult(&result));
         // The next hand starts from the final stacks (the offline server resets them
         // itself; a live table carries them over).
-        for p in &mut self.players {
-            if let Some(&s) = final_stacks.get(p.seat as usize) {
-                p.stack_chips = s;
+        for (s, &stack) in final_stacks.iter().enumerate() {
+            if let Some(p) = self.players.get_mut(s) {
+                p.stack_chips = stack;
+                p.bet_chips = 0;
             }
         }
-        Ok(())
+        self.pending = None;
+    }
+}
+
+/// Reads one line of at most `max` bytes into `line` (without its `\n`). Returns
+/// `Ok(None)` at end of input, `Ok(Some(false))` for a line longer than `max` (its
+/// bytes are consumed and dropped), `Ok(Some(true))` otherwise.
+fn read_line_capped(
+    input: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<Option<bool>> {
+    line.clear();
+    let mut fits = true;
+    let mut any = false;
+    loop {
+        let buf = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok(any.then_some(fits));
+        }
+        any = true;
+        let (chunk, used, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buf[..i], i + 1, true),
+            None => (buf, buf.len(), false),
+        };
+        if fits && line.len() + chunk.len() <= max {
+            line.extend_from_slice(chunk);
+        } else {
+            fits = false;
+            line.clear();
+        }
+        input.consume(used);
+        if done {
+            return Ok(Some(fits));
+        }
     }
 }
 
 /// Runs `bot` over JSON lines: server messages on `input`, replies on `output` (one
-/// line each, flushed at once). Lines that are not server messages are skipped with a
-/// note on stderr. Returns at end of input.
+/// line each, flushed at once), notes on stderr (`connect: ...`; see [`Client`]).
+/// Lines longer than [`MAX_MESSAGE_BYTES`] are skipped with a note. Returns at end of
+/// input.
 ///
 /// # Errors
 /// An I/O error on `input` or `output`.
 pub fn serve_lines(
     bot: Box<dyn Bot>,
-    input: impl std::io::BufRead,
-    mut output: impl std::io::Write,
+    mut input: impl BufRead,
+    mut output: impl Write,
 ) -> std::io::Result<()> {
     let mut client = Client::new(bot);
-    for line in input.lines() {
-        let line = line?;
-        if line.trim().is_empty() {
+    let mut line = Vec::new();
+    while let Some(fits) = read_line_capped(&mut input, &mut line, MAX_MESSAGE_BYTES)? {
+        if !fits {
+            eprintln!("connect: skipping a line longer than {MAX_MESSAGE_BYTES} bytes");
             continue;
         }
-        let msg: ServerMessage = match serde_json::from_str(&line) {
-            Ok(m) => m,
-            Err(e) => {
-                // Messages this client does not model (lobby, rebuy, ...) land here.
-                if serde_json::from_str::<serde_json::Value>(&line).is_err() {
-                    eprintln!("connect: skipping a line that is not JSON: {e}");
-                }
-                continue;
-            }
+        let Ok(text) = std::str::from_utf8(&line) else {
+            eprintln!("connect: skipping a line that is not UTF-8");
+            continue;
         };
-        match client.handle(&msg) {
-            Ok(Some(reply)) => {
-                serde_json::to_writer(&mut output, &reply)?;
-                output.write_all(b"\n")?;
-                output.flush()?;
-            }
-            Ok(None) => {}
-            Err(e) => eprintln!("connect: {e}"),
+        if text.trim().is_empty() {
+            continue;
+        }
+        let reply = client.handle_text(text);
+        for note in &reply.notes {
+            eprintln!("connect: {note}");
+        }
+        if let Some(msg) = &reply.message {
+            serde_json::to_writer(&mut output, msg)?;
+            output.write_all(b"\n")?;
+            output.flush()?;
         }
     }
     Ok(())
 }
 
-/// Plays `bot` on an Open Poker WebSocket server at `url` (`ws://` only: this build
-/// has no TLS, so reach `wss://openpoker.ai/ws` through a local TLS proxy).
-/// Authenticates with `Authorization: Bearer API_KEY` when `api_key` is given, sends
-/// `join_lobby` (with `buy_in`) after `connected`, and answers every `your_turn`.
-/// Returns when the server closes the connection.
+/// The idle limit of [`serve_websocket`] when none is given: 300 seconds without a
+/// frame from the server (Open Poker's own action timeout is 120 s, protocol document,
+/// "Timeouts"; a live server answers the client's pings long before that).
+pub const DEFAULT_IDLE_LIMIT_S: f64 = 300.0;
+
+/// The longest idle limit accepted: one day, in seconds.
+pub const MAX_IDLE_LIMIT_S: f64 = 86_400.0;
+
+/// Seconds to open the TCP connection, and for the WebSocket handshake's answer.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Seconds a write to the server may block.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The longest wait between pings while the server is quiet.
+const MAX_PING_INTERVAL: Duration = Duration::from_secs(30);
+
+/// `--buy-in`'s text as chips: a number from [`op::MIN_BUY_IN_CHIPS`] to
+/// [`op::MAX_BUY_IN_CHIPS`] (the document's `join_lobby` range).
 ///
 /// # Errors
-/// The connection cannot be made, the server sends `error` `auth_failed`, or the
-/// socket fails.
-pub fn serve_websocket(
-    bot: Box<dyn Bot>,
-    url: &str,
-    api_key: Option<&str>,
-    buy_in: Option<f64>,
-) -> Result<(), String> {
-    use tungstenite::Message;
-    use tungstenite::client::IntoClientRequest;
-    let mut request = url
-        .into_client_request()
-        .map_err(|e| format!("{url}: {e}"))?;
-    if let Some(key) = api_key {
-        let value = format!("Bearer {}", key.trim())
-            .parse()
-            .map_err(|_| "the API key is not a valid header value".to_string())?;
-        request.headers_mut().insert("Authorization", value);
+/// One line naming the text as given and the range.
+pub fn parse_buy_in(text: &str) -> Result<f64, String> {
+    let b = text.trim().parse::<f64>().unwrap_or(f64::NAN);
+    check_buy_in(b, text)?;
+    Ok(b)
+}
+
+fn check_buy_in(b: f64, shown: &str) -> Result<(), String> {
+    let range = f64::from(op::MIN_BUY_IN_CHIPS)..=f64::from(op::MAX_BUY_IN_CHIPS);
+    if range.contains(&b) {
+        Ok(())
+    } else {
+        Err(format!(
+            "--buy-in {shown}: give chips from {} to {} (join_lobby's range in the protocol document)",
+            op::MIN_BUY_IN_CHIPS,
+            op::MAX_BUY_IN_CHIPS
+        ))
     }
+}
+
+/// A checked Open Poker WebSocket address and the options of [`serve_websocket`].
+#[derive(Debug, Clone)]
+pub struct WsTarget {
+    url: String,
+    request: tungstenite::handshake::client::Request,
+    buy_in: Option<f64>,
+    idle_limit: Duration,
+}
+
+impl WsTarget {
+    /// Checks the options of `holdem-arena connect --url`: `url` must be a `ws://`
+    /// address with a host (this build has no TLS, so `wss://` is refused with what to
+    /// do instead); `api_key` (sent as `Authorization: Bearer KEY`, surrounding
+    /// whitespace removed) must be a valid, non-empty header value; `buy_in` must be
+    /// chips from [`op::MIN_BUY_IN_CHIPS`] to [`op::MAX_BUY_IN_CHIPS`] (the document's
+    /// `join_lobby` range); `idle_limit_s` (seconds without any frame from the server
+    /// before giving up, pongs included) must be more than 0 and at most
+    /// [`MAX_IDLE_LIMIT_S`].
+    ///
+    /// # Errors
+    /// One line naming the bad value by its `connect` option and what is allowed (the
+    /// API key itself is never shown).
+    pub fn new(
+        url: &str,
+        api_key: Option<&str>,
+        buy_in: Option<f64>,
+        idle_limit_s: f64,
+    ) -> Result<WsTarget, String> {
+        use tungstenite::client::IntoClientRequest;
+        let example = "ws://HOST:PORT/PATH, e.g. ws://127.0.0.1:8000/ws";
+        let lower = url.trim().to_ascii_lowercase();
+        if lower.starts_with("wss://") {
+            return Err(format!(
+                "--url {url:?}: this build has no TLS, so it cannot open wss:// addresses; \
+                 run a local TLS proxy to the server (stunnel, socat, ...) and give its \
+                 ws:// address, e.g. ws://127.0.0.1:8443/ws"
+            ));
+        }
+        if !lower.starts_with("ws://") {
+            return Err(format!("--url {url:?}: give a WebSocket address {example}"));
+        }
+        let mut request = url
+            .trim()
+            .into_client_request()
+            .map_err(|e| format!("--url {url:?}: not a valid address ({e}); give {example}"))?;
+        if request.uri().host().is_none_or(str::is_empty) {
+            return Err(format!("--url {url:?}: no host; give {example}"));
+        }
+        if let Some(key) = api_key {
+            let key = key.trim();
+            if key.is_empty() {
+                return Err("OPENPOKER_API_KEY is empty: give the key or unset it".into());
+            }
+            let value = format!("Bearer {key}").parse().map_err(|_| {
+                "OPENPOKER_API_KEY is not a valid HTTP header value (it holds a control \
+                 character or a non-ASCII byte): give the key exactly as Open Poker shows it"
+                    .to_string()
+            })?;
+            request.headers_mut().insert("Authorization", value);
+        }
+        if let Some(b) = buy_in {
+            check_buy_in(b, &b.to_string())?;
+        }
+        if !(idle_limit_s > 0.0 && idle_limit_s <= MAX_IDLE_LIMIT_S) {
+            return Err(format!(
+                "--idle-limit {idle_limit_s}: give seconds, more than 0 and at most {MAX_IDLE_LIMIT_S}"
+            ));
+        }
+        Ok(WsTarget {
+            url: url.trim().to_string(),
+            request,
+            buy_in,
+            idle_limit: Duration::from_secs_f64(idle_limit_s),
+        })
+    }
+}
+
+/// Plays `bot` on an Open Poker WebSocket server at `target` (`ws://` only: this build
+/// has no TLS, so reach `wss://openpoker.ai/ws` through a local TLS proxy). Sends
+/// `join_lobby` (with the buy-in) after `connected`, answers every `your_turn` (see
+/// [`Client`]), prints notes on stderr, pings the server when it has been quiet for a
+/// while (a quarter of the idle limit, at most 30 s), and gives up when no frame at all
+/// came for the idle limit. Messages are at most [`MAX_MESSAGE_BYTES`]. Returns when
+/// the server closes the connection normally (no code, or 1000).
+///
+/// # Errors
+/// The connection cannot be made (10 s to connect, 10 s or the idle limit if shorter
+/// for the handshake's answer),
+/// the server sends `error` `auth_failed`, closes with any other code (named with its
+/// reason), stays silent past the idle limit, or the socket fails.
+pub fn serve_websocket(bot: Box<dyn Bot>, target: &WsTarget) -> Result<(), String> {
+    use std::net::{TcpStream, ToSocketAddrs};
+    use tungstenite::Message;
+    use tungstenite::protocol::WebSocketConfig;
+    let url = &target.url;
+    let uri = target.request.uri();
+    let host = uri.host().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let port = uri.port_u16().unwrap_or(80);
+    let addrs = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve {host}: {e}"))?;
+    let mut last_error = format!("{host} has no address");
+    let mut stream = None;
+    for addr in addrs {
+        match TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT) {
+            Ok(s) => {
+                stream = Some(s);
+                break;
+            }
+            Err(e) => last_error = format!("{addr}: {e}"),
+        }
+    }
+    let stream = stream.ok_or_else(|| format!("cannot connect to {url}: {last_error}"))?;
+    let io = |e: std::io::Error| format!("cannot set up the socket to {url}: {e}");
+    let idle_limit = target.idle_limit;
+    let handshake_timeout = CONNECT_TIMEOUT.min(idle_limit);
+    stream
+        .set_read_timeout(Some(handshake_timeout))
+        .map_err(io)?;
+    stream.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(io)?;
+    stream.set_nodelay(true).map_err(io)?;
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_MESSAGE_BYTES))
+        .max_frame_size(Some(MAX_MESSAGE_BYTES));
     let (mut ws, _) =
-        tungstenite::connect(request).map_err(|e| format!("cannot connect to {url}: {e}"))?;
+        tungstenite::client::client_with_config(target.request.clone(), stream, Some(config))
+            .map_err(|e| match e {
+                tungstenite::HandshakeError::Interrupted(_) => format!(
+                    "cannot connect to {url}: no WebSocket handshake answer within {:.1} s",
+                    handshake_timeout.as_secs_f64()
+                ),
+                tungstenite::HandshakeError::Failure(e) => format!("cannot connect to {url}: {e}"),
+            })?;
+    let ping_interval = (idle_limit / 4).min(MAX_PING_INTERVAL);
+    let tick = ping_interval
+        .min(Duration::from_secs(1))
+        .max(Duration::from_millis(1));
+    ws.get_ref().set_read_timeout(Some(tick)).map_err(io)?;
     let mut client = Client::new(bot);
-    let send = |ws: &mut tungstenite::WebSocket<_>, msg: &ClientMessage| {
-        let text = serde_json::to_string(msg).expect("client messages serialize");
-        ws.send(Message::text(text))
-            .map_err(|e| format!("sending to {url}: {e}"))
+    let send = |ws: &mut tungstenite::WebSocket<_>, msg: Message| {
+        ws.send(msg).map_err(|e| format!("sending to {url}: {e}"))
     };
+    let mut last_frame = Instant::now();
+    let mut last_ping = Instant::now();
     loop {
-        let text = match ws.read() {
-            Ok(Message::Text(t)) => t,
-            Ok(Message::Close(_)) => return Ok(()),
-            Ok(_) => continue,
+        let frame = match ws.read() {
+            Ok(m) => Some(m),
+            Err(tungstenite::Error::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                None
+            }
             Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => {
                 return Ok(());
             }
             Err(e) => return Err(format!("reading from {url}: {e}")),
         };
-        let Ok(msg) = serde_json::from_str::<ServerMessage>(text.as_str()) else {
-            continue; // lobby and other messages this client does not model
+        let now = Instant::now();
+        let Some(frame) = frame else {
+            if now.duration_since(last_frame) >= idle_limit {
+                return Err(format!(
+                    "no frame from {url} for {:.1} s (the idle limit, --idle-limit): the server is silent or gone",
+                    idle_limit.as_secs_f64()
+                ));
+            }
+            if now.duration_since(last_frame) >= ping_interval
+                && now.duration_since(last_ping) >= ping_interval
+            {
+                send(&mut ws, Message::Ping(Default::default()))?;
+                last_ping = now;
+            }
+            continue;
         };
-        match &msg {
-            ServerMessage::Connected(_) => {
+        last_frame = now;
+        let text = match frame {
+            Message::Text(t) => t,
+            Message::Close(frame) => {
+                let _ = ws.flush(); // our close reply, best effort
+                return match frame {
+                    None => Ok(()),
+                    Some(f) if u16::from(f.code) == 1000 => Ok(()),
+                    Some(f) => Err(format!(
+                        "the server closed the connection with code {} ({})",
+                        u16::from(f.code),
+                        if f.reason.is_empty() {
+                            "no reason given".to_string()
+                        } else {
+                            quote(&f.reason)
+                        }
+                    )),
+                };
+            }
+            _ => continue, // pings (answered by tungstenite), pongs, binary frames
+        };
+        let value = match serde_json::from_str::<Value>(text.as_str()) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("connect: skipping a message that is not JSON: {e}");
+                continue;
+            }
+        };
+        match value.get("type").and_then(Value::as_str) {
+            Some("connected") => {
                 let join = ClientMessage::JoinLobby(op::JoinLobby {
-                    buy_in,
+                    buy_in: target.buy_in,
                     extra: op::Extra::new(),
                 });
-                send(&mut ws, &join)?;
+                send(&mut ws, Message::text(to_json(&join)))?;
             }
-            ServerMessage::Error(e) if e.code == "auth_failed" => {
-                return Err(format!("{url}: auth_failed: {}", e.message));
+            Some("error") if value.get("code").and_then(Value::as_str) == Some("auth_failed") => {
+                let message = value.get("message").and_then(Value::as_str).unwrap_or("");
+                return Err(format!("{url}: auth_failed: {}", quote(message)));
             }
-            ServerMessage::Error(e) => eprintln!("connect: server error {}: {}", e.code, e.message),
             _ => {}
         }
-        match client.handle(&msg) {
-            Ok(Some(reply)) => send(&mut ws, &reply)?,
-            Ok(None) => {}
-            Err(e) => eprintln!("connect: {e}"),
+        let reply = client.handle_value(&value);
+        for note in &reply.notes {
+            eprintln!("connect: {note}");
+        }
+        if let Some(msg) = &reply.message {
+            send(&mut ws, Message::text(to_json(msg)))?;
         }
     }
+}
+
+/// A client message as JSON text (client messages always serialize: strings, finite
+/// numbers and maps with string keys).
+fn to_json(msg: &ClientMessage) -> String {
+    serde_json::to_string(msg).unwrap_or_default()
 }

@@ -18,6 +18,27 @@ use std::collections::BTreeMap;
 /// Unnamed fields kept verbatim (V2 envelope fields and anything newer).
 pub type Extra = Map<String, Value>;
 
+/// `join_lobby.buy_in`'s smallest value in chips (protocol document, "Client → Server
+/// Messages": "Range: 1,000–5,000 chips").
+pub const MIN_BUY_IN_CHIPS: u32 = 1000;
+
+/// `join_lobby.buy_in`'s largest value in chips (same place).
+pub const MAX_BUY_IN_CHIPS: u32 = 5000;
+
+/// Seconds the server waits for an `action` before it auto-folds (or auto-checks)
+/// (protocol document, "Timeouts": "Action response | 120 seconds").
+pub const ACTION_TIMEOUT_S: u64 = 120;
+
+/// Reads `null` as the type's default (an empty list, `0.0`, `""`); with
+/// `#[serde(default)]` a missing field reads the same. Serializing is unchanged.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
 /// A message the server sends, tagged by its `type`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -50,6 +71,54 @@ pub enum ServerMessage {
     Busted(Busted),
     /// `resync_response`: catch-up data after a reconnect.
     ResyncResponse(ResyncResponse),
+}
+
+impl ServerMessage {
+    /// The `type` of every variant of this enum.
+    pub const TYPES: &[&str] = &[
+        "connected",
+        "error",
+        "table_joined",
+        "hand_start",
+        "hole_cards",
+        "your_turn",
+        "action_ack",
+        "action_rejected",
+        "player_action",
+        "community_cards",
+        "hand_result",
+        "table_state",
+        "busted",
+        "resync_response",
+    ];
+
+    /// The `type` of every server message the protocol document lists ("Server →
+    /// Client Messages"), those this enum models ([`ServerMessage::TYPES`]) and those
+    /// it does not (`lobby_joined`, `player_joined`, `table_closed`, ...).
+    pub const DOCUMENTED_TYPES: &[&str] = &[
+        "connected",
+        "error",
+        "lobby_joined",
+        "table_joined",
+        "hand_start",
+        "hole_cards",
+        "your_turn",
+        "action_ack",
+        "action_rejected",
+        "player_action",
+        "community_cards",
+        "hand_result",
+        "busted",
+        "player_joined",
+        "player_left",
+        "table_closed",
+        "table_state",
+        "resync_response",
+        "rebuy_confirmed",
+        "auto_rebuy_set",
+        "auto_rebuy_scheduled",
+        "season_ended",
+    ];
 }
 
 /// A message the client (the bot) sends, tagged by its `type`.
@@ -109,7 +178,8 @@ pub struct ErrorMessage {
 pub struct SeatPlayer {
     /// `seat`.
     pub seat: u8,
-    /// `name`.
+    /// `name` (`null` or absent reads as `""`).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
     /// `stack`: chips behind.
     pub stack: f64,
@@ -201,9 +271,11 @@ pub struct YourTurn {
     pub valid_actions: Vec<ValidAction>,
     /// `pot`: every chip committed this hand.
     pub pot: f64,
-    /// `community_cards`: the board so far.
+    /// `community_cards`: the board so far (`null` or absent reads as none).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub community_cards: Vec<String>,
-    /// `players`: every seat.
+    /// `players`: every seat (`null` or absent reads as none).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub players: Vec<SeatPlayer>,
     /// `min_raise`: smallest "raise to" total (`null` when raising is not offered).
     pub min_raise: Option<f64>,
@@ -323,30 +395,42 @@ pub struct Payout {
     pub amount: f64,
 }
 
-/// `hand_result`.
+/// `hand_result`. Every field but `pot` reads as empty (or `0.0`, `""`) when absent
+/// or `null`: a client needs only `pot`, `winners`, `final_stacks` and `shown_cards`,
+/// and copes without the last three.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct HandResultMessage {
     /// `winners`.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub winners: Vec<WinnerEntry>,
     /// `pot`.
     pub pot: f64,
     /// `total_pot`.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub total_pot: f64,
     /// `net_pot_after_rake` (no rake: equals `total_pot`).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub net_pot_after_rake: f64,
     /// `final_stacks`: seat (a string key such as `"0"`) to stack.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub final_stacks: BTreeMap<String, f64>,
     /// `pot_kind`: `transferable`.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub pot_kind: String,
     /// `rake`: always `0.0`.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub rake: f64,
     /// `rake_settled`: always `0.0`.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub rake_settled: f64,
     /// `shown_cards`: seat (a string key) to its two cards.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub shown_cards: BTreeMap<String, Vec<String>>,
     /// `actions`: the hand's actions in order.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub actions: Vec<ActionEntry>,
     /// `payouts`.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub payouts: Vec<Payout>,
     /// Unnamed fields.
     #[serde(flatten)]
@@ -551,7 +635,8 @@ pub fn valid_actions(va: &ValidActions) -> Vec<ValidAction> {
 /// Parses a wire `valid_actions` list back into [`ValidActions`] (fold is implied).
 ///
 /// # Errors
-/// An entry with an unknown action or a missing or bad amount.
+/// An entry with an unknown action, a missing or bad amount (see [`to_chips`]), or a
+/// raise whose `min` is above its `max` (a bot clamping into that range would panic).
 pub fn parse_valid_actions(list: &[ValidAction]) -> Result<ValidActions, String> {
     let mut va = ValidActions {
         check: false,
@@ -569,9 +654,15 @@ pub fn parse_valid_actions(list: &[ValidAction]) -> Result<ValidActions, String>
             "check" => va.check = true,
             "call" => va.call_chips = Some(amount(e.amount, "call")?),
             "raise" => {
+                let (min, max) = (amount(e.min, "raise min")?, amount(e.max, "raise max")?);
+                if min > max {
+                    return Err(format!(
+                        "valid_actions: raise min {min} is above max {max} chips"
+                    ));
+                }
                 va.raise = Some(crate::bot::RaiseRange {
-                    min_to_chips: amount(e.min, "raise min")?,
-                    max_to_chips: amount(e.max, "raise max")?,
+                    min_to_chips: min,
+                    max_to_chips: max,
                 });
             }
             // The document does not give all_in an amount; without one it is the
