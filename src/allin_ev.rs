@@ -100,7 +100,10 @@ pub fn adjusted_net(
     let mut contributed = [0u32; MAX_SEATS];
     let mut in_hand = [false; MAX_SEATS];
     for s in 0..seats {
-        contributed[s] = hand.starting_stacks[s] + won[s] - hand.final_stacks[s];
+        // In u64: a stack plus what it won can pass u32 (the pot includes the stack).
+        let put_in = u64::from(hand.starting_stacks[s]) + u64::from(won[s])
+            - u64::from(hand.final_stacks[s]);
+        contributed[s] = put_in as u32; // at most the stack, so it fits
     }
     let mut partial = [PartialHand::EMPTY; MAX_SEATS];
     let board = PartialHand::EMPTY.add_all(&hand.board[..known]);

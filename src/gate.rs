@@ -673,8 +673,8 @@ pub fn compare(args: &GateArgs) -> Result<ExitCode, Failure> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("results/compare"));
     write_details(&out, "compare.csv", &pairs, &sprt_of(args))?;
-    println!(
-        "{} - {}: {:+.2} ± {:.2} bb/100 ({:.0}% interval, paired over {} blocks, {} hands of each; {} {:+.2}, {} {:+.2} bb/100) in {:.1} s",
+    crate::cli::print_stdout(&format!(
+        "{} - {}: {:+.2} ± {:.2} bb/100 ({:.0}% interval, paired over {} blocks, {} hands of each; {} {:+.2}, {} {:+.2} bb/100) in {:.1} s\n",
         plan.candidate_label,
         plan.baseline_label,
         e.diff_bb_per_100,
@@ -687,7 +687,7 @@ pub fn compare(args: &GateArgs) -> Result<ExitCode, Failure> {
         plan.baseline_label,
         e.baseline_bb_per_100,
         started.elapsed().as_secs_f64(),
-    );
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -771,8 +771,8 @@ pub fn gate(args: &GateArgs) -> Result<ExitCode, Failure> {
         Some(d) => d == Decision::NotWorse,
         None => e.not_worse(args.margin, args.confidence),
     };
-    println!(
-        "{}: {} vs {}: {:+.2} ± {:.2} bb/100 (margin {}; {how}; {} blocks, {} hands each, {:.1} s)",
+    crate::cli::print_stdout(&format!(
+        "{}: {} vs {}: {:+.2} ± {:.2} bb/100 (margin {}; {how}; {} blocks, {} hands each, {:.1} s)\n",
         if pass { "PASS" } else { "FAIL" },
         plan.candidate_label,
         plan.baseline_label,
@@ -782,7 +782,7 @@ pub fn gate(args: &GateArgs) -> Result<ExitCode, Failure> {
         e.blocks,
         e.seat_hands,
         started.elapsed().as_secs_f64(),
-    );
+    ))?;
     Ok(if pass {
         ExitCode::SUCCESS
     } else {

@@ -177,13 +177,13 @@ pub fn merge(args: &MergeArgs) -> Result<ExitCode, Failure> {
     std::fs::create_dir_all(&out)
         .and_then(|()| write_atomically(&out, "merged.csv", &bytes))
         .map_err(|e| usage(format!("--out {}: cannot write there ({e})", out.display())))?;
-    println!(
-        "{:<12} {:>5} {:>7} {:>12} {:>20} {:>20}",
+    let mut text = format!(
+        "{:<12} {:>5} {:>7} {:>12} {:>20} {:>20}\n",
         "bot", "runs", "blocks", "seat-hands", "bb/100 (95% CI)", "all-in adj bb/100"
     );
     for r in &rows {
-        println!(
-            "{:<12} {:>5} {:>7} {:>12} {:>20} {:>20}",
+        text += &format!(
+            "{:<12} {:>5} {:>7} {:>12} {:>20} {:>20}\n",
             r.bot,
             r.runs,
             r.blocks,
@@ -195,6 +195,7 @@ pub fn merge(args: &MergeArgs) -> Result<ExitCode, Failure> {
             ),
         );
     }
-    println!("wrote {}", out.join("merged.csv").display());
+    text += &format!("wrote {}\n", out.join("merged.csv").display());
+    crate::cli::print_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -244,7 +244,7 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode, Failure> {
         .unwrap_or_else(|| args.run.join("winrate.svg"));
     write_file_atomically(&out, svg.as_bytes())
         .map_err(|e| usage(format!("--out {}: cannot write there ({e})", out.display())))?;
-    println!("wrote {}", out.display());
+    crate::cli::print_stdout(&format!("wrote {}\n", out.display()))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -510,6 +510,30 @@ fn hand_histories_and_results_never_replace_a_device_fifo_or_link() {
             .file_type()
             .is_symlink()
     );
+    // plot --out: the same refusal (the run above made no files; make one).
+    let run = dir.path().join("run");
+    arena()
+        .args([
+            "run", "--hands", "3000", "--seed", "1", "--bots", "call,tag", "--out",
+        ])
+        .arg(&run)
+        .assert()
+        .success();
+    let assert = arena()
+        .arg("plot")
+        .arg(&run)
+        .arg("--out")
+        .arg(&fifo)
+        .assert()
+        .code(2);
+    assert!(
+        stderr_of(&assert).contains("not a regular file"),
+        "{}",
+        stderr_of(&assert)
+    );
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(
+        &std::fs::symlink_metadata(&fifo).unwrap().file_type()
+    ));
     // A result file in --out that is not a regular file is refused before the run.
     let out = dir.path().join("res");
     std::fs::create_dir_all(out.join("bots.csv")).unwrap();

@@ -153,3 +153,36 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// Stacks at the 32-bit limit the configuration allows (all chips of the table in
+    /// one pot): no sum may overflow. Run in a debug build too (`.ci/run`), where
+    /// overflow panics instead of wrapping.
+    #[test]
+    fn stacks_at_the_32_bit_limit_overflow_nothing(
+        lineup in prop::collection::vec(0..bots::BUILT_IN.len(), 2..=MAX_SEATS),
+        big in 1u32..=1_000_000,
+        share in prop::collection::vec(0.5f64..=1.0, MAX_SEATS),
+        seed in any::<u64>(),
+    ) {
+        let seats = lineup.len();
+        let stakes = Stakes { small_blind_chips: big / 2 + 1, big_blind_chips: big.max(big / 2 + 1), ante_chips: big / 10 };
+        let names: Vec<&'static str> = lineup.iter().map(|&i| bots::BUILT_IN[i].name).collect();
+        let max = u32::MAX / seats as u32;
+        let stacks: Vec<u32> = share[..seats].iter().map(|f| ((f * f64::from(max)) as u32).max(stakes.big_blind_chips)).collect();
+        let mut players: Vec<Box<dyn Bot>> =
+            names.iter().map(|n| (bots::find(n).unwrap().make)()).collect();
+        let mut table = Table::new(&names, &stacks, stakes, seed);
+        let mut adjusted = [0i64; MAX_SEATS];
+        for hand in 0..20 {
+            let deal = Deal::new(seed, hand, seats);
+            let r = table.play_hand(hand, &deal, &mut players);
+            let broken = broken_rule(&r, seats);
+            prop_assert!(broken.is_none(), "hand {}: {:?}", hand, broken);
+            let button = holdem_arena::engine::Positions::of_hand(hand, seats).button;
+            holdem_arena::allin_ev::adjusted_net(&r, &deal, button, seed, hand, &mut adjusted);
+        }
+    }
+}
