@@ -164,12 +164,7 @@ pub mod testing {
         ) -> Spot {
             let board = parse_cards(board).unwrap();
             let h = parse_cards(hole).unwrap();
-            let street = match board.len() {
-                0 => Street::Preflop,
-                3 => Street::Flop,
-                4 => Street::Turn,
-                _ => Street::River,
-            };
+            let street = Street::of_board(board.len());
             let players = (0..players as u8)
                 .map(|s| PlayerView {
                     seat: s,

@@ -95,6 +95,12 @@ impl Position {
 pub fn position(seat: u8, button: u8, players: usize) -> Position {
     let n = players.max(2);
     let offset = (usize::from(seat) + n - usize::from(button) % n) % n; // 0: button
+    position_at(offset, n)
+}
+
+/// The position of the player `offset` seated players after the button at a table of
+/// `n` seated players.
+fn position_at(offset: usize, n: usize) -> Position {
     if n == 2 {
         return if offset == 0 {
             Position::Late
@@ -115,6 +121,25 @@ pub fn position(seat: u8, button: u8, players: usize) -> Position {
             }
         }
     }
+}
+
+/// The deciding seat's position among the seated players: empty seats (a live table
+/// seen through the wire client) do not count.
+fn seated_position(turn: &Turn<'_>) -> Position {
+    let seated = |p: &&crate::bot::PlayerView| p.status != crate::bot::PlayerStatus::Empty;
+    let n = turn.players.iter().filter(seated).count();
+    if n == turn.players.len() {
+        return position(turn.seat, turn.button_seat, n); // every seat taken: the engine
+    }
+    // Seated players from the button (or the first seated seat after it), clockwise.
+    let seats = turn.players.len().max(1);
+    let button = usize::from(turn.button_seat) % seats;
+    let offset = (0..seats)
+        .map(|k| (button + k) % seats)
+        .filter(|&s| turn.players[s].status != crate::bot::PlayerStatus::Empty)
+        .position(|s| s == usize::from(turn.seat))
+        .unwrap_or(0);
+    position_at(offset, n.max(2))
 }
 
 /// The chart group of two hole cards: `1..=8` (1 strongest) or [`UNPLAYABLE`].
@@ -167,7 +192,7 @@ fn preflop(turn: &Turn<'_>, wider: u8) -> Action {
     let valid = &turn.valid_actions;
     let bb = turn.big_blind_chips.max(1);
     let group = hand_group(turn.hole_cards);
-    let pos = position(turn.seat, turn.button_seat, turn.players.len());
+    let pos = seated_position(turn);
     let count = |kind| {
         turn.actions
             .iter()
@@ -292,6 +317,25 @@ mod tests {
         }
         assert_eq!(position(2, 0, 3), Position::Blinds);
         assert_eq!(position(3, 0, 4), Position::Late);
+    }
+
+    #[test]
+    fn connect_position_counts_only_seated_players() {
+        // A live table seen through `connect`: seats 1 and 2 are empty, so three
+        // players sit at 0 (button), 3 and 4, and seat 3 posts the small blind.
+        let mut spot = Spot::new(5, 3, "Ah Kd", "", 30, 20, facing(20, 40, 2000));
+        for s in [1, 2] {
+            spot.players[s].status = crate::bot::PlayerStatus::Empty;
+            spot.players[s].stack_chips = 0;
+        }
+        assert_eq!(seated_position(&spot.turn()), Position::Blinds);
+        assert_eq!(
+            position(3, 0, 5),
+            Position::Early,
+            "counting the empty seats"
+        );
+        spot.seat = 0;
+        assert_eq!(seated_position(&spot.turn()), Position::Late);
     }
 
     #[test]

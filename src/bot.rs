@@ -148,9 +148,49 @@ impl Street {
             Street::River => 5,
         }
     }
+
+    /// The street a board of `cards` cards is on: preflop below 3, flop at 3, turn at
+    /// 4, river from 5 (the inverse of [`Street::board_len`]).
+    pub const fn of_board(cards: usize) -> Street {
+        match cards {
+            0..=2 => Street::Preflop,
+            3 => Street::Flop,
+            4 => Street::Turn,
+            _ => Street::River,
+        }
+    }
 }
 
-/// A player's state in the hand, as the wire's seat `status` (`active`, `folded`, `all_in`).
+/// A wire name that is not one of the enum's names (`Street`, `PlayerStatus`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {name:?}: expected one of {expected}")]
+pub struct UnknownName {
+    /// What was being named (`street`, `status`).
+    pub what: &'static str,
+    /// The name as given.
+    pub name: String,
+    /// The names allowed, comma-separated.
+    pub expected: &'static str,
+}
+
+impl std::str::FromStr for Street {
+    type Err = UnknownName;
+
+    /// The inverse of [`Street::as_str`].
+    fn from_str(name: &str) -> Result<Street, UnknownName> {
+        [Street::Preflop, Street::Flop, Street::Turn, Street::River]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+            .ok_or_else(|| UnknownName {
+                what: "street",
+                name: name.to_string(),
+                expected: "preflop, flop, turn, river",
+            })
+    }
+}
+
+/// A player's state in the hand, as the wire's seat `status` (`active`, `folded`,
+/// `all_in`; `empty` for a seat nobody sits in, as `table_state.seats[]` shows it).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum PlayerStatus {
     /// In the hand with chips behind: may still act.
@@ -159,16 +199,49 @@ pub enum PlayerStatus {
     Folded,
     /// In the hand with no chips behind: acts no more.
     AllIn,
+    /// Nobody sits there. The engine's tables have no empty seats; a live table seen
+    /// through the wire client may (`table_state.seats[].status: "empty"`).
+    Empty,
 }
 
 impl PlayerStatus {
-    /// The wire name: `active`, `folded` or `all_in`.
+    /// Every status, in the order of their wire names.
+    pub const ALL: [PlayerStatus; 4] = [
+        PlayerStatus::Active,
+        PlayerStatus::Folded,
+        PlayerStatus::AllIn,
+        PlayerStatus::Empty,
+    ];
+
+    /// The wire name: `active`, `folded`, `all_in` or `empty`.
     pub const fn as_str(self) -> &'static str {
         match self {
             PlayerStatus::Active => "active",
             PlayerStatus::Folded => "folded",
             PlayerStatus::AllIn => "all_in",
+            PlayerStatus::Empty => "empty",
         }
+    }
+
+    /// Whether the seat is still in the hand (active or all-in).
+    pub const fn in_hand(self) -> bool {
+        matches!(self, PlayerStatus::Active | PlayerStatus::AllIn)
+    }
+}
+
+impl std::str::FromStr for PlayerStatus {
+    type Err = UnknownName;
+
+    /// The inverse of [`PlayerStatus::as_str`].
+    fn from_str(name: &str) -> Result<PlayerStatus, UnknownName> {
+        PlayerStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == name)
+            .ok_or_else(|| UnknownName {
+                what: "status",
+                name: name.to_string(),
+                expected: "active, folded, all_in, empty",
+            })
     }
 }
 
@@ -417,7 +490,7 @@ impl Turn<'_> {
     pub fn live_opponents(&self) -> usize {
         self.players
             .iter()
-            .filter(|p| p.seat != self.seat && p.status != PlayerStatus::Folded)
+            .filter(|p| p.seat != self.seat && p.status.in_hand())
             .count()
     }
 }

@@ -163,31 +163,9 @@ fn parse_board(cards: &[String], hole: Option<[Card; 2]>) -> Result<Vec<Card>, S
     Ok(board)
 }
 
-fn street_of(name: &str) -> Option<Street> {
-    Some(match name {
-        "preflop" => Street::Preflop,
-        "flop" => Street::Flop,
-        "turn" => Street::Turn,
-        "river" => Street::River,
-        _ => return None,
-    })
-}
-
-fn street_of_board(len: usize) -> Street {
-    match len {
-        0..=2 => Street::Preflop,
-        3 => Street::Flop,
-        4 => Street::Turn,
-        _ => Street::River,
-    }
-}
-
+/// A wire `status`; an unknown one reads as active (the server knows better).
 fn status_of(name: &str) -> PlayerStatus {
-    match name {
-        "folded" => PlayerStatus::Folded,
-        "all_in" => PlayerStatus::AllIn,
-        _ => PlayerStatus::Active,
-    }
+    name.parse().unwrap_or(PlayerStatus::Active)
 }
 
 /// A hand id string as a number: itself when numeric, else a hash of it.
@@ -222,7 +200,7 @@ const fn empty_seat(seat: u8) -> PlayerView {
         name: "",
         stack_chips: 0,
         bet_chips: 0,
-        status: PlayerStatus::Folded,
+        status: PlayerStatus::Empty,
     }
 }
 
@@ -418,7 +396,7 @@ impl Client {
             ServerMessage::CommunityCards(c) => match parse_board(&c.cards, self.hole_cards) {
                 Ok(board) => {
                     self.board = board;
-                    self.street = street_of(&c.street).unwrap_or(street_of_board(self.board.len()));
+                    self.street = c.street.parse().unwrap_or(Street::of_board(self.board.len()));
                     for p in &mut self.players {
                         p.bet_chips = 0;
                     }
@@ -533,7 +511,7 @@ impl Client {
         if usize::from(a.seat) >= MAX_SEATS {
             return self.note_once("seat player_action", || high_seat("player_action", a.seat));
         }
-        let street = street_of(&a.street).unwrap_or(self.street);
+        let street = a.street.parse().unwrap_or(self.street);
         let amount = a.amount.map_or(0, chips);
         let max_bet = self.players.iter().map(|p| p.bet_chips).max().unwrap_or(0);
         let kind = match a.action.as_str() {
@@ -683,8 +661,8 @@ impl Client {
         let street = t
             .street
             .as_deref()
-            .and_then(street_of)
-            .unwrap_or(street_of_board(board.len()));
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(Street::of_board(board.len()));
         let turn = Turn {
             hand_id: self.hand_id,
             seat,
