@@ -102,7 +102,12 @@ fn runner(c: &mut Criterion) {
     g.throughput(Throughput::Elements(RUN_HANDS));
     g.sample_size(10);
     for threads in [1, 2] {
-        let cfg = config(holdem_arena::cli::DEFAULT_LINEUP, RUN_HANDS, threads, true);
+        let cfg = config(
+            holdem_arena::config::DEFAULT_LINEUP,
+            RUN_HANDS,
+            threads,
+            true,
+        );
         g.bench_with_input(BenchmarkId::new("threads", threads), &cfg, |b, cfg| {
             b.iter(|| sim::run(cfg, &sim::RunControl::default()).expect("thread pool"))
         });

@@ -12,6 +12,7 @@
 //! block, close to normal, which is what the intervals and Wald's SPRT assume.
 
 use crate::allin_ev::FIXED_ONE;
+use crate::run_info::RunInfo;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -287,7 +288,7 @@ pub struct BlockRow {
 /// blocks at all.
 pub fn read_blocks(
     path: &Path,
-    run: &StoredRun,
+    run: &RunInfo,
     mut keep: impl FnMut(&BlockRow) -> bool,
 ) -> Result<Vec<BlockRow>, String> {
     let mut r =
@@ -318,7 +319,7 @@ pub fn read_blocks(
 /// finite. Memory: none per row.
 #[derive(Debug)]
 pub struct BlockCheck<'a> {
-    run: &'a StoredRun,
+    run: &'a RunInfo,
     /// Distinct bots, in line-up order of first seat, and their seats.
     bots: Vec<(&'a str, u64)>,
     /// Rows checked so far.
@@ -328,9 +329,9 @@ pub struct BlockCheck<'a> {
 }
 
 impl<'a> BlockCheck<'a> {
-    /// A check of `run`'s rows (`run` as [`read_run_json`] returns it: its sizes are
+    /// A check of `run`'s rows (`run` as [`crate::run_info::RunInfo::read`] returns it: its sizes are
     /// checked there).
-    pub fn new(run: &'a StoredRun) -> BlockCheck<'a> {
+    pub fn new(run: &'a RunInfo) -> BlockCheck<'a> {
         let bots = run
             .distinct_bots()
             .into_iter()
@@ -487,181 +488,13 @@ impl<'a> BlockCheck<'a> {
     }
 }
 
-/// The fields of a stored `run.json` that replaying and merging read.
-#[derive(Deserialize, Clone, Debug, PartialEq)]
-pub struct StoredRun {
-    /// Run seed: `seed_string` when the file has it (exact in every JSON reader),
-    /// else the number `seed` (files made before `seed_string` existed).
-    pub seed: u64,
-    /// Deals played (`--hands`).
-    pub hands: u64,
-    /// Duplicate deals (`--duplicate`).
-    #[serde(default)]
-    pub duplicate: bool,
-    /// Deals per block.
-    #[serde(default = "default_block_deals")]
-    pub block_deals: u64,
-    /// Run-outs sampled by the all-in adjustment (0: it was off).
-    #[serde(default = "default_runout_samples")]
-    pub allin_runout_samples: u32,
-    /// Bot name by seat, seat 0 first.
-    pub lineup: Vec<String>,
-    /// Small blind, in chips.
-    pub small_blind_chips: u32,
-    /// Big blind, in chips.
-    pub big_blind_chips: u32,
-    /// Ante, in chips.
-    pub ante_chips: u32,
-    /// Every seat's starting stack, in chips.
-    pub stack_chips: u32,
-    /// Per-seat starting stacks in chips, when the run had `--stacks`.
-    #[serde(default)]
-    pub seat_stacks_chips: Option<Vec<u32>>,
-}
-
-impl StoredRun {
-    /// The distinct bot names of the line-up, in order of first seat (the order of
-    /// `bots.csv` and of each block's rows).
-    pub fn distinct_bots(&self) -> Vec<&str> {
-        crate::bots::distinct_names(self.lineup.iter().map(String::as_str))
-    }
-
-    /// Table hands per deal: the seat count in a duplicate run, else 1.
-    pub fn rotations(&self) -> u64 {
-        if self.duplicate {
-            self.lineup.len() as u64
-        } else {
-            1
-        }
-    }
-
-    /// Blocks of the run: ⌈hands / block_deals⌉.
-    pub fn blocks(&self) -> u64 {
-        self.hands.div_ceil(self.block_deals)
-    }
-
-    /// Checks the sizes the blocks are checked against.
-    fn check(&self) -> Result<(), String> {
-        if !(2..=crate::bot::MAX_SEATS).contains(&self.lineup.len()) {
-            return Err(format!(
-                "lineup has {} seats: a table has 2 to {}",
-                self.lineup.len(),
-                crate::bot::MAX_SEATS
-            ));
-        }
-        if self.hands == 0 {
-            return Err("hands is 0: the run played no deals".into());
-        }
-        if self.block_deals == 0 {
-            return Err("block_deals is 0: a block holds at least 1 deal".into());
-        }
-        let seats = self.lineup.len() as u64;
-        if self
-            .hands
-            .checked_mul(self.rotations())
-            .and_then(|h| h.checked_mul(seats))
-            .is_none()
-        {
-            return Err(format!(
-                "hands {} × {} rotations × {seats} seats does not fit in 64 bits",
-                self.hands,
-                self.rotations()
-            ));
-        }
-        Ok(())
-    }
-}
-
-fn default_block_deals() -> u64 {
-    DEFAULT_BLOCK_DEALS
-}
-
-fn default_runout_samples() -> u32 {
-    crate::allin_ev::RUNOUT_SAMPLES
-}
-
-/// The run seed of a `run.json`: `seed_string` (a decimal string, exact in every JSON
-/// reader) and the number `seed` (which jq and JavaScript round above 2^53), either or
-/// both; when both are there they must agree, or the number must be the string's
-/// value rounded to a double (a file rewritten by such a tool).
-fn stored_seed(json: &serde_json::Value) -> Result<u64, String> {
-    let number = match json.get("seed") {
-        None => None,
-        Some(v) => Some(v.as_u64().ok_or_else(|| {
-            format!("seed {v} is not a whole number from 0 to 18446744073709551615")
-        })?),
-    };
-    let string = match json.get("seed_string") {
-        None => None,
-        Some(v) => Some(v.as_str().and_then(|s| s.parse::<u64>().ok()).ok_or_else(|| {
-            format!(
-                "seed_string {v} is not a decimal string of a whole number from 0 to 18446744073709551615"
-            )
-        })?),
-    };
-    match (number, string) {
-        // The number as a JSON tool that reads doubles wrote it back: the string is
-        // the seed the run was made with.
-        (Some(n), Some(s)) if n != s && n as f64 == s as f64 => Ok(s),
-        (Some(n), Some(s)) if n != s => Err(format!(
-            "seed {n} and seed_string \"{s}\" disagree (a JSON tool may have rounded the number): keep the one the run was made with"
-        )),
-        (_, Some(s)) => Ok(s),
-        (Some(n), None) => Ok(n),
-        (None, None) => Err("no seed (nor seed_string)".into()),
-    }
-}
-
-/// Reads `dir/run.json`: the seed from `seed_string` or `seed` (see `stored_seed`),
-/// and sizes checked so that its blocks can be checked without overflow.
-///
-/// # Errors
-/// A message naming the file and what is wrong with it.
-pub fn read_run_json(dir: &Path) -> Result<StoredRun, String> {
-    let path = dir.join("run.json");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read {} ({e})", path.display()))?;
-    let bad = |e: &dyn std::fmt::Display| {
-        format!("{}: not a holdem-arena run.json ({e})", path.display())
-    };
-    let mut json: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(&e))?;
-    let seed = stored_seed(&json).map_err(|e| bad(&e))?;
-    if let Some(fields) = json.as_object_mut() {
-        fields.insert("seed".into(), seed.into());
-    }
-    let run: StoredRun = serde_json::from_value(json).map_err(|e| bad(&e))?;
-    run.check().map_err(|e| bad(&e))?;
-    Ok(run)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_seed_is_read_from_its_string_or_its_number() {
-        let seed = |json: &str| stored_seed(&serde_json::from_str(json).unwrap());
-        let big = 13_337_973_056_730_280_181u64;
-        assert_eq!(seed(r#"{"seed": 13337973056730280181}"#), Ok(big));
-        assert_eq!(seed(r#"{"seed_string": "13337973056730280181"}"#), Ok(big));
-        let both = r#"{"seed": 13337973056730280181, "seed_string": "13337973056730280181"}"#;
-        assert_eq!(seed(both), Ok(big));
-        // What jq or JavaScript writes back: the double nearest the seed.
-        let rounded = r#"{"seed": 13337973056730280000, "seed_string": "13337973056730280181"}"#;
-        assert_eq!(seed(rounded), Ok(big));
-        assert!(
-            seed(r#"{"seed": 1, "seed_string": "2"}"#)
-                .unwrap_err()
-                .contains("disagree")
-        );
-        assert!(seed(r#"{"seed": 1.5e19}"#).is_err());
-        assert!(seed(r#"{"seed_string": "-1"}"#).is_err());
-        assert!(seed(r#"{}"#).is_err());
-    }
-
-    #[test]
     fn block_check_wants_every_block_once_in_order() {
-        let run = StoredRun {
+        let run = RunInfo {
             seed: 1,
             hands: 25,
             duplicate: true,
@@ -673,6 +506,7 @@ mod tests {
             ante_chips: 0,
             stack_chips: 2000,
             seat_stacks_chips: None,
+            ..RunInfo::default()
         };
         let row = |block: u64, bot: &str| {
             let deals = if block == 2 { 5 } else { 10 };

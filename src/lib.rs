@@ -4,8 +4,9 @@
 //! [`sim`] plays its hands on rayon workers → [`engine`] applies the rules at each
 //! worker's table → [`bot`]s decide, in-process or behind a wire ([`protocol`]) →
 //! [`stats`], [`blocks`] and [`allin_ev`] accumulate → [`report`] writes the CSVs and
-//! `run.json`; [`verdict`], [`merge`] and [`plot`] read them back. The command line
-//! ([`cli`]) sits on top and nothing below imports it.
+//! `run.json` through [`fs`]; [`verdict`] reads them back for `compare`, `gate`,
+//! `merge` and `plot`. The command line ([`cli`]) parses and dispatches to one body per
+//! command in [`commands`]; nothing below imports either.
 //!
 //! Play 10,000 hands of two built-in bots through the library and read a bot's
 //! win rate in big blinds per 100 hands:
@@ -37,18 +38,17 @@ pub mod bot;
 pub mod bots;
 pub mod cards;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod deal;
 pub mod engine;
 pub mod eval;
-pub mod gate;
+pub mod fs;
 pub mod history;
 pub mod interrupt;
-pub mod merge;
-pub mod plot;
-pub mod progress;
 pub mod protocol;
 pub mod report;
+pub mod run_info;
 pub mod sim;
 pub mod stats;
 pub mod verdict;

@@ -3,12 +3,12 @@
 //! file in the same folder, then renamed over the target, so a reader never sees a
 //! half-written file. Column definitions are in README.md ("Output files").
 
-use crate::allin_ev::{FIXED_ONE, RUNOUT_SAMPLES};
+use crate::allin_ev::FIXED_ONE;
 use crate::blocks::Blocks;
+use crate::run_info::RunInfo;
 use crate::sim::{RunConfig, Tallies};
 use crate::stats::{Stats, Tally, UnitSample, WinRate};
 use serde::Serialize;
-use std::io::{self, Write};
 use std::path::Path;
 
 /// One row of `bots.csv` (one bot name, all its seats) or `seats.csv` (one seat).
@@ -212,220 +212,6 @@ pub fn seat_rows(config: &RunConfig, stats: &Stats) -> Vec<Row> {
         .collect()
 }
 
-/// What `run.json` records about a run.
-#[derive(Serialize, Debug)]
-pub struct RunInfo {
-    /// holdem-arena version that made the run.
-    pub version: &'static str,
-    /// Run seed, as a JSON number (kept for readers of older files; jq and JavaScript
-    /// read numbers as doubles and round seeds above 2^53).
-    pub seed: u64,
-    /// The same seed as a decimal string, exact in every JSON reader: `--seed $(jq -r
-    /// .seed_string run.json)` replays the run.
-    pub seed_string: String,
-    /// Deals (`--hands`); hands played is `hands_played`.
-    pub hands: u64,
-    /// Every deal played once per rotation of the line-up (`--duplicate`).
-    pub duplicate: bool,
-    /// Table hands played: `hands` × rotations (the seat count with duplicate deals).
-    pub hands_played: u64,
-    /// Deals per block of `blocks.csv`.
-    pub block_deals: u64,
-    /// Run-outs sampled for the all-in adjustment of hands closed preflop or on the flop
-    /// (0: the adjustment was off, `--no-allin-adjust`).
-    pub allin_runout_samples: u32,
-    /// Bot name by seat, seat 0 first.
-    pub lineup: Vec<&'static str>,
-    /// Small blind, in chips.
-    pub small_blind_chips: u32,
-    /// Big blind, in chips.
-    pub big_blind_chips: u32,
-    /// Ante, in chips.
-    pub ante_chips: u32,
-    /// Starting stack of every seat every hand, in chips.
-    pub stack_chips: u32,
-    /// Per-seat starting stacks in chips (`--stacks`), seat 0 first; absent when
-    /// every seat starts with `stack_chips`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seat_stacks_chips: Option<Vec<u32>>,
-    /// Worker threads.
-    pub threads: usize,
-    /// Wall-clock time of the simulation, in seconds.
-    pub elapsed_seconds: f64,
-    /// Hands played per second of wall-clock time.
-    pub hands_per_second: f64,
-    /// Bots whose results are not their own, with why (a crash, or timeouts on more
-    /// than 1% of decisions: [`crate::stats::Tally::fault_reason`]); empty when every
-    /// bot played its own hands. The run exits 1 when it is not empty, unless
-    /// `--allow-bot-faults`.
-    pub bot_faults: std::collections::BTreeMap<String, String>,
-}
-
-impl RunInfo {
-    /// The record of `config`'s run that took `elapsed_seconds`.
-    pub fn new(config: &RunConfig, elapsed_seconds: f64) -> RunInfo {
-        RunInfo {
-            version: env!("CARGO_PKG_VERSION"),
-            seed: config.seed,
-            seed_string: config.seed.to_string(),
-            hands: config.hands,
-            duplicate: config.duplicate,
-            hands_played: config.hands_played(),
-            block_deals: config.block_deals,
-            allin_runout_samples: if config.allin_adjust {
-                RUNOUT_SAMPLES
-            } else {
-                0
-            },
-            lineup: config.lineup.iter().map(|b| b.name()).collect(),
-            small_blind_chips: config.stakes.small_blind_chips,
-            big_blind_chips: config.stakes.big_blind_chips,
-            ante_chips: config.stakes.ante_chips,
-            stack_chips: config.stack_chips,
-            seat_stacks_chips: config.seat_stacks.clone(),
-            threads: config.threads,
-            elapsed_seconds: round4(elapsed_seconds),
-            hands_per_second: (config.hands_played() as f64 / elapsed_seconds.max(1e-9)).round(),
-            bot_faults: Default::default(),
-        }
-    }
-}
-
-/// Writes `bytes` to `dir/name` atomically (temporary file in `dir`, synced, then
-/// renamed).
-///
-/// # Errors
-/// Any I/O error creating, writing, syncing or renaming the file; `InvalidInput` when
-/// `dir/name` exists and is not a regular file (see [`check_replaceable`]).
-pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
-    let mut file = StreamedFile::create(&dir.join(name))?;
-    file.write_all(bytes)?;
-    file.finish()
-}
-
-/// Writes `bytes` to the file `path` atomically, like [`write_atomically`] in its
-/// folder (the current folder when `path` has none).
-///
-/// # Errors
-/// `InvalidInput` when `path` does not end in a file name; any error of
-/// [`write_atomically`].
-pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = StreamedFile::create(path)?;
-    file.write_all(bytes)?;
-    file.finish()
-}
-
-/// The folder of `path`: its parent, or `.` when it has none.
-pub fn parent_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    }
-}
-
-/// Checks that `path` may be replaced by a result file: it does not exist, or it is a
-/// regular file. A device (`/dev/full`), a folder, a FIFO, a socket or a symbolic link
-/// is refused, so that an atomic rename never puts a file where one of those was.
-///
-/// # Errors
-/// `InvalidInput`, saying what `path` is, when it exists and is not a regular file;
-/// the error of reading its metadata otherwise.
-pub fn check_replaceable(path: &Path) -> io::Result<()> {
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e),
-    };
-    if meta.is_file() {
-        return Ok(());
-    }
-    let what = if meta.is_dir() {
-        "a folder"
-    } else if meta.file_type().is_symlink() {
-        "a symbolic link"
-    } else {
-        "a device, FIFO or socket"
-    };
-    Err(io::Error::new(
-        io::ErrorKind::InvalidInput,
-        format!("it is {what}, not a regular file, and is not replaced"),
-    ))
-}
-
-/// A file written in pieces and put in place atomically: the bytes go to a temporary
-/// file in the target's folder, and [`StreamedFile::finish`] syncs it and renames it
-/// over the target. Dropped unfinished (a failed or interrupted run), the temporary
-/// file is deleted, so the target is never half-written. The temporary file is also
-/// registered with [`crate::interrupt`], which deletes it if the process must exit
-/// without unwinding.
-pub struct StreamedFile {
-    path: std::path::PathBuf,
-    writer: io::BufWriter<tempfile::NamedTempFile>,
-    _guard: crate::interrupt::TempGuard,
-}
-
-impl StreamedFile {
-    /// Starts writing `path` (its folder must exist).
-    ///
-    /// # Errors
-    /// `InvalidInput` when `path` has no file name or exists and is not a regular file
-    /// ([`check_replaceable`]); the error creating the temporary file.
-    pub fn create(path: &Path) -> io::Result<StreamedFile> {
-        let name = path
-            .file_name()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
-        check_replaceable(path)?;
-        let tmp = temp_file_for(parent_dir(path), &name.to_string_lossy())?;
-        let guard = crate::interrupt::register_temp(tmp.path().to_path_buf());
-        Ok(StreamedFile {
-            path: path.to_path_buf(),
-            writer: io::BufWriter::with_capacity(64 * 1024, tmp),
-            _guard: guard,
-        })
-    }
-
-    /// The file being written (its final name).
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Flushes, syncs and renames the file into place.
-    ///
-    /// # Errors
-    /// Any error flushing, syncing or renaming; `InvalidInput` if the target became
-    /// something other than a regular file meanwhile.
-    pub fn finish(self) -> io::Result<()> {
-        let tmp = self.writer.into_inner().map_err(|e| e.into_error())?;
-        tmp.as_file().sync_all()?;
-        check_replaceable(&self.path)?;
-        tmp.persist(&self.path).map_err(|e| e.error)?;
-        Ok(())
-    }
-}
-
-impl Write for StreamedFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer.write(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.writer.flush()
-    }
-}
-
-/// A temporary file in `dir` that will become `dir/name` (deleted if dropped before
-/// it is persisted). On Unix it gets an ordinary file's permissions (0666 less the
-/// umask) rather than the temporary file's owner-only 0600, so that results can be
-/// shared like any other file.
-fn temp_file_for(dir: &Path, name: &str) -> io::Result<tempfile::NamedTempFile> {
-    let prefix = format!(".{name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix);
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    builder.tempfile_in(dir)
-}
-
 /// Serializes rows as CSV with a header line.
 ///
 /// # Errors
@@ -468,18 +254,18 @@ pub fn write_run(
         ),
     ];
     for (name, bytes) in files {
-        write_atomically(dir, name, &bytes).map_err(|e| fail(name, &e))?;
+        crate::fs::write_atomically(dir, name, &bytes).map_err(|e| fail(name, &e))?;
     }
     Ok(())
 }
 
 /// `blocks.csv`, written while the run plays: each block's rows are appended, in block
-/// order, to a [`StreamedFile`] as the block completes (see
+/// order, to a [`crate::fs::StreamedFile`] as the block completes (see
 /// [`crate::sim::run_deals_streaming`]), and [`BlocksFile::finish`] puts it in place.
 /// Dropped unfinished (a failed run), nothing is left behind.
 pub struct BlocksFile {
     path: std::path::PathBuf,
-    writer: csv::Writer<StreamedFile>,
+    writer: csv::Writer<crate::fs::StreamedFile>,
     bots: Vec<&'static str>,
     big_blind_chips: u32,
     /// The first write error; later blocks are skipped and `finish` reports it.
@@ -490,10 +276,10 @@ impl BlocksFile {
     /// Starts `dir/blocks.csv` for `config`'s run (`dir` must exist).
     ///
     /// # Errors
-    /// A message naming the file when it cannot be started (see [`StreamedFile::create`]).
+    /// A message naming the file when it cannot be started (see [`crate::fs::StreamedFile::create`]).
     pub fn create(dir: &Path, config: &RunConfig) -> Result<BlocksFile, String> {
         let path = dir.join("blocks.csv");
-        let file = StreamedFile::create(&path)
+        let file = crate::fs::StreamedFile::create(&path)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         Ok(BlocksFile {
             path,

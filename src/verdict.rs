@@ -1,6 +1,6 @@
 //! Paired comparisons of two versions of a bot, and the tests that turn one into a
 //! CI verdict. Pure statistics on paired block sums; the runs are made in
-//! [`crate::gate`].
+//! [`crate::commands::compare`].
 //!
 //! Both versions play the same deals in the same seats against the same opponents
 //! with the same seeds (common random numbers), so block `i` of the candidate's run

@@ -101,7 +101,7 @@ const SPIN_US: u64 = 200;
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
 /// Most bytes of messages waiting to be written to a bot; more means it stopped
-/// reading (it counts as a crash). Normal play keeps under [`FLUSH_BYTES`] plus a hand.
+/// reading (it counts as a crash). Normal play keeps under `FLUSH_BYTES` plus a hand.
 pub const MAX_PENDING_BYTES: usize = 1 << 20;
 
 /// Time a bot gets to exit by itself after its stdin is closed at the end of a run.

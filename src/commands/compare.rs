@@ -24,10 +24,12 @@
 //!
 //! [`BotSpec::name`]: crate::bots::BotSpec::name
 
-use crate::blocks::{BlockRow, DEFAULT_BLOCK_DEALS, read_blocks, read_run_json};
-use crate::cli::{Failure, RunArgs, TableArgs, config_from_args};
-use crate::report::write_atomically;
-use crate::sim::{self, CHUNK_HANDS, RunConfig};
+use super::{CommandError, TableArgs, failed, usage};
+use crate::blocks::{BlockRow, DEFAULT_BLOCK_DEALS, read_blocks};
+use crate::config::{Lineup, RunConfig, RunSettings, TableSettings};
+use crate::fs::write_atomically;
+use crate::run_info::RunInfo;
+use crate::sim::{self, CHUNK_HANDS};
 use crate::stats::{Stats, Tally};
 use crate::verdict::{Decision, Estimate, EstimateSums, PairedBlock, Sprt};
 use serde::Serialize;
@@ -113,19 +115,16 @@ pub struct GateArgs {
     pub table: TableArgs,
     /// Seconds an external bot (`exec:` / `exec-claw:`) has for each action before it
     /// is auto-folded (auto-checked when checking is free).
-    #[arg(long, default_value_t = crate::cli::DEFAULT_ACTION_TIMEOUT_S)]
+    #[arg(long, default_value_t = crate::config::DEFAULT_ACTION_TIMEOUT.as_secs_f64())]
     pub action_timeout: f64,
     /// Folder for the details CSV (default: results/gate or results/compare).
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
 
-fn usage(message: String) -> Failure {
-    Failure { code: 2, message }
-}
-
-fn refused(message: String) -> Failure {
-    Failure { code: 1, message }
+/// No verdict: exit 1, one line saying why.
+fn refused(message: String) -> CommandError {
+    failed(message)
 }
 
 /// Most blocks `compare` and `gate` pair: they hold every paired block in memory
@@ -159,7 +158,7 @@ impl Side {
         who: &str,
         entry: &str,
         role: &'static str,
-    ) -> Result<Side, Failure> {
+    ) -> Result<Side, CommandError> {
         let name = config.lineup[seats[0]].name();
         let clash = config
             .lineup
@@ -191,7 +190,7 @@ impl Side {
 
     /// Refuses a verdict when a bot of this run had faults ([`Tally::fault_reason`]):
     /// its results would not be its own play.
-    fn check_faults(&self) -> Result<(), Failure> {
+    fn check_faults(&self) -> Result<(), CommandError> {
         let bot_of_seat = self.config.bot_of_seat();
         for (b, name) in self.config.distinct_bots().iter().enumerate() {
             let mut total = Tally::default();
@@ -219,7 +218,7 @@ impl Side {
     /// Plays deals `first..end` (on whole blocks, or to the end of the run) and returns
     /// the bot under test's block rows: exactly the blocks of those deals, or an error
     /// (exit 1) saying what is missing. Refuses when a bot of the run had faults.
-    fn play(&mut self, first: u64, end: u64) -> Result<Vec<BlockRow>, Failure> {
+    fn play(&mut self, first: u64, end: u64) -> Result<Vec<BlockRow>, CommandError> {
         let config = &self.config;
         let names = config.distinct_bots();
         let (name, bb) = (self.name, config.stakes.big_blind_chips);
@@ -231,13 +230,13 @@ impl Side {
         };
         let control = sim::RunControl::default();
         let total = (end - first) * config.rotations() as u64;
-        let tallies = crate::progress::watch(total, &control, || {
+        let tallies = super::progress::watch(total, &control, || {
             sim::run_deals_streaming(config, first, end, &control, &mut rows)
         });
         let tallies = match tallies {
             Ok(t) => t,
             Err(sim::RunError::Stopped { hands_done }) => {
-                return Err(crate::cli::interrupted(hands_done, total));
+                return Err(super::interrupted(hands_done, total));
             }
             Err(e) => return Err(refused(e.to_string())),
         };
@@ -291,7 +290,7 @@ struct Plan {
     deals: u64,
 }
 
-fn check_options(args: &GateArgs) -> Result<(), Failure> {
+fn check_options(args: &GateArgs) -> Result<(), CommandError> {
     if !(args.margin.is_finite() && args.margin > 0.0) {
         return Err(usage(format!(
             "--margin {}: give a positive number of bb/100",
@@ -316,7 +315,7 @@ fn check_options(args: &GateArgs) -> Result<(), Failure> {
 
 /// Checks that `deals` in blocks of `block_deals` make between [`MIN_VERDICT_BLOCKS`]
 /// and [`MAX_VERDICT_BLOCKS`] blocks.
-fn check_blocks(deals: u64, block_deals: u64) -> Result<(), Failure> {
+fn check_blocks(deals: u64, block_deals: u64) -> Result<(), CommandError> {
     let blocks = deals.div_ceil(block_deals);
     if blocks > MAX_VERDICT_BLOCKS {
         return Err(usage(format!(
@@ -333,7 +332,7 @@ fn check_blocks(deals: u64, block_deals: u64) -> Result<(), Failure> {
 
 /// The opponents of `--vs`: comma-separated entries, each a bot (an `exec:` /
 /// `exec-claw:` entry whole, since its command has spaces) or space-separated bots.
-fn opponents(args: &GateArgs) -> Result<Vec<String>, Failure> {
+fn opponents(args: &GateArgs) -> Result<Vec<String>, CommandError> {
     let mut vs = Vec::new();
     for (i, entry) in args.vs.iter().enumerate() {
         let entry = entry.trim();
@@ -353,23 +352,26 @@ fn opponents(args: &GateArgs) -> Result<Vec<String>, Failure> {
     Ok(vs)
 }
 
-fn run_args(args: &GateArgs, bots: String, hands: u64) -> RunArgs {
-    RunArgs {
-        bots,
-        hands,
-        seed: Some(args.seed),
+/// The run of `entries` (seat 0 first) that `compare`/`gate` plays: `deals` deals on
+/// `seed` at `table`, duplicate unless `--naive`, in `block_deals` blocks.
+fn side_config(
+    args: &GateArgs,
+    entries: &[&str],
+    deals: u64,
+    seed: u64,
+    table: TableSettings,
+    duplicate: bool,
+    block_deals: u64,
+) -> Result<RunConfig, CommandError> {
+    let settings = RunSettings {
         threads: args.threads,
-        table: args.table.clone(),
-        out: None,
-        duplicate: !args.naive,
-        block_deals: args.block_deals,
-        no_allin_adjust: false,
-        hand_histories: None,
-        history_every: None,
-        history_hands: None,
-        action_timeout: args.action_timeout,
-        allow_bot_faults: false,
-    }
+        table,
+        duplicate,
+        block_deals,
+        action_timeout_s: args.action_timeout,
+        ..RunSettings::new(Lineup::from_entries(entries)?, deals, seed)
+    };
+    Ok(RunConfig::new(settings)?)
 }
 
 /// The labels of the two versions: their CSV names, or their command-line entries
@@ -383,7 +385,7 @@ fn labels(cand: (&str, &str), base: (&str, &str)) -> (String, String) {
     }
 }
 
-fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, Failure> {
+fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
     check_options(args)?;
     let candidate_entry = args.candidate.trim().to_string();
     let baseline_entry = args
@@ -400,7 +402,7 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, Failure> {
             ));
         }
         let dir = file.parent().unwrap_or(Path::new("."));
-        let info = read_run_json(dir).map_err(|e| {
+        let info = RunInfo::read(dir).map_err(|e| {
             usage(format!(
                 "--baseline-file {}: {e}; keep the run's run.json next to its blocks.csv",
                 file.display()
@@ -440,29 +442,25 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, Failure> {
                 info.block_deals
             )));
         }
-        let ra = RunArgs {
-            bots: lineup.join(","),
-            hands: deals,
-            seed: Some(info.seed),
-            threads: args.threads,
-            table: TableArgs {
-                small_blind: info.small_blind_chips,
-                big_blind: info.big_blind_chips,
-                ante: info.ante_chips,
-                stack: info.stack_chips,
-                stacks: None,
-            },
-            out: None,
-            duplicate: info.duplicate,
-            block_deals: info.block_deals,
-            no_allin_adjust: false,
-            hand_histories: None,
-            history_every: None,
-            history_hands: None,
-            action_timeout: args.action_timeout,
-            allow_bot_faults: false,
+        let table = TableSettings {
+            small_blind_chips: info.small_blind_chips,
+            big_blind_chips: info.big_blind_chips,
+            ante_chips: info.ante_chips,
+            stack_chips: info.stack_chips,
+            stacks: info
+                .seat_stacks_chips
+                .as_ref()
+                .map(|s| s.iter().map(u32::to_string).collect::<Vec<_>>().join(",")),
         };
-        let config = config_from_args(&ra, info.seed)?;
+        let config = side_config(
+            args,
+            &lineup,
+            deals,
+            info.seed,
+            table,
+            info.duplicate,
+            info.block_deals,
+        )?;
         check_blocks(deals, info.block_deals)?;
         let candidate = Side::new(
             config,
@@ -496,9 +494,22 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, Failure> {
         ));
     }
     let deals = args.hands.unwrap_or(default_hands);
-    let with = |name: &str| format!("{name},{}", vs.join(","));
-    let cand_config = config_from_args(&run_args(args, with(&candidate_entry), deals), args.seed)?;
-    let base_config = config_from_args(&run_args(args, with(&baseline_entry), deals), args.seed)?;
+    let live = |name: &str| {
+        let entries: Vec<&str> = std::iter::once(name)
+            .chain(vs.iter().map(String::as_str))
+            .collect();
+        side_config(
+            args,
+            &entries,
+            deals,
+            args.seed,
+            args.table.settings(),
+            !args.naive,
+            args.block_deals,
+        )
+    };
+    let cand_config = live(&candidate_entry)?;
+    let base_config = live(&baseline_entry)?;
     check_blocks(deals, cand_config.block_deals)?;
     let candidate = Side::new(
         cand_config,
@@ -561,7 +572,7 @@ fn pairs(
     first: u64,
     end: u64,
     metric: Metric,
-) -> Result<Vec<PairedBlock>, Failure> {
+) -> Result<Vec<PairedBlock>, CommandError> {
     let cand = plan.candidate.play(first, end)?;
     let base: Vec<BlockRow> = match &mut plan.baseline {
         Baseline::Live(side) => side.play(first, end)?,
@@ -612,10 +623,9 @@ fn write_details(
     name: &str,
     pairs: &[PairedBlock],
     sprt: &Sprt,
-) -> Result<(), Failure> {
-    let fail = |e: &dyn std::fmt::Display| Failure {
-        code: 1,
-        message: format!("cannot write {}: {e}", out.join(name).display()),
+) -> Result<(), CommandError> {
+    let fail = |e: &dyn std::fmt::Display| {
+        failed(format!("cannot write {}: {e}", out.join(name).display()))
     };
     std::fs::create_dir_all(out).map_err(|e| fail(&e))?;
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -641,7 +651,7 @@ fn write_details(
 
 /// The estimate over `pairs`, if it is a verdict (exit 1 otherwise: no blocks, or a
 /// standard error that is not finite).
-fn checked(plan: &Plan, pairs: &[PairedBlock]) -> Result<Estimate, Failure> {
+fn checked(plan: &Plan, pairs: &[PairedBlock]) -> Result<Estimate, CommandError> {
     Estimate::of(pairs)
         .checked(&format!(
             "{} vs {}",
@@ -661,8 +671,8 @@ fn sprt_of(args: &GateArgs) -> Sprt {
 /// `holdem-arena compare`: the paired difference with its interval.
 ///
 /// # Errors
-/// A usage [`Failure`] (exit 2) for bad input, exit 1 for a failed run.
-pub fn compare(args: &GateArgs) -> Result<ExitCode, Failure> {
+/// A usage [`CommandError`] (exit 2) for bad input, exit 1 for a failed run.
+pub fn compare(args: &GateArgs) -> Result<ExitCode, CommandError> {
     let started = Instant::now();
     let mut plan = plan(args, 100_000)?;
     let deals = plan.deals;
@@ -673,7 +683,7 @@ pub fn compare(args: &GateArgs) -> Result<ExitCode, Failure> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("results/compare"));
     write_details(&out, "compare.csv", &pairs, &sprt_of(args))?;
-    crate::cli::print_stdout(&format!(
+    super::print_stdout(&format!(
         "{} - {}: {:+.2} ± {:.2} bb/100 ({:.0}% interval, paired over {} blocks, {} hands of each; {} {:+.2}, {} {:+.2} bb/100) in {:.1} s\n",
         plan.candidate_label,
         plan.baseline_label,
@@ -696,8 +706,8 @@ pub fn compare(args: &GateArgs) -> Result<ExitCode, Failure> {
 /// `gate.csv`).
 ///
 /// # Errors
-/// A usage [`Failure`] (exit 2) for bad input, exit 1 for a failed run.
-pub fn gate(args: &GateArgs) -> Result<ExitCode, Failure> {
+/// A usage [`CommandError`] (exit 2) for bad input, exit 1 for a failed run.
+pub fn gate(args: &GateArgs) -> Result<ExitCode, CommandError> {
     let started = Instant::now();
     let default_hands = match args.test {
         TestKind::Fixed => 100_000,
@@ -771,7 +781,7 @@ pub fn gate(args: &GateArgs) -> Result<ExitCode, Failure> {
         Some(d) => d == Decision::NotWorse,
         None => e.not_worse(args.margin, args.confidence),
     };
-    crate::cli::print_stdout(&format!(
+    super::print_stdout(&format!(
         "{}: {} vs {}: {:+.2} ± {:.2} bb/100 (margin {}; {how}; {} blocks, {} hands each, {:.1} s)\n",
         if pass { "PASS" } else { "FAIL" },
         plan.candidate_label,

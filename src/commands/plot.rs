@@ -8,9 +8,10 @@
 //! differences between bots, more hands would not change the ranking. Drawing uses
 //! the `plotters` crate (SVG backend).
 
-use crate::blocks::{BlockRow, read_blocks, read_run_json};
-use crate::cli::Failure;
-use crate::report::write_file_atomically;
+use super::{CommandError, failed, usage};
+use crate::blocks::{BlockRow, read_blocks};
+use crate::fs::write_file_atomically;
+use crate::run_info::RunInfo;
 use crate::verdict::{RatioSums, normal_quantile};
 use plotters::prelude::*;
 use std::path::PathBuf;
@@ -179,10 +180,6 @@ fn draw(
     Ok(svg)
 }
 
-fn usage(message: String) -> Failure {
-    Failure { code: 2, message }
-}
-
 /// Runs `holdem-arena plot`: writes the SVG atomically and prints its path.
 ///
 /// # Errors
@@ -190,8 +187,8 @@ fn usage(message: String) -> Failure {
 /// malformed run.json or blocks.csv (including one that disagrees with its run.json or
 /// holds no blocks, see [`crate::blocks::BlockCheck`]), a run too short for an interval
 /// (one block), an unwritable `--out`; exit code 1 if drawing fails.
-pub fn plot(args: &PlotArgs) -> Result<ExitCode, Failure> {
-    let run = read_run_json(&args.run).map_err(usage)?;
+pub fn plot(args: &PlotArgs) -> Result<ExitCode, CommandError> {
+    let run = RunInfo::read(&args.run).map_err(|e| usage(e.to_string()))?;
     let file = args.run.join("blocks.csv");
     let rows = read_blocks(&file, &run, |_| true).map_err(usage)?;
     let bots = run.distinct_bots();
@@ -234,17 +231,15 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode, Failure> {
         },
         run.block_deals
     );
-    let svg = draw(&title, &y_label, &bots, &curves).map_err(|e| Failure {
-        code: 1,
-        message: format!("cannot draw the plot: {e}"),
-    })?;
+    let svg = draw(&title, &y_label, &bots, &curves)
+        .map_err(|e| failed(format!("cannot draw the plot: {e}")))?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| args.run.join("winrate.svg"));
     write_file_atomically(&out, svg.as_bytes())
         .map_err(|e| usage(format!("--out {}: cannot write there ({e})", out.display())))?;
-    crate::cli::print_stdout(&format!("wrote {}\n", out.display()))?;
+    super::print_stdout(&format!("wrote {}\n", out.display()))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -10,9 +10,10 @@
 //! one seed played the same deals, and counting them twice would fake precision).
 //! Anything else is an error naming the run and the setting.
 
-use crate::blocks::{BlockRow, StoredRun, read_blocks, read_run_json};
-use crate::cli::Failure;
-use crate::report::write_atomically;
+use super::{CommandError, failed, usage};
+use crate::blocks::{BlockRow, read_blocks};
+use crate::fs::write_atomically;
+use crate::run_info::RunInfo;
 use crate::verdict::{BlockRate, normal_quantile};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -55,12 +56,8 @@ pub struct MergedRow {
     pub allin_adj_ci95_bb_per_100: f64,
 }
 
-fn usage(message: String) -> Failure {
-    Failure { code: 2, message }
-}
-
 /// The settings two runs must share to be one match, as (name, value) pairs.
-fn match_settings(r: &StoredRun) -> [(&'static str, String); 6] {
+fn match_settings(r: &RunInfo) -> [(&'static str, String); 6] {
     [
         ("line-up", r.lineup.join(",")),
         (
@@ -81,10 +78,10 @@ fn match_settings(r: &StoredRun) -> [(&'static str, String); 6] {
 }
 
 /// Reads and checks the runs; returns each run's settings and block rows.
-fn read_runs(args: &MergeArgs) -> Result<Vec<(StoredRun, Vec<BlockRow>)>, Failure> {
-    let mut runs: Vec<(StoredRun, Vec<BlockRow>)> = Vec::new();
+fn read_runs(args: &MergeArgs) -> Result<Vec<(RunInfo, Vec<BlockRow>)>, CommandError> {
+    let mut runs: Vec<(RunInfo, Vec<BlockRow>)> = Vec::new();
     for dir in &args.runs {
-        let info = read_run_json(dir).map_err(usage)?;
+        let info = RunInfo::read(dir).map_err(|e| usage(e.to_string()))?;
         let rows = read_blocks(&dir.join("blocks.csv"), &info, |_| true).map_err(usage)?;
         if let Some((first, _)) = runs.first() {
             for ((what, want), (_, got)) in
@@ -118,7 +115,7 @@ fn read_runs(args: &MergeArgs) -> Result<Vec<(StoredRun, Vec<BlockRow>)>, Failur
 /// A message saying why there is no result, for a bot with no blocks or a win rate or
 /// interval that is not a finite number (which checked runs cannot give: see
 /// [`crate::verdict::BlockRate::checked`]).
-pub fn merged_rows(runs: &[(StoredRun, Vec<BlockRow>)]) -> Result<Vec<MergedRow>, String> {
+pub fn merged_rows(runs: &[(RunInfo, Vec<BlockRow>)]) -> Result<Vec<MergedRow>, String> {
     let Some((first, _)) = runs.first() else {
         return Err("no runs to merge".into());
     };
@@ -159,9 +156,9 @@ pub fn merged_rows(runs: &[(StoredRun, Vec<BlockRow>)]) -> Result<Vec<MergedRow>
 /// run.json, see [`crate::blocks::BlockCheck`]), runs of different matches, a seed
 /// used twice, an unwritable `--out`; exit code 1 when a result would not be a finite
 /// number over at least one block.
-pub fn merge(args: &MergeArgs) -> Result<ExitCode, Failure> {
+pub fn merge(args: &MergeArgs) -> Result<ExitCode, CommandError> {
     let runs = read_runs(args)?;
-    let rows = merged_rows(&runs).map_err(|message| Failure { code: 1, message })?;
+    let rows = merged_rows(&runs).map_err(failed)?;
     let out = args
         .out
         .clone()
@@ -196,6 +193,6 @@ pub fn merge(args: &MergeArgs) -> Result<ExitCode, Failure> {
         );
     }
     text += &format!("wrote {}\n", out.join("merged.csv").display());
-    crate::cli::print_stdout(&text)?;
+    super::print_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
 }

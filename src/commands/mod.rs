@@ -1,0 +1,147 @@
+//! The commands: one file per command body, each with its options (clap derive);
+//! `cli.rs` parses the command line and dispatches here, and nothing else imports
+//! this module. What several commands share lives here: the table options, the
+//! error type with its exit codes, printing on stdout.
+//!
+//! Data flows down: a command builds a [`crate::config::RunConfig`], runs
+//! [`crate::sim`], and writes with [`crate::report`] and [`crate::fs`].
+
+pub mod compare;
+pub mod connect;
+pub mod eval;
+pub mod merge;
+pub mod plot;
+pub mod progress;
+pub mod replay;
+pub mod run;
+
+use crate::config::{ConfigError, TableSettings};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Why a command failed, with its exit code ([`CommandError::exit_code`]): 2 for bad
+/// input (nothing was written), 1 for a failed run or a refused verdict, 128 + the
+/// signal for a run stopped by SIGINT or SIGTERM. The message is one line for stderr.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// A run's settings were refused.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Other bad input: a value, a file or an option combination that cannot be used.
+    #[error("{0}")]
+    BadInput(String),
+    /// The command could not do its work (an I/O error, a bot that faulted, a verdict
+    /// over missing data).
+    #[error("{0}")]
+    Failed(String),
+    /// Stopped by a signal.
+    #[error("{message}")]
+    Interrupted {
+        /// The signal (2 = SIGINT, 15 = SIGTERM).
+        signal: i32,
+        /// What was stopped.
+        message: String,
+    },
+}
+
+impl CommandError {
+    /// The process exit code: 2 for [`CommandError::Config`] and
+    /// [`CommandError::BadInput`], 1 for [`CommandError::Failed`], 128 + the signal
+    /// for [`CommandError::Interrupted`].
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CommandError::Config(_) | CommandError::BadInput(_) => 2,
+            CommandError::Failed(_) => 1,
+            CommandError::Interrupted { signal, .. } => crate::interrupt::exit_code(*signal),
+        }
+    }
+}
+
+/// Bad input, exit 2.
+pub(crate) fn usage(message: String) -> CommandError {
+    CommandError::BadInput(message)
+}
+
+/// A failed command, exit 1.
+pub(crate) fn failed(message: String) -> CommandError {
+    CommandError::Failed(message)
+}
+
+/// The error of a run stopped by a signal: exit 130 (SIGINT) or 143 (SIGTERM).
+pub(crate) fn interrupted(hands_done: u64, total: u64) -> CommandError {
+    let signal = crate::interrupt::requested().unwrap_or(libc::SIGINT);
+    let name = if signal == libc::SIGTERM {
+        "SIGTERM"
+    } else {
+        "SIGINT"
+    };
+    CommandError::Interrupted {
+        signal,
+        message: format!(
+            "interrupted by {name} after {hands_done} of {total} hands: no result files written"
+        ),
+    }
+}
+
+/// `holdem-arena bots`: one line per built-in bot, its name and what it plays.
+pub fn list_bots() -> Result<ExitCode, CommandError> {
+    let list: String = crate::bots::BUILT_IN
+        .iter()
+        .map(|b| format!("{:<10} {}\n", b.name, b.about))
+        .collect();
+    print_stdout(&list)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints `text` on stdout. A closed stdout (`holdem-arena bots | head -1`) is not an
+/// error: the rest is dropped quietly, as ripgrep does, and the command's exit code
+/// stands.
+///
+/// # Errors
+/// Exit 1 when stdout fails otherwise (a full disk).
+pub fn print_stdout(text: &str) -> Result<(), CommandError> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(failed(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+/// The table's blinds, ante and starting stacks (shared by `run`, `replay`, `compare`
+/// and `gate`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct TableArgs {
+    /// Small blind in chips.
+    #[arg(long, default_value_t = 10)]
+    pub small_blind: u32,
+    /// Big blind in chips.
+    #[arg(long, default_value_t = 20)]
+    pub big_blind: u32,
+    /// Ante per player in chips (0: none).
+    #[arg(long, default_value_t = 0)]
+    pub ante: u32,
+    /// Every seat's stack at the start of every hand, in chips (default 100 big blinds).
+    #[arg(long, default_value_t = 2000)]
+    pub stack: u32,
+    /// Per-seat starting stacks in chips, comma-separated, seat 0 first (one per
+    /// bot); overrides --stack.
+    #[arg(long)]
+    pub stacks: Option<String>,
+}
+
+impl TableArgs {
+    /// The table options as the configuration takes them.
+    pub fn settings(&self) -> TableSettings {
+        TableSettings {
+            small_blind_chips: self.small_blind,
+            big_blind_chips: self.big_blind,
+            ante_chips: self.ante,
+            stack_chips: self.stack,
+            stacks: self.stacks.clone(),
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! `run.json`: what a run was (seed, line-up, stakes, mode) and how it went (time,
+//! bots whose results are not their own). One type, [`RunInfo`], is written by `run`
+//! and read back by `compare`/`gate --baseline-file`, `merge` and `plot`, so its schema
+//! has one owner.
+//!
+//! Reading is lenient where older files differ (fields added later have defaults) and
+//! strict where it matters: the seed comes from `seed_string` (exact in every JSON
+//! reader) or `seed` (which jq and JavaScript round above 2^53), and the sizes are
+//! checked so that the blocks can be checked against them without overflow.
+
+use crate::allin_ev::RUNOUT_SAMPLES;
+use crate::blocks::DEFAULT_BLOCK_DEALS;
+use crate::config::RunConfig;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Why a `run.json` could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum RunInfoError {
+    /// The file cannot be read.
+    #[error("cannot read {} ({source})", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not a run.json this program can use.
+    #[error("{}: not a holdem-arena run.json ({why})", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        why: String,
+    },
+}
+
+/// What `run.json` records about a run.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct RunInfo {
+    /// holdem-arena version that made the run.
+    #[serde(default)]
+    pub version: String,
+    /// Run seed, as a JSON number (kept for readers of older files; jq and JavaScript
+    /// read numbers as doubles and round seeds above 2^53).
+    pub seed: u64,
+    /// The same seed as a decimal string, exact in every JSON reader: `--seed $(jq -r
+    /// .seed_string run.json)` replays the run.
+    #[serde(default)]
+    pub seed_string: String,
+    /// Deals (`--hands`); hands played is `hands_played`.
+    pub hands: u64,
+    /// Every deal played once per rotation of the line-up (`--duplicate`).
+    #[serde(default)]
+    pub duplicate: bool,
+    /// Table hands played: `hands` × rotations (the seat count with duplicate deals).
+    #[serde(default)]
+    pub hands_played: u64,
+    /// Deals per block of `blocks.csv`.
+    #[serde(default = "default_block_deals")]
+    pub block_deals: u64,
+    /// Run-outs sampled for the all-in adjustment of hands closed preflop or on the flop
+    /// (0: the adjustment was off, `--no-allin-adjust`).
+    #[serde(default = "default_runout_samples")]
+    pub allin_runout_samples: u32,
+    /// Bot name by seat, seat 0 first.
+    pub lineup: Vec<String>,
+    /// Small blind, in chips.
+    pub small_blind_chips: u32,
+    /// Big blind, in chips.
+    pub big_blind_chips: u32,
+    /// Ante, in chips.
+    pub ante_chips: u32,
+    /// Starting stack of every seat every hand, in chips.
+    pub stack_chips: u32,
+    /// Per-seat starting stacks in chips (`--stacks`), seat 0 first; absent when
+    /// every seat starts with `stack_chips`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seat_stacks_chips: Option<Vec<u32>>,
+    /// Worker threads.
+    #[serde(default)]
+    pub threads: usize,
+    /// Wall-clock time of the simulation, in seconds.
+    #[serde(default)]
+    pub elapsed_seconds: f64,
+    /// Hands played per second of wall-clock time.
+    #[serde(default)]
+    pub hands_per_second: f64,
+    /// Bots whose results are not their own, with why (a crash, or timeouts on more
+    /// than 1% of decisions: [`crate::stats::Tally::fault_reason`]); empty when every
+    /// bot played its own hands. The run exits 1 when it is not empty, unless
+    /// `--allow-bot-faults`.
+    #[serde(default)]
+    pub bot_faults: std::collections::BTreeMap<String, String>,
+}
+
+impl RunInfo {
+    /// The record of `config`'s run that took `elapsed_seconds`.
+    pub fn new(config: &RunConfig, elapsed_seconds: f64) -> RunInfo {
+        RunInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            seed: config.seed,
+            seed_string: config.seed.to_string(),
+            hands: config.hands,
+            duplicate: config.duplicate,
+            hands_played: config.hands_played(),
+            block_deals: config.block_deals,
+            allin_runout_samples: if config.allin_adjust {
+                RUNOUT_SAMPLES
+            } else {
+                0
+            },
+            lineup: config.lineup.iter().map(|b| b.name().to_string()).collect(),
+            small_blind_chips: config.stakes.small_blind_chips,
+            big_blind_chips: config.stakes.big_blind_chips,
+            ante_chips: config.stakes.ante_chips,
+            stack_chips: config.stack_chips,
+            seat_stacks_chips: config.seat_stacks.clone(),
+            threads: config.threads,
+            elapsed_seconds: round4(elapsed_seconds),
+            hands_per_second: (config.hands_played() as f64 / elapsed_seconds.max(1e-9)).round(),
+            bot_faults: Default::default(),
+        }
+    }
+
+    /// Reads `dir/run.json`: the seed from `seed_string` or `seed` (see
+    /// `stored_seed`), and sizes checked so that its blocks can be checked without
+    /// overflow.
+    ///
+    /// # Errors
+    /// [`RunInfoError`] naming the file and what is wrong with it.
+    pub fn read(dir: &Path) -> Result<RunInfo, RunInfoError> {
+        let path = dir.join("run.json");
+        let text = std::fs::read_to_string(&path).map_err(|source| RunInfoError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let bad = |why: &dyn std::fmt::Display| RunInfoError::Invalid {
+            path: path.clone(),
+            why: why.to_string(),
+        };
+        let mut json: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(&e))?;
+        let seed = stored_seed(&json).map_err(|e| bad(&e))?;
+        if let Some(fields) = json.as_object_mut() {
+            fields.insert("seed".into(), seed.into());
+            fields.insert("seed_string".into(), seed.to_string().into());
+        }
+        let run: RunInfo = serde_json::from_value(json).map_err(|e| bad(&e))?;
+        run.check().map_err(|e| bad(&e))?;
+        Ok(run)
+    }
+
+    /// The distinct bot names of the line-up, in order of first seat (the order of
+    /// `bots.csv` and of each block's rows).
+    pub fn distinct_bots(&self) -> Vec<&str> {
+        crate::bots::distinct_names(self.lineup.iter().map(String::as_str))
+    }
+
+    /// Table hands per deal: the seat count in a duplicate run, else 1.
+    pub fn rotations(&self) -> u64 {
+        if self.duplicate {
+            self.lineup.len() as u64
+        } else {
+            1
+        }
+    }
+
+    /// Blocks of the run: ⌈hands / block_deals⌉.
+    pub fn blocks(&self) -> u64 {
+        self.hands.div_ceil(self.block_deals)
+    }
+
+    /// Checks the sizes the blocks are checked against.
+    fn check(&self) -> Result<(), String> {
+        if !(2..=crate::bot::MAX_SEATS).contains(&self.lineup.len()) {
+            return Err(format!(
+                "lineup has {} seats: a table has 2 to {}",
+                self.lineup.len(),
+                crate::bot::MAX_SEATS
+            ));
+        }
+        if self.hands == 0 {
+            return Err("hands is 0: the run played no deals".into());
+        }
+        if self.block_deals == 0 {
+            return Err("block_deals is 0: a block holds at least 1 deal".into());
+        }
+        let seats = self.lineup.len() as u64;
+        if self
+            .hands
+            .checked_mul(self.rotations())
+            .and_then(|h| h.checked_mul(seats))
+            .is_none()
+        {
+            return Err(format!(
+                "hands {} × {} rotations × {seats} seats does not fit in 64 bits",
+                self.hands,
+                self.rotations()
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn default_block_deals() -> u64 {
+    DEFAULT_BLOCK_DEALS
+}
+
+fn default_runout_samples() -> u32 {
+    RUNOUT_SAMPLES
+}
+
+/// Rounds to 4 decimals (seconds in `run.json`).
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+/// The run seed of a `run.json`: `seed_string` (a decimal string, exact in every JSON
+/// reader) and the number `seed` (which jq and JavaScript round above 2^53), either or
+/// both; when both are there they must agree, or the number must be the string's
+/// value rounded to a double (a file rewritten by such a tool).
+fn stored_seed(json: &serde_json::Value) -> Result<u64, String> {
+    let number = match json.get("seed") {
+        None => None,
+        Some(v) => Some(v.as_u64().ok_or_else(|| {
+            format!("seed {v} is not a whole number from 0 to 18446744073709551615")
+        })?),
+    };
+    let string = match json.get("seed_string") {
+        None => None,
+        Some(v) => Some(v.as_str().and_then(|s| s.parse::<u64>().ok()).ok_or_else(|| {
+            format!(
+                "seed_string {v} is not a decimal string of a whole number from 0 to 18446744073709551615"
+            )
+        })?),
+    };
+    match (number, string) {
+        // The number as a JSON tool that reads doubles wrote it back: the string is
+        // the seed the run was made with.
+        (Some(n), Some(s)) if n != s && n as f64 == s as f64 => Ok(s),
+        (Some(n), Some(s)) if n != s => Err(format!(
+            "seed {n} and seed_string \"{s}\" disagree (a JSON tool may have rounded the number): keep the one the run was made with"
+        )),
+        (_, Some(s)) => Ok(s),
+        (Some(n), None) => Ok(n),
+        (None, None) => Err("no seed (nor seed_string)".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seed_is_read_from_its_string_or_its_number() {
+        let seed = |json: &str| stored_seed(&serde_json::from_str(json).unwrap());
+        let big = 13_337_973_056_730_280_181u64;
+        assert_eq!(seed(r#"{"seed": 13337973056730280181}"#), Ok(big));
+        assert_eq!(seed(r#"{"seed_string": "13337973056730280181"}"#), Ok(big));
+        let both = r#"{"seed": 13337973056730280181, "seed_string": "13337973056730280181"}"#;
+        assert_eq!(seed(both), Ok(big));
+        // What jq or JavaScript writes back: the double nearest the seed.
+        let rounded = r#"{"seed": 13337973056730280000, "seed_string": "13337973056730280181"}"#;
+        assert_eq!(seed(rounded), Ok(big));
+        assert!(
+            seed(r#"{"seed": 1, "seed_string": "2"}"#)
+                .unwrap_err()
+                .contains("disagree")
+        );
+        assert!(seed(r#"{"seed": 1.5e19}"#).is_err());
+        assert!(seed(r#"{"seed_string": "-1"}"#).is_err());
+        assert!(seed(r#"{}"#).is_err());
+    }
+}
