@@ -274,6 +274,51 @@ pub struct BlockRow {
     pub allin_adj_bb: f64,
 }
 
+/// Why a stored `blocks.csv` cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum BlocksError {
+    /// The file cannot be opened.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The reader's error.
+        source: csv::Error,
+    },
+    /// A row is not a `blocks.csv` row.
+    #[error("{}: not a blocks.csv ({source})", path.display())]
+    NotBlocks {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The reader's error.
+        source: csv::Error,
+    },
+    /// A row disagrees with the run (see [`BlockCheck`]).
+    #[error("{}: line {line}: {problem}", path.display())]
+    Row {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The line (1 is the header).
+        line: u64,
+        /// What is wrong.
+        problem: BadBlocks,
+    },
+    /// The file ends too soon or holds another run's deals.
+    #[error("{}: {problem}", dir.display())]
+    Incomplete {
+        /// The run's folder.
+        dir: std::path::PathBuf,
+        /// What is wrong.
+        problem: BadBlocks,
+    },
+}
+
+/// What is wrong with a run's block rows, as [`BlockCheck`] finds it (the text names
+/// the row's fields and the values `run.json` gives).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadBlocks(String);
+
 /// Reads a stored run's `blocks.csv` and checks every row against the `run.json` that
 /// came with it ([`BlockCheck`]); returns the rows `keep` accepts, in file order.
 /// Rows are read and checked one at a time, so a file that disagrees with its run
@@ -281,7 +326,7 @@ pub struct BlockRow {
 /// bad row and nothing is allocated by what a row claims.
 ///
 /// # Errors
-/// A message naming the file, the line and what is wrong: unreadable, not a
+/// [`BlocksError`] naming the file, the line and what is wrong: unreadable, not a
 /// `blocks.csv`, a repeated, missing or out-of-range row, a row whose deals, hands or
 /// seat-hands disagree with `run.json` (block size, total deals, rotations, the bot's
 /// seats), a bot not in its line-up, a result that is not a finite number, or no
@@ -290,23 +335,30 @@ pub fn read_blocks(
     path: &Path,
     run: &RunInfo,
     mut keep: impl FnMut(&BlockRow) -> bool,
-) -> Result<Vec<BlockRow>, String> {
-    let mut r =
-        csv::Reader::from_path(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+) -> Result<Vec<BlockRow>, BlocksError> {
+    let mut r = csv::Reader::from_path(path).map_err(|source| BlocksError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut check = BlockCheck::new(run);
     let mut kept = Vec::new();
     for row in r.deserialize::<BlockRow>() {
-        let row = row.map_err(|e| format!("{}: not a blocks.csv ({e})", path.display()))?;
-        check
-            .row(&row)
-            .map_err(|e| format!("{}: line {}: {e}", path.display(), check.line()))?;
+        let row = row.map_err(|source| BlocksError::NotBlocks {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        check.row(&row).map_err(|problem| BlocksError::Row {
+            path: path.to_path_buf(),
+            line: check.line(),
+            problem,
+        })?;
         if keep(&row) {
             kept.push(row);
         }
     }
-    check.finish().map_err(|e| {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        format!("{}: {e}", dir.display())
+    check.finish().map_err(|problem| BlocksError::Incomplete {
+        dir: crate::fs::parent_dir(path).to_path_buf(),
+        problem,
     })?;
     Ok(kept)
 }
@@ -363,42 +415,42 @@ impl<'a> BlockCheck<'a> {
     ///
     /// # Errors
     /// What is wrong with it (the caller names the file and line).
-    pub fn row(&mut self, row: &BlockRow) -> Result<(), String> {
+    pub fn row(&mut self, row: &BlockRow) -> Result<(), BadBlocks> {
         let k = self.rows;
         self.rows += 1;
         let n = self.bots.len() as u64;
         let lineup = || self.run.lineup.join(",");
         let Some(bot) = self.bots.iter().position(|(b, _)| *b == row.bot) else {
-            return Err(format!(
+            return Err(BadBlocks(format!(
                 "bot {:?} is not in run.json's line-up {}",
                 row.bot,
                 lineup()
-            ));
+            )));
         };
         let blocks = self.blocks();
         if row.block >= blocks {
-            return Err(format!(
+            return Err(BadBlocks(format!(
                 "block {} is out of range: run.json's {} deals in blocks of {} make blocks 0 to {}",
                 row.block,
                 self.run.hands,
                 self.run.block_deals,
                 blocks - 1
-            ));
+            )));
         }
         let (want_block, want_bot) = (k / n, (k % n) as usize);
         if (row.block, bot) < (want_block, want_bot) {
-            return Err(format!(
+            return Err(BadBlocks(format!(
                 "block {} of {:?} repeats line {}: every block has one row per bot",
                 row.block,
                 row.bot,
                 self.line_of(row.block, bot)
-            ));
+            )));
         }
         if (row.block, bot) > (want_block, want_bot) {
-            return Err(format!(
+            return Err(BadBlocks(format!(
                 "block {} of {:?} is missing (this row is block {} of {:?}): rows go block by block, bots in line-up order",
                 want_block, self.bots[want_bot].0, row.block, row.bot
-            ));
+            )));
         }
         let (b, bd) = (row.block, self.run.block_deals);
         let deals = bd.min(self.run.hands - b * bd);
@@ -406,10 +458,10 @@ impl<'a> BlockCheck<'a> {
         let hands = deals * rotations;
         let seats = self.bots[bot].1;
         let wrong = |column: &str, got: u64, want: u64, why: String| {
-            Err(format!(
+            Err(BadBlocks(format!(
                 "block {b} of {:?}: {column} is {got}, but run.json gives {want} ({why})",
                 row.bot
-            ))
+            )))
         };
         if row.first_deal != b * bd {
             return wrong(
@@ -452,10 +504,10 @@ impl<'a> BlockCheck<'a> {
             ("allin_adj_bb", row.allin_adj_bb),
         ] {
             if !x.is_finite() {
-                return Err(format!(
+                return Err(BadBlocks(format!(
                     "block {b} of {:?}: {column} is {x}, not a finite number",
                     row.bot
-                ));
+                )));
             }
         }
         if bot == 0 {
@@ -469,22 +521,22 @@ impl<'a> BlockCheck<'a> {
     /// # Errors
     /// How many deals the file holds against what `run.json` says (the caller names
     /// the run's folder).
-    pub fn finish(self) -> Result<(), String> {
+    pub fn finish(self) -> Result<(), BadBlocks> {
         let n = self.bots.len() as u64;
         if self.rows == self.blocks() * n {
             return Ok(());
         }
         if self.deals != self.run.hands {
-            return Err(format!(
+            return Err(BadBlocks(format!(
                 "blocks.csv holds {} deals of {:?} but run.json says {}: not the files of one run",
                 self.deals, self.bots[0].0, self.run.hands
-            ));
+            )));
         }
-        Err(format!(
+        Err(BadBlocks(format!(
             "blocks.csv ends before block {} of {:?}: every block has one row per bot",
             self.rows / n,
             self.bots[(self.rows % n) as usize].0
-        ))
+        )))
     }
 }
 
@@ -529,7 +581,7 @@ mod tests {
             for r in rows {
                 c.row(r).map_err(|e| format!("line {}: {e}", c.line()))?;
             }
-            c.finish()
+            c.finish().map_err(|e| e.to_string())
         };
         assert_eq!(check(&good), Ok(()));
         let mut repeated = good.clone();

@@ -69,7 +69,7 @@ pub enum ConfigError {
         /// The entry as given.
         entry: String,
         /// What is wrong with its program.
-        reason: String,
+        reason: crate::protocol::external::ProgramError,
     },
     /// Fewer than 2 or more than [`MAX_SEATS`] seats.
     #[error("--bots {list:?} seats {seats} bot(s): a table has 2 to 10 seats")]

@@ -11,6 +11,29 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+/// A result file that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {}: {source}", path.display())]
+pub struct WriteError {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// Why (an I/O error, or a serializer's error as one).
+    pub source: io::Error,
+}
+
+impl WriteError {
+    /// `path` could not be written because of `source` (any error).
+    pub fn new(
+        path: &Path,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> WriteError {
+        WriteError {
+            path: path.to_path_buf(),
+            source: io::Error::other(source),
+        }
+    }
+}
+
 /// Creates `dir` (and its parents) and checks that a file can be created in it.
 ///
 /// # Errors

@@ -5,6 +5,7 @@
 
 use crate::allin_ev::FIXED_ONE;
 use crate::blocks::Blocks;
+use crate::fs::WriteError;
 use crate::run_info::RunInfo;
 use crate::sim::{RunConfig, Tallies};
 use crate::stats::{Stats, Tally, UnitSample, WinRate};
@@ -228,17 +229,16 @@ pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>, csv::Error> {
 /// atomically; `blocks.csv` is written during the run by [`BlocksFile`].
 ///
 /// # Errors
-/// Any I/O or serialization error, with the file named.
+/// [`WriteError`] naming the file: any I/O or serialization error.
 pub fn write_run(
     dir: &Path,
     config: &RunConfig,
     tallies: &Tallies,
     info: &RunInfo,
-) -> Result<(), String> {
+) -> Result<(), WriteError> {
     let stats = &tallies.stats;
-    let fail = |name: &str, e: &dyn std::fmt::Display| {
-        format!("cannot write {}: {e}", dir.join(name).display())
-    };
+    let fail =
+        |name: &str, e: &dyn std::fmt::Display| WriteError::new(&dir.join(name), e.to_string());
     let files: [(&str, Vec<u8>); 3] = [
         (
             "bots.csv",
@@ -276,11 +276,11 @@ impl BlocksFile {
     /// Starts `dir/blocks.csv` for `config`'s run (`dir` must exist).
     ///
     /// # Errors
-    /// A message naming the file when it cannot be started (see [`crate::fs::StreamedFile::create`]).
-    pub fn create(dir: &Path, config: &RunConfig) -> Result<BlocksFile, String> {
+    /// [`WriteError`] naming the file when it cannot be started (see
+    /// [`crate::fs::StreamedFile::create`]).
+    pub fn create(dir: &Path, config: &RunConfig) -> Result<BlocksFile, WriteError> {
         let path = dir.join("blocks.csv");
-        let file = crate::fs::StreamedFile::create(&path)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let file = crate::fs::StreamedFile::create(&path).map_err(|e| WriteError::new(&path, e))?;
         Ok(BlocksFile {
             path,
             writer: csv::Writer::from_writer(file),
@@ -307,15 +307,18 @@ impl BlocksFile {
     /// Flushes, syncs and renames the file to `blocks.csv`.
     ///
     /// # Errors
-    /// A message naming the file: the first write error, or one flushing, syncing or
-    /// renaming it.
-    pub fn finish(self) -> Result<(), String> {
-        let fail = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", self.path.display());
-        if let Some(e) = &self.error {
-            return Err(fail(e));
+    /// [`WriteError`] naming the file: the first write error, or one flushing, syncing
+    /// or renaming it.
+    pub fn finish(self) -> Result<(), WriteError> {
+        let path = self.path;
+        if let Some(e) = self.error {
+            return Err(WriteError::new(&path, e));
         }
-        let file = self.writer.into_inner().map_err(|e| fail(e.error()))?;
-        file.finish().map_err(|e| fail(&e))
+        let file = self
+            .writer
+            .into_inner()
+            .map_err(|e| WriteError::new(&path, e.error().to_string()))?;
+        file.finish().map_err(|e| WriteError::new(&path, e))
     }
 }
 

@@ -14,6 +14,11 @@ use crate::config::RunConfig;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// What is wrong with a `run.json`'s content (its seed or its sizes).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadRunInfo(String);
+
 /// Why a `run.json` could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum RunInfoError {
@@ -171,19 +176,21 @@ impl RunInfo {
     }
 
     /// Checks the sizes the blocks are checked against.
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), BadRunInfo> {
         if !(2..=crate::bot::MAX_SEATS).contains(&self.lineup.len()) {
-            return Err(format!(
+            return Err(BadRunInfo(format!(
                 "lineup has {} seats: a table has 2 to {}",
                 self.lineup.len(),
                 crate::bot::MAX_SEATS
-            ));
+            )));
         }
         if self.hands == 0 {
-            return Err("hands is 0: the run played no deals".into());
+            return Err(BadRunInfo("hands is 0: the run played no deals".into()));
         }
         if self.block_deals == 0 {
-            return Err("block_deals is 0: a block holds at least 1 deal".into());
+            return Err(BadRunInfo(
+                "block_deals is 0: a block holds at least 1 deal".into(),
+            ));
         }
         let seats = self.lineup.len() as u64;
         if self
@@ -192,11 +199,11 @@ impl RunInfo {
             .and_then(|h| h.checked_mul(seats))
             .is_none()
         {
-            return Err(format!(
+            return Err(BadRunInfo(format!(
                 "hands {} × {} rotations × {seats} seats does not fit in 64 bits",
                 self.hands,
                 self.rotations()
-            ));
+            )));
         }
         Ok(())
     }
@@ -219,31 +226,33 @@ fn round4(x: f64) -> f64 {
 /// reader) and the number `seed` (which jq and JavaScript round above 2^53), either or
 /// both; when both are there they must agree, or the number must be the string's
 /// value rounded to a double (a file rewritten by such a tool).
-fn stored_seed(json: &serde_json::Value) -> Result<u64, String> {
+fn stored_seed(json: &serde_json::Value) -> Result<u64, BadRunInfo> {
     let number = match json.get("seed") {
         None => None,
         Some(v) => Some(v.as_u64().ok_or_else(|| {
-            format!("seed {v} is not a whole number from 0 to 18446744073709551615")
+            BadRunInfo(format!(
+                "seed {v} is not a whole number from 0 to 18446744073709551615"
+            ))
         })?),
     };
     let string = match json.get("seed_string") {
         None => None,
         Some(v) => Some(v.as_str().and_then(|s| s.parse::<u64>().ok()).ok_or_else(|| {
-            format!(
+            BadRunInfo(format!(
                 "seed_string {v} is not a decimal string of a whole number from 0 to 18446744073709551615"
-            )
+            ))
         })?),
     };
     match (number, string) {
         // The number as a JSON tool that reads doubles wrote it back: the string is
         // the seed the run was made with.
         (Some(n), Some(s)) if n != s && n as f64 == s as f64 => Ok(s),
-        (Some(n), Some(s)) if n != s => Err(format!(
+        (Some(n), Some(s)) if n != s => Err(BadRunInfo(format!(
             "seed {n} and seed_string \"{s}\" disagree (a JSON tool may have rounded the number): keep the one the run was made with"
-        )),
+        ))),
         (_, Some(s)) => Ok(s),
         (Some(n), None) => Ok(n),
-        (None, None) => Err("no seed (nor seed_string)".into()),
+        (None, None) => Err(BadRunInfo("no seed (nor seed_string)".into())),
     }
 }
 
@@ -265,6 +274,7 @@ mod tests {
         assert!(
             seed(r#"{"seed": 1, "seed_string": "2"}"#)
                 .unwrap_err()
+                .to_string()
                 .contains("disagree")
         );
         assert!(seed(r#"{"seed": 1.5e19}"#).is_err());

@@ -161,23 +161,52 @@ impl RatioSums {
     }
 }
 
+/// Why a result or a verdict was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NoVerdict {
+    /// No block was played or read.
+    #[error("no {kind} for {what}: no blocks were played or read")]
+    NoBlocks {
+        /// `result` (a bot's rate) or `verdict` (a comparison).
+        kind: &'static str,
+        /// The bot or the comparison.
+        what: String,
+    },
+    /// A rate or standard error that is not a finite number.
+    #[error("no {kind} for {what}: over {blocks} block{} the {quantity} is not a finite number (an interval needs at least 2 blocks)", if *blocks == 1 { "" } else { "s" })]
+    NotFinite {
+        /// `result` or `verdict`.
+        kind: &'static str,
+        /// The bot or the comparison.
+        what: String,
+        /// Blocks used.
+        blocks: usize,
+        /// `win rate` or `standard error`.
+        quantity: &'static str,
+    },
+}
+
 /// Why a result over `blocks` blocks with this rate and standard error is no
 /// verdict, if it is not one: no blocks, or a rate or standard error that is not a
 /// finite number (one block has no spread to estimate).
-fn refusal(blocks: usize, rate: f64, se: f64) -> Option<String> {
+fn refusal(kind: &'static str, what: &str, blocks: usize, rate: f64, se: f64) -> Option<NoVerdict> {
     if blocks == 0 {
-        return Some("no blocks were played or read".into());
+        return Some(NoVerdict::NoBlocks {
+            kind,
+            what: what.to_string(),
+        });
     }
     if !(rate.is_finite() && se.is_finite()) {
-        return Some(format!(
-            "over {blocks} block{} the {} is not a finite number (an interval needs at least 2 blocks)",
-            if blocks == 1 { "" } else { "s" },
-            if rate.is_finite() {
+        return Some(NoVerdict::NotFinite {
+            kind,
+            what: what.to_string(),
+            blocks,
+            quantity: if rate.is_finite() {
                 "standard error"
             } else {
                 "win rate"
-            }
-        ));
+            },
+        });
     }
     None
 }
@@ -187,10 +216,16 @@ impl BlockRate {
     /// standard error.
     ///
     /// # Errors
-    /// A message naming `what` (a bot) and why there is no result.
-    pub fn checked(self, what: &str) -> Result<BlockRate, String> {
-        match refusal(self.blocks, self.bb_per_100, self.se_bb_per_100) {
-            Some(why) => Err(format!("no result for {what}: {why}")),
+    /// [`NoVerdict`] naming `what` (a bot) and why there is no result.
+    pub fn checked(self, what: &str) -> Result<BlockRate, NoVerdict> {
+        match refusal(
+            "result",
+            what,
+            self.blocks,
+            self.bb_per_100,
+            self.se_bb_per_100,
+        ) {
+            Some(why) => Err(why),
             None => Ok(self),
         }
     }
@@ -216,10 +251,16 @@ impl Estimate {
     /// a finite standard error (so no interval prints as `inf` or `NaN`).
     ///
     /// # Errors
-    /// A message naming `what` (the comparison) and why there is no verdict.
-    pub fn checked(self, what: &str) -> Result<Estimate, String> {
-        match refusal(self.blocks, self.diff_bb_per_100, self.se_bb_per_100) {
-            Some(why) => Err(format!("no verdict for {what}: {why}")),
+    /// [`NoVerdict`] naming `what` (the comparison) and why there is no verdict.
+    pub fn checked(self, what: &str) -> Result<Estimate, NoVerdict> {
+        match refusal(
+            "verdict",
+            what,
+            self.blocks,
+            self.diff_bb_per_100,
+            self.se_bb_per_100,
+        ) {
+            Some(why) => Err(why),
             None => Ok(self),
         }
     }
@@ -396,10 +437,14 @@ mod tests {
     #[test]
     fn a_verdict_over_no_blocks_or_with_an_infinite_error_is_refused() {
         let none = Estimate::of(&[]).checked("a vs b").unwrap_err();
-        assert_eq!(none, "no verdict for a vs b: no blocks were played or read");
+        assert_eq!(
+            none.to_string(),
+            "no verdict for a vs b: no blocks were played or read"
+        );
         let one = Estimate::of(&[pair(0, 5.0, 1.0)])
             .checked("a vs b")
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(
             one.contains("over 1 block the standard error is not a finite number"),
             "{one}"
@@ -410,7 +455,11 @@ mod tests {
                 .is_ok()
         );
         let nan = BlockRate::of([(10, f64::NAN), (10, 1.0)].into_iter()).checked("x");
-        assert!(nan.unwrap_err().contains("win rate is not a finite number"));
+        assert!(
+            nan.unwrap_err()
+                .to_string()
+                .contains("win rate is not a finite number")
+        );
         assert!(BlockRate::of(std::iter::empty()).checked("x").is_err());
     }
 

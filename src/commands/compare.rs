@@ -470,8 +470,7 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
             "the candidate",
         )?;
         let blocks = deals.div_ceil(info.block_deals);
-        let rows = read_blocks(file, &info, |r| r.bot == baseline_name && r.block < blocks)
-            .map_err(usage)?;
+        let rows = read_blocks(file, &info, |r| r.bot == baseline_name && r.block < blocks)?;
         let (candidate_label, baseline_label) = labels(
             (candidate.name, &candidate_entry),
             (&baseline_name, &baseline_name),
@@ -657,7 +656,7 @@ fn checked(plan: &Plan, pairs: &[PairedBlock]) -> Result<Estimate, CommandError>
             "{} vs {}",
             plan.candidate_label, plan.baseline_label
         ))
-        .map_err(refused)
+        .map_err(CommandError::from)
 }
 
 fn sprt_of(args: &GateArgs) -> Sprt {

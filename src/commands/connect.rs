@@ -59,8 +59,11 @@ pub fn connect(args: ConnectArgs) -> Result<ExitCode, CommandError> {
         let buy_in = buy_in.as_deref().map(client::parse_buy_in).transpose();
         let target = buy_in
             .and_then(|b| client::WsTarget::new(&url, key.as_deref(), b, idle_limit))
-            .map_err(usage)?;
-        client::serve_websocket((info.make)(), &target).map_err(failed)?;
+            .map_err(|e| usage(e.to_string()))?;
+        client::serve_websocket((info.make)(), &target).map_err(|e| match e {
+            client::ConnectError::BadInput(m) => usage(m),
+            client::ConnectError::Failed(m) => failed(m),
+        })?;
         return Ok(ExitCode::SUCCESS);
     }
     let stdin = std::io::stdin().lock();

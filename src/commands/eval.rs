@@ -73,14 +73,14 @@ pub fn eval(args: &[String]) -> Result<ExitCode, CommandError> {
 }
 
 /// `strength<TAB>category<TAB>description` for one hand of 5 to 7 cards.
-fn rank_line(line: &str) -> Result<String, String> {
-    let cards = parse_cards(line).map_err(|e| e.to_string())?;
+fn rank_line(line: &str) -> Result<String, CommandError> {
+    let cards = parse_cards(line).map_err(|e| usage(e.to_string()))?;
     if !(5..=7).contains(&cards.len()) {
-        return Err(format!(
+        return Err(usage(format!(
             "{:?} has {} cards: give 5 to 7 cards",
             line.trim(),
             cards.len()
-        ));
+        )));
     }
     let s = evaluate(&cards);
     Ok(format!(

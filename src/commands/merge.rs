@@ -81,8 +81,8 @@ fn match_settings(r: &RunInfo) -> [(&'static str, String); 6] {
 fn read_runs(args: &MergeArgs) -> Result<Vec<(RunInfo, Vec<BlockRow>)>, CommandError> {
     let mut runs: Vec<(RunInfo, Vec<BlockRow>)> = Vec::new();
     for dir in &args.runs {
-        let info = RunInfo::read(dir).map_err(|e| usage(e.to_string()))?;
-        let rows = read_blocks(&dir.join("blocks.csv"), &info, |_| true).map_err(usage)?;
+        let info = RunInfo::read(dir)?;
+        let rows = read_blocks(&dir.join("blocks.csv"), &info, |_| true)?;
         if let Some((first, _)) = runs.first() {
             for ((what, want), (_, got)) in
                 match_settings(first).into_iter().zip(match_settings(&info))
@@ -115,9 +115,9 @@ fn read_runs(args: &MergeArgs) -> Result<Vec<(RunInfo, Vec<BlockRow>)>, CommandE
 /// A message saying why there is no result, for a bot with no blocks or a win rate or
 /// interval that is not a finite number (which checked runs cannot give: see
 /// [`crate::verdict::BlockRate::checked`]).
-pub fn merged_rows(runs: &[(RunInfo, Vec<BlockRow>)]) -> Result<Vec<MergedRow>, String> {
+pub fn merged_rows(runs: &[(RunInfo, Vec<BlockRow>)]) -> Result<Vec<MergedRow>, CommandError> {
     let Some((first, _)) = runs.first() else {
-        return Err("no runs to merge".into());
+        return Err(failed("no runs to merge".into()));
     };
     let bots = first.distinct_bots();
     let z = normal_quantile(0.975);
@@ -158,7 +158,7 @@ pub fn merged_rows(runs: &[(RunInfo, Vec<BlockRow>)]) -> Result<Vec<MergedRow>, 
 /// number over at least one block.
 pub fn merge(args: &MergeArgs) -> Result<ExitCode, CommandError> {
     let runs = read_runs(args)?;
-    let rows = merged_rows(&runs).map_err(failed)?;
+    let rows = merged_rows(&runs)?;
     let out = args
         .out
         .clone()

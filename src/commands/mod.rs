@@ -27,6 +27,18 @@ pub enum CommandError {
     /// A run's settings were refused.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// A stored `blocks.csv` that cannot be used (bad input, exit 2).
+    #[error(transparent)]
+    StoredBlocks(#[from] crate::blocks::BlocksError),
+    /// A stored `run.json` that cannot be used (bad input, exit 2).
+    #[error(transparent)]
+    RunInfo(#[from] crate::run_info::RunInfoError),
+    /// A result file that could not be written (exit 1).
+    #[error(transparent)]
+    Write(#[from] crate::fs::WriteError),
+    /// A result or verdict that rests on missing data (exit 1).
+    #[error(transparent)]
+    NoVerdict(#[from] crate::verdict::NoVerdict),
     /// Other bad input: a value, a file or an option combination that cannot be used.
     #[error("{0}")]
     BadInput(String),
@@ -50,8 +62,11 @@ impl CommandError {
     /// for [`CommandError::Interrupted`].
     pub fn exit_code(&self) -> u8 {
         match self {
-            CommandError::Config(_) | CommandError::BadInput(_) => 2,
-            CommandError::Failed(_) => 1,
+            CommandError::Config(_)
+            | CommandError::BadInput(_)
+            | CommandError::StoredBlocks(_)
+            | CommandError::RunInfo(_) => 2,
+            CommandError::Failed(_) | CommandError::NoVerdict(_) | CommandError::Write(_) => 1,
             CommandError::Interrupted { signal, .. } => crate::interrupt::exit_code(*signal),
         }
     }

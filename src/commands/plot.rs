@@ -188,9 +188,9 @@ fn draw(
 /// holds no blocks, see [`crate::blocks::BlockCheck`]), a run too short for an interval
 /// (one block), an unwritable `--out`; exit code 1 if drawing fails.
 pub fn plot(args: &PlotArgs) -> Result<ExitCode, CommandError> {
-    let run = RunInfo::read(&args.run).map_err(|e| usage(e.to_string()))?;
+    let run = RunInfo::read(&args.run)?;
     let file = args.run.join("blocks.csv");
-    let rows = read_blocks(&file, &run, |_| true).map_err(usage)?;
+    let rows = read_blocks(&file, &run, |_| true)?;
     let bots = run.distinct_bots();
     let curves = curves(&bots, &rows, args.allin_adjusted);
     for (bot, curve) in bots.iter().zip(&curves) {

@@ -196,8 +196,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
     }
     prepare_out_dir(&out)?;
     #[cfg(unix)]
-    crate::protocol::external::keep_stderr_logs(&mut config.lineup, &out.join("bots"))
-        .map_err(failed)?;
+    crate::protocol::external::keep_stderr_logs(&mut config.lineup, &out.join("bots"))?;
     crate::interrupt::install()
         .map_err(|e| failed(format!("cannot install the Ctrl-C handler: {e}")))?;
     if args.seed.is_none() {
@@ -219,7 +218,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
         )),
     };
     let mut files = RunFiles {
-        blocks: report::BlocksFile::create(&out, &config).map_err(failed)?,
+        blocks: report::BlocksFile::create(&out, &config)?,
         histories,
     };
     let control = sim::RunControl::default();
@@ -251,8 +250,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
     files
         .blocks
         .finish()
-        .and_then(|()| report::write_run(&out, &config, &tallies, &info))
-        .map_err(failed)?;
+        .and_then(|()| report::write_run(&out, &config, &tallies, &info))?;
     let rows = report::bot_rows(&config, &tallies);
     let mut text = report::summary_table(&rows);
     text += &report::fault_lines(&rows, &report::fault_notes(&config, &tallies));

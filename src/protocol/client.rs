@@ -33,6 +33,7 @@
 //! `your_turn`, then silence until the next one. Messages the client does not model
 //! (`lobby_joined`, `player_joined`, `table_closed`, anything newer) are skipped.
 
+use super::WireError;
 use super::openpoker::{self as op, ClientMessage, ServerMessage};
 use crate::bot::{
     Action, ActionKind, ActionRecord, Bot, Event, HandResult, MAX_SEATS, PlayerStatus, PlayerView,
@@ -126,13 +127,13 @@ fn quote(text: &str) -> String {
 }
 
 /// Cards from their strings (`"Ah"`), all distinct.
-fn parse_cards(cards: &[String]) -> Result<Vec<Card>, String> {
+fn parse_cards(cards: &[String]) -> Result<Vec<Card>, WireError> {
     let mut seen = CardSet::EMPTY;
     let mut out = Vec::with_capacity(cards.len().min(7));
     for c in cards {
         let card = c.parse::<Card>().map_err(|e| e.to_string())?;
         if seen.contains(card) {
-            return Err(format!("card {} appears twice", quote(c)));
+            return Err(WireError(format!("card {} appears twice", quote(c))));
         }
         seen.insert(card);
         out.push(card);
@@ -141,23 +142,26 @@ fn parse_cards(cards: &[String]) -> Result<Vec<Card>, String> {
 }
 
 /// Two distinct hole cards.
-fn parse_hole(cards: &[String]) -> Result<[Card; 2], String> {
+fn parse_hole(cards: &[String]) -> Result<[Card; 2], WireError> {
     match parse_cards(cards)?[..] {
         [a, b] => Ok([a, b]),
-        ref other => Err(format!("{} hole cards, expected 2", other.len())),
+        ref other => Err(WireError(format!("{} hole cards, expected 2", other.len()))),
     }
 }
 
 /// A board: 0, 3, 4 or 5 distinct cards, none of them a hole card.
-fn parse_board(cards: &[String], hole: Option<[Card; 2]>) -> Result<Vec<Card>, String> {
+fn parse_board(cards: &[String], hole: Option<[Card; 2]>) -> Result<Vec<Card>, WireError> {
     let board = parse_cards(cards)?;
     if ![0, 3, 4, 5].contains(&board.len()) {
-        return Err(format!("a board of {} cards (0, 3, 4 or 5)", board.len()));
+        return Err(WireError(format!(
+            "a board of {} cards (0, 3, 4 or 5)",
+            board.len()
+        )));
     }
     if let Some(hole) = hole {
         let set = CardSet::from_cards(&board);
         if let Some(c) = hole.iter().find(|&&c| set.contains(c)) {
-            return Err(format!("the board holds our hole card {c}"));
+            return Err(WireError(format!("the board holds our hole card {c}")));
         }
     }
     Ok(board)
@@ -628,10 +632,10 @@ impl Client {
     }
 
     /// Builds the [`Turn`] for `t` and asks the bot.
-    fn ask_bot(&mut self, t: &op::YourTurn) -> Result<Action, String> {
+    fn ask_bot(&mut self, t: &op::YourTurn) -> Result<Action, WireError> {
         let mut valid = op::parse_valid_actions(&t.valid_actions)?;
         if usize::from(self.seat) >= MAX_SEATS {
-            return Err(high_seat("our own", self.seat));
+            return Err(high_seat("our own", self.seat).into());
         }
         let hole = self.hole_cards.ok_or("no hole_cards for this hand yet")?;
         let board = parse_board(&t.community_cards, Some(hole))?;
@@ -914,22 +918,22 @@ const MAX_PING_INTERVAL: Duration = Duration::from_secs(30);
 ///
 /// # Errors
 /// One line naming the text as given and the range.
-pub fn parse_buy_in(text: &str) -> Result<f64, String> {
+pub fn parse_buy_in(text: &str) -> Result<f64, ConnectError> {
     let b = text.trim().parse::<f64>().unwrap_or(f64::NAN);
     check_buy_in(b, text)?;
     Ok(b)
 }
 
-fn check_buy_in(b: f64, shown: &str) -> Result<(), String> {
+fn check_buy_in(b: f64, shown: &str) -> Result<(), ConnectError> {
     let range = f64::from(op::MIN_BUY_IN_CHIPS)..=f64::from(op::MAX_BUY_IN_CHIPS);
     if range.contains(&b) {
         Ok(())
     } else {
-        Err(format!(
+        Err(ConnectError::BadInput(format!(
             "--buy-in {shown}: give chips from {} to {} (join_lobby's range in the protocol document)",
             op::MIN_BUY_IN_CHIPS,
             op::MAX_BUY_IN_CHIPS
-        ))
+        )))
     }
 }
 
@@ -960,36 +964,45 @@ impl WsTarget {
         api_key: Option<&str>,
         buy_in: Option<f64>,
         idle_limit_s: f64,
-    ) -> Result<WsTarget, String> {
+    ) -> Result<WsTarget, ConnectError> {
         use tungstenite::client::IntoClientRequest;
         let example = "ws://HOST:PORT/PATH, e.g. ws://127.0.0.1:8000/ws";
         let lower = url.trim().to_ascii_lowercase();
         if lower.starts_with("wss://") {
-            return Err(format!(
+            return Err(ConnectError::BadInput(format!(
                 "--url {url:?}: this build has no TLS, so it cannot open wss:// addresses; \
                  run a local TLS proxy to the server (stunnel, socat, ...) and give its \
                  ws:// address, e.g. ws://127.0.0.1:8443/ws"
-            ));
+            )));
         }
         if !lower.starts_with("ws://") {
-            return Err(format!("--url {url:?}: give a WebSocket address {example}"));
+            return Err(ConnectError::BadInput(format!(
+                "--url {url:?}: give a WebSocket address {example}"
+            )));
         }
-        let mut request = url
-            .trim()
-            .into_client_request()
-            .map_err(|e| format!("--url {url:?}: not a valid address ({e}); give {example}"))?;
+        let mut request = url.trim().into_client_request().map_err(|e| {
+            ConnectError::BadInput(format!(
+                "--url {url:?}: not a valid address ({e}); give {example}"
+            ))
+        })?;
         if request.uri().host().is_none_or(str::is_empty) {
-            return Err(format!("--url {url:?}: no host; give {example}"));
+            return Err(ConnectError::BadInput(format!(
+                "--url {url:?}: no host; give {example}"
+            )));
         }
         if let Some(key) = api_key {
             let key = key.trim();
             if key.is_empty() {
-                return Err("OPENPOKER_API_KEY is empty: give the key or unset it".into());
+                return Err(ConnectError::BadInput(
+                    "OPENPOKER_API_KEY is empty: give the key or unset it".into(),
+                ));
             }
             let value = format!("Bearer {key}").parse().map_err(|_| {
-                "OPENPOKER_API_KEY is not a valid HTTP header value (it holds a control \
-                 character or a non-ASCII byte): give the key exactly as Open Poker shows it"
-                    .to_string()
+                ConnectError::BadInput(
+                    "OPENPOKER_API_KEY is not a valid HTTP header value (it holds a control \
+                     character or a non-ASCII byte): give the key exactly as Open Poker shows it"
+                        .to_string(),
+                )
             })?;
             request.headers_mut().insert("Authorization", value);
         }
@@ -997,9 +1010,9 @@ impl WsTarget {
             check_buy_in(b, &b.to_string())?;
         }
         if !(idle_limit_s > 0.0 && idle_limit_s <= MAX_IDLE_LIMIT_S) {
-            return Err(format!(
+            return Err(ConnectError::BadInput(format!(
                 "--idle-limit {idle_limit_s}: give seconds, more than 0 and at most {MAX_IDLE_LIMIT_S}"
-            ));
+            )));
         }
         Ok(WsTarget {
             url: url.trim().to_string(),
@@ -1007,6 +1020,27 @@ impl WsTarget {
             buy_in,
             idle_limit: Duration::from_secs_f64(idle_limit_s),
         })
+    }
+}
+
+/// Why `connect --url` could not play: bad input (exit 2) or a failed connection
+/// (exit 1).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConnectError {
+    /// A bad URL, key, buy-in or idle limit; the text names the value and what is
+    /// allowed.
+    #[error("{0}")]
+    BadInput(String),
+    /// The connection failed, the server refused the key, closed abnormally or fell
+    /// silent.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<String> for ConnectError {
+    /// A failure while playing (after the target was checked), described by `e`.
+    fn from(e: String) -> ConnectError {
+        ConnectError::Failed(e)
     }
 }
 
@@ -1023,7 +1057,7 @@ impl WsTarget {
 /// for the handshake's answer),
 /// the server sends `error` `auth_failed`, closes with any other code (named with its
 /// reason), stays silent past the idle limit, or the socket fails.
-pub fn serve_websocket(bot: Box<dyn Bot>, target: &WsTarget) -> Result<(), String> {
+pub fn serve_websocket(bot: Box<dyn Bot>, target: &WsTarget) -> Result<(), ConnectError> {
     use std::net::{TcpStream, ToSocketAddrs};
     use tungstenite::Message;
     use tungstenite::protocol::WebSocketConfig;
@@ -1092,15 +1126,15 @@ pub fn serve_websocket(bot: Box<dyn Bot>, target: &WsTarget) -> Result<(), Strin
             Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => {
                 return Ok(());
             }
-            Err(e) => return Err(format!("reading from {url}: {e}")),
+            Err(e) => return Err(ConnectError::Failed(format!("reading from {url}: {e}"))),
         };
         let now = Instant::now();
         let Some(frame) = frame else {
             if now.duration_since(last_frame) >= idle_limit {
-                return Err(format!(
+                return Err(ConnectError::Failed(format!(
                     "no frame from {url} for {:.1} s (the idle limit, --idle-limit): the server is silent or gone",
                     idle_limit.as_secs_f64()
-                ));
+                )));
             }
             if now.duration_since(last_frame) >= ping_interval
                 && now.duration_since(last_ping) >= ping_interval
@@ -1118,7 +1152,7 @@ pub fn serve_websocket(bot: Box<dyn Bot>, target: &WsTarget) -> Result<(), Strin
                 return match frame {
                     None => Ok(()),
                     Some(f) if u16::from(f.code) == 1000 => Ok(()),
-                    Some(f) => Err(format!(
+                    Some(f) => Err(ConnectError::Failed(format!(
                         "the server closed the connection with code {} ({})",
                         u16::from(f.code),
                         if f.reason.is_empty() {
@@ -1126,7 +1160,7 @@ pub fn serve_websocket(bot: Box<dyn Bot>, target: &WsTarget) -> Result<(), Strin
                         } else {
                             quote(&f.reason)
                         }
-                    )),
+                    ))),
                 };
             }
             _ => continue, // pings (answered by tungstenite), pongs, binary frames
@@ -1148,7 +1182,10 @@ pub fn serve_websocket(bot: Box<dyn Bot>, target: &WsTarget) -> Result<(), Strin
             }
             Some("error") if value.get("code").and_then(Value::as_str) == Some("auth_failed") => {
                 let message = value.get("message").and_then(Value::as_str).unwrap_or("");
-                return Err(format!("{url}: auth_failed: {}", quote(message)));
+                return Err(ConnectError::Failed(format!(
+                    "{url}: auth_failed: {}",
+                    quote(message)
+                )));
             }
             _ => {}
         }

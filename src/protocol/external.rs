@@ -241,21 +241,22 @@ impl ExternalSpec {
     /// bit, given as a path (with a `/`) or found on `PATH`.
     ///
     /// # Errors
-    /// A one-line explanation naming the program: not found, not a file, or not
-    /// executable (then it says how to fix it: `chmod +x`, or the interpreter to run it
-    /// through).
-    pub fn check_program(&self) -> Result<(), String> {
+    /// [`ProgramError`], naming the program: not found, not a file, or not executable
+    /// (then it says how to fix it: `chmod +x`, or the interpreter to run it through).
+    pub fn check_program(&self) -> Result<(), ProgramError> {
         use std::os::unix::fs::PermissionsExt;
         let argv = self.argv();
         let Some(program) = argv.first() else {
-            return Err("the command is empty".into());
+            return Err(ProgramError::Empty);
         };
         let executable = |m: &std::fs::Metadata| m.is_file() && m.permissions().mode() & 0o111 != 0;
         if program.contains('/') {
             return match std::fs::metadata(program) {
-                Err(_) => Err(format!("program {program:?} not found")),
-                Ok(m) if !m.is_file() => Err(format!("{program} is not a file")),
-                Ok(m) if !executable(&m) => Err(self.not_executable(program, Path::new(program))),
+                Err(_) => Err(ProgramError::NotFound(program.to_string())),
+                Ok(m) if !m.is_file() => Err(ProgramError::NotAFile(program.to_string())),
+                Ok(m) if !executable(&m) => Err(ProgramError::NotExecutable(
+                    self.not_executable(program, Path::new(program)),
+                )),
                 Ok(_) => Ok(()),
             };
         }
@@ -272,8 +273,10 @@ impl ExternalSpec {
             }
         }
         match not_executable {
-            Some(path) => Err(self.not_executable(&path.display().to_string(), &path)),
-            None => Err(format!("program {program:?} not found")),
+            Some(path) => Err(ProgramError::NotExecutable(
+                self.not_executable(&path.display().to_string(), &path),
+            )),
+            None => Err(ProgramError::NotFound(program.to_string())),
         }
     }
 
@@ -315,21 +318,39 @@ impl ExternalSpec {
     }
 }
 
+/// Why an external bot's program cannot be started.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProgramError {
+    /// The command has no words.
+    #[error("the command is empty")]
+    Empty,
+    /// No such file (on `PATH`, for a bare name).
+    #[error("program {0:?} not found")]
+    NotFound(String),
+    /// The path is a folder or another non-file.
+    #[error("{0} is not a file")]
+    NotAFile(String),
+    /// A file without an execute bit; the text says how to fix it.
+    #[error("{0}")]
+    NotExecutable(String),
+}
+
 /// Sets every external bot's [`ExternalSpec::stderr_dir`] to `dir`, creating it (only
 /// when the line-up has an external bot).
 ///
 /// # Errors
-/// If `dir` cannot be created: a one-line message naming it.
-pub fn keep_stderr_logs(lineup: &mut [crate::bots::BotSpec], dir: &Path) -> Result<(), String> {
+/// [`crate::fs::WriteError`] naming `dir` if it cannot be created.
+pub fn keep_stderr_logs(
+    lineup: &mut [crate::bots::BotSpec],
+    dir: &Path,
+) -> Result<(), crate::fs::WriteError> {
     let mut created = false;
     for spec in lineup {
         if let crate::bots::BotSpec::Exec(e) = spec {
             if !created {
-                std::fs::create_dir_all(dir).map_err(|err| {
-                    format!(
-                        "cannot create {} for the bots' stderr ({err})",
-                        dir.display()
-                    )
+                std::fs::create_dir_all(dir).map_err(|source| crate::fs::WriteError {
+                    path: dir.to_path_buf(),
+                    source,
                 })?;
                 created = true;
             }
@@ -921,7 +942,7 @@ impl ExternalBot {
                     }
                     Ok(false) if self.input.contains(&b'\n') => break Wait::Line,
                     Ok(false) => break Wait::Closed("closed its output".into()),
-                    Err(how) => break Wait::Closed(how),
+                    Err(Gone(how)) => break Wait::Closed(how),
                 }
             }
             let mut until = deadline.min(now + LOOK_EVERY);
@@ -986,7 +1007,7 @@ impl ExternalBot {
                     Ok(true) => {}
                     Ok(false) if want_line && self.input.contains(&b'\n') => break Wait::Line,
                     Ok(false) => break Wait::Closed("closed its output".into()),
-                    Err(how) => break Wait::Closed(how),
+                    Err(Gone(how)) => break Wait::Closed(how),
                 }
             }
         };
@@ -1668,14 +1689,20 @@ fn read_available(pipe: &mut impl Read, buf: &mut Vec<u8>, cap: usize) -> io::Re
 ///
 /// # Errors
 /// How the bot failed: a line longer than [`MAX_LINE_BYTES`], or an unreadable pipe.
-fn read_stdout(proc: &mut Proc, input: &mut Vec<u8>) -> Result<bool, String> {
+fn read_stdout(proc: &mut Proc, input: &mut Vec<u8>) -> Result<bool, Gone> {
     let open = read_available(&mut proc.stdout, input, MAX_LINE_BYTES)
-        .map_err(|e| format!("output unreadable ({e})"))?;
+        .map_err(|e| Gone(format!("output unreadable ({e})")))?;
     if input.len() >= MAX_LINE_BYTES && !input.contains(&b'\n') {
-        return Err(format!("wrote a line longer than {MAX_LINE_BYTES} bytes"));
+        return Err(Gone(format!(
+            "wrote a line longer than {MAX_LINE_BYTES} bytes"
+        )));
     }
     Ok(open)
 }
+
+/// How a bot's process failed us, as its crash report says it.
+#[derive(Debug)]
+struct Gone(String);
 
 /// Moves what the child wrote to stderr (at most 64 KiB a call, so that a bot writing
 /// without pause cannot hold us here) into `sink`; closes the pipe at EOF.

@@ -16,3 +16,27 @@ pub mod client;
 #[cfg(unix)]
 pub mod external;
 pub mod openpoker;
+
+/// A message from the other side of the wire that cannot be used, and why (a card
+/// that is not a card, a board of 2 cards, an action list without amounts...).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct WireError(pub String);
+
+impl From<crate::cards::ParseCardError> for WireError {
+    fn from(e: crate::cards::ParseCardError) -> WireError {
+        WireError(e.to_string())
+    }
+}
+
+impl From<&str> for WireError {
+    fn from(e: &str) -> WireError {
+        WireError(e.to_string())
+    }
+}
+
+impl From<String> for WireError {
+    fn from(e: String) -> WireError {
+        WireError(e)
+    }
+}

@@ -10,6 +10,7 @@
 //! document; the offline server sends them so an external bot sees everything an
 //! in-process bot sees, and they are left out when absent.
 
+use super::WireError;
 use crate::bot::{Action, Turn, ValidActions};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -637,7 +638,7 @@ pub fn valid_actions(va: &ValidActions) -> Vec<ValidAction> {
 /// # Errors
 /// An entry with an unknown action, a missing or bad amount (see [`to_chips`]), or a
 /// raise whose `min` is above its `max` (a bot clamping into that range would panic).
-pub fn parse_valid_actions(list: &[ValidAction]) -> Result<ValidActions, String> {
+pub fn parse_valid_actions(list: &[ValidAction]) -> Result<ValidActions, WireError> {
     let mut va = ValidActions {
         check: false,
         call_chips: None,
@@ -656,9 +657,9 @@ pub fn parse_valid_actions(list: &[ValidAction]) -> Result<ValidActions, String>
             "raise" => {
                 let (min, max) = (amount(e.min, "raise min")?, amount(e.max, "raise max")?);
                 if min > max {
-                    return Err(format!(
+                    return Err(WireError(format!(
                         "valid_actions: raise min {min} is above max {max} chips"
-                    ));
+                    )));
                 }
                 va.raise = Some(crate::bot::RaiseRange {
                     min_to_chips: min,
@@ -673,7 +674,11 @@ pub fn parse_valid_actions(list: &[ValidAction]) -> Result<ValidActions, String>
                     None => 0,
                 });
             }
-            other => return Err(format!("valid_actions: unknown action {other:?}")),
+            other => {
+                return Err(WireError(format!(
+                    "valid_actions: unknown action {other:?}"
+                )));
+            }
         }
     }
     if va.all_in_to_chips == Some(0) {
