@@ -235,7 +235,7 @@ pub struct RunInfo {
     /// (0: the adjustment was off, `--no-allin-adjust`).
     pub allin_runout_samples: u32,
     /// Bot name by seat, seat 0 first.
-    pub lineup: Vec<&'static str>,
+    pub lineup: Vec<String>,
     /// Small blind, in chips.
     pub small_blind_chips: u32,
     /// Big blind, in chips.
@@ -277,7 +277,7 @@ impl RunInfo {
             } else {
                 0
             },
-            lineup: config.lineup.iter().map(|b| b.name()).collect(),
+            lineup: config.lineup.iter().map(|b| b.name().into()).collect(),
             small_blind_chips: config.stakes.small_blind_chips,
             big_blind_chips: config.stakes.big_blind_chips,
             ante_chips: config.stakes.ante_chips,
@@ -480,7 +480,7 @@ pub fn write_run(
 pub struct BlocksFile {
     path: std::path::PathBuf,
     writer: csv::Writer<StreamedFile>,
-    bots: Vec<&'static str>,
+    bots: Vec<String>,
     big_blind_chips: u32,
     /// The first write error; later blocks are skipped and `finish` reports it.
     error: Option<csv::Error>,
@@ -498,7 +498,11 @@ impl BlocksFile {
         Ok(BlocksFile {
             path,
             writer: csv::Writer::from_writer(file),
-            bots: config.distinct_bots(),
+            bots: config
+                .distinct_bots()
+                .into_iter()
+                .map(String::from)
+                .collect(),
             big_blind_chips: config.stakes.big_blind_chips,
             error: None,
         })

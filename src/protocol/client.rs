@@ -100,7 +100,7 @@ pub struct Client {
     seat: u8,
     /// Indexed by seat: `players[i].seat == i`, at most [`MAX_SEATS`] long; seats not
     /// `occupied` are empty placeholders.
-    players: Vec<PlayerView>,
+    players: Vec<PlayerView<'static>>,
     occupied: [bool; MAX_SEATS],
     starting_stacks: Vec<u32>,
     hand_id: u64,
@@ -194,7 +194,7 @@ fn timeout_action<'a>(mut names: impl Iterator<Item = &'a str>) -> Action {
 }
 
 /// An empty seat: what a seat absent from the server's list reads as.
-const fn empty_seat(seat: u8) -> PlayerView {
+const fn empty_seat(seat: u8) -> PlayerView<'static> {
     PlayerView {
         seat,
         name: "",
@@ -275,7 +275,7 @@ impl Client {
 
     /// The entry of `seat`, made (an empty seat, as are any below it that were
     /// missing) if needed; `None` for a seat at or above [`MAX_SEATS`].
-    fn seat_slot(&mut self, seat: u8) -> Option<&mut PlayerView> {
+    fn seat_slot(&mut self, seat: u8) -> Option<&mut PlayerView<'static>> {
         let i = usize::from(seat);
         if i >= MAX_SEATS {
             return None;
@@ -313,7 +313,7 @@ impl Client {
         }
     }
 
-    fn player_mut(&mut self, seat: u8) -> Option<&mut PlayerView> {
+    fn player_mut(&mut self, seat: u8) -> Option<&mut PlayerView<'static>> {
         self.players.get_mut(usize::from(seat))
     }
 
