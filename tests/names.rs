@@ -1,8 +1,11 @@
 //! Bot names are owned, never leaked (issue 11): an external bot's name lives in its
-//! line-up and is freed with it. A counting global allocator sums the bytes a thread
-//! still holds.
+//! line-up and a wire player's name in the wire client, and both are freed with their
+//! owner. A counting global allocator sums the bytes a thread still holds.
 
+use holdem_arena::bots;
 use holdem_arena::config::Lineup;
+use holdem_arena::protocol::client::Client;
+use serde_json::json;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
@@ -61,6 +64,26 @@ fn exec_bot_names_are_freed_with_their_lineup() {
         let lineup = Lineup::from_entries(&["exec:sh -c true", "call"]).unwrap();
         assert_eq!(lineup.seats()[0].name(), "sh");
         assert!(lineup.seats()[0].is_external());
+    });
+    assert_eq!(kept, 0);
+}
+
+/// The wire client leaked every distinct player name it met (`Client::intern`): its
+/// names now go with it.
+#[test]
+fn wire_player_names_are_freed_with_the_client() {
+    let kept = bytes_kept(|| {
+        let mut client = Client::new((bots::find("call").unwrap().make)());
+        for i in 0..200 {
+            let msg = json!({"type": "table_joined", "table_id": "t", "seat": 0,
+                "players": [{"seat": 0, "name": format!("bot-{i}"), "stack": 1.0},
+                            {"seat": 1, "name": format!("other-{i}"), "stack": 1.0}]});
+            assert!(client.handle_value(&msg).notes.is_empty());
+            let result = json!({"type": "hand_result", "pot": 2.0,
+                "final_stacks": {"0": 3.0, "1": 0.0},
+                "winners": [{"seat": 0, "name": format!("bot-{i}"), "stack": 3.0, "amount": 2.0}]});
+            assert!(client.handle_value(&result).notes.is_empty());
+        }
     });
     assert_eq!(kept, 0);
 }
