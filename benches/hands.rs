@@ -34,15 +34,14 @@ fn config(lineup: &str, hands: u64, threads: usize, allin_adjust: bool) -> RunCo
     }
 }
 
-/// Ours: one worker plays `HANDS` hands (one thread): the engine, the bots and the
-/// tracker statistics, without the all-in adjustment (an analysis rs_poker's arena
-/// does not do; the runner benchmark below includes it).
-fn ours(lineup: &str) -> impl FnMut() -> Tallies {
-    let cfg = config(lineup, HANDS, 1, false);
-    let mut worker = Worker::new(&cfg);
+/// Ours: one worker plays `HANDS` hands of `cfg` (one thread): the engine, the bots
+/// and the tracker statistics; `cfg` is made without the all-in adjustment (an
+/// analysis rs_poker's arena does not do; the runner benchmark below includes it).
+fn ours(cfg: &RunConfig) -> impl FnMut() -> Tallies + '_ {
+    let mut worker = Worker::new(cfg);
     let mut first = 0;
     move || {
-        let mut tallies = Tallies::new(&cfg, first, first + HANDS);
+        let mut tallies = Tallies::new(cfg, first, first + HANDS);
         worker.play_deals(first, first + HANDS, &mut tallies);
         first += HANDS;
         tallies
@@ -80,7 +79,8 @@ fn whole_hands(c: &mut Criterion) {
     let mut g = c.benchmark_group("heads_up_call_vs_call");
     g.throughput(Throughput::Elements(HANDS));
     g.sample_size(20);
-    let mut f = ours("call,call");
+    let cfg = config("call,call", HANDS, 1, false);
+    let mut f = ours(&cfg);
     g.bench_function("holdem-arena", |b| b.iter(&mut f));
     let mut f = rs_poker_hands(2, || Box::<CallingAgent>::default());
     g.bench_function("rs_poker 5.0.0 arena", |b| b.iter(&mut f));
@@ -89,7 +89,8 @@ fn whole_hands(c: &mut Criterion) {
     let mut g = c.benchmark_group("six_max_random");
     g.throughput(Throughput::Elements(HANDS));
     g.sample_size(20);
-    let mut f = ours("random,random,random,random,random,random");
+    let cfg = config("random,random,random,random,random,random", HANDS, 1, false);
+    let mut f = ours(&cfg);
     g.bench_function("holdem-arena", |b| b.iter(&mut f));
     let mut f = rs_poker_hands(6, || Box::<RandomAgent>::default());
     g.bench_function("rs_poker 5.0.0 arena", |b| b.iter(&mut f));

@@ -137,7 +137,7 @@ pub mod testing {
         /// The board.
         pub board: Vec<Card>,
         /// Every seat.
-        pub players: Vec<PlayerView>,
+        pub players: Vec<PlayerView<'static>>,
         /// Offered actions.
         pub valid: ValidActions,
         /// Pot in chips.

@@ -99,11 +99,11 @@ impl BotSpec {
     /// for an external bot a short name derived from its command (`call_bot` for
     /// `python3 bots/python/call_bot.py`), or the whole `exec:...` spec when that short
     /// name would be ambiguous (see `cli::parse_lineup`).
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> &str {
         match self {
             BotSpec::BuiltIn(info) => info.name,
             #[cfg(unix)]
-            BotSpec::Exec(spec) => spec.name,
+            BotSpec::Exec(spec) => &spec.name,
         }
     }
 

@@ -154,7 +154,7 @@ impl Blocks {
 
     /// The `blocks.csv` rows: one per block and bot, blocks in order, bots in `bots`
     /// order (the names of the distinct bots).
-    pub fn rows(&self, bots: &[&str], big_blind_chips: u32) -> Vec<BlockRow> {
+    pub fn rows(&self, bots: &[impl AsRef<str>], big_blind_chips: u32) -> Vec<BlockRow> {
         self.iter_rows(bots, big_blind_chips).collect()
     }
 
@@ -162,7 +162,7 @@ impl Blocks {
     /// holding them all.
     pub fn iter_rows<'a>(
         &'a self,
-        bots: &'a [&str],
+        bots: &'a [impl AsRef<str>],
         big_blind_chips: u32,
     ) -> impl Iterator<Item = BlockRow> + 'a {
         let bb = f64::from(big_blind_chips);
@@ -178,7 +178,7 @@ impl Blocks {
                         first_deal: block * self.block_deals,
                         deals: counts.deals,
                         hands: counts.hands,
-                        bot: (*name).to_string(),
+                        bot: name.as_ref().to_string(),
                         seat_hands: b.seat_hands,
                         net_chips: b.net_chips,
                         net_bb: round6(b.net_chips as f64 / bb),

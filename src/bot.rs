@@ -7,8 +7,9 @@
 //! wire field it mirrors. Chips are integers here; the wire writes them as floats
 //! (`2000.0`), and adapters convert at the boundary.
 //!
-//! Everything in a [`Turn`] or an [`Event`] borrows engine state: building one
-//! allocates nothing.
+//! Everything in a [`Turn`] or an [`Event`] borrows engine state, and a player's name
+//! borrows the line-up (one lifetime, `'a`, covers both): building one allocates
+//! nothing. A bot's `act(&mut self, turn: &Turn<'_>)` never names that lifetime.
 
 use crate::cards::Card;
 use crate::eval::Strength;
@@ -246,12 +247,15 @@ impl std::str::FromStr for PlayerStatus {
 }
 
 /// One seat as the wire's `your_turn.players[]` / `table_state.seats[]` entry shows it.
+///
+/// `'a` is the lifetime of the name, borrowed from whoever owns the line-up (the
+/// run's configuration in-process, the wire client's table on the wire).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct PlayerView {
+pub struct PlayerView<'a> {
     /// `seat`: seat number, `0..seats`.
     pub seat: u8,
     /// `name`: the bot's registered name (several seats may share one).
-    pub name: &'static str,
+    pub name: &'a str,
     /// `stack`: chips behind, not counting chips already bet this hand.
     pub stack_chips: u32,
     /// The player's bet on the current street in chips (what a call must match).
@@ -449,7 +453,7 @@ pub struct Turn<'a> {
     /// `0..n`; the wire client (`src/protocol/client.rs`) fills seats a server leaves
     /// out (tables have gaps) with empty seats (name `""`, no chips, folded) and leaves
     /// out seats at or above [`MAX_SEATS`].
-    pub players: &'a [PlayerView],
+    pub players: &'a [PlayerView<'a>],
     /// `min_raise`: the smallest "raise to" total in chips; 0 when raising is not offered.
     pub min_raise_chips: u32,
     /// `max_raise`: the largest "raise to" total in chips; 0 when raising is not offered.
@@ -470,14 +474,14 @@ pub struct Turn<'a> {
     pub actions: &'a [ActionRecord],
 }
 
-impl Turn<'_> {
+impl<'a> Turn<'a> {
     /// This bot's own entry in [`Turn::players`]: `players[seat]`, O(1) (see the
     /// invariant on [`Turn::players`]).
     ///
     /// # Panics
     /// If the invariant is broken (`seat >= players.len()`): no `Turn` the engine or
     /// the wire client builds does that.
-    pub fn me(&self) -> &PlayerView {
+    pub fn me(&self) -> &'a PlayerView<'a> {
         debug_assert!(
             self.players
                 .get(usize::from(self.seat))
@@ -495,13 +499,14 @@ impl Turn<'_> {
     }
 }
 
-/// A seat's winnings in `hand_result.winners[]`.
+/// A seat's winnings in `hand_result.winners[]`. `'a` is the lifetime of the name
+/// (see [`PlayerView`]).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct Winner {
+pub struct Winner<'a> {
     /// `seat`.
     pub seat: u8,
     /// `name`.
-    pub name: &'static str,
+    pub name: &'a str,
     /// `stack`: the stack after the hand, in chips.
     pub stack_chips: u32,
     /// `amount`: chips won from pots (returned uncalled bets excluded).
@@ -528,7 +533,7 @@ pub struct HandResult<'a> {
     /// `pot`: total chips won from pots (returned uncalled bets excluded).
     pub pot_chips: u32,
     /// `winners`: seats that won chips, in seat order.
-    pub winners: &'a [Winner],
+    pub winners: &'a [Winner<'a>],
     /// `final_stacks`: every seat's stack after the hand, indexed by seat, in chips.
     pub final_stacks: &'a [u32],
     /// `shown_cards`: hole cards of every player in the showdown (empty without one).
@@ -602,7 +607,7 @@ pub enum Event<'a> {
         /// `seat`: this bot's seat.
         seat: u8,
         /// `players`: everyone at the table.
-        players: &'a [PlayerView],
+        players: &'a [PlayerView<'a>],
     },
     /// `hand_start`.
     HandStart {

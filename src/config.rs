@@ -237,7 +237,7 @@ impl Lineup {
                     let spec = ExternalSpec {
                         command: command.trim().to_string(),
                         dialect,
-                        name: "",
+                        name: String::new(),
                         action_timeout: DEFAULT_ACTION_TIMEOUT,
                         stderr_dir: None,
                     };
@@ -268,7 +268,7 @@ impl Lineup {
                     let ambiguous = bots::find(short).is_some()
                         || exec_names.iter().any(|(o, s)| s == short && o != entry);
                     let name = if ambiguous { entry } else { short };
-                    e.name = Box::leak(name.clone().into_boxed_str());
+                    e.name.clone_from(name);
                 }
             }
         }
@@ -532,7 +532,7 @@ impl RunConfig {
     }
 
     /// The distinct bot names of the line-up, in order of first seat.
-    pub fn distinct_bots(&self) -> Vec<&'static str> {
+    pub fn distinct_bots(&self) -> Vec<&str> {
         crate::bots::distinct_names(self.lineup.iter().map(|b| b.name()))
     }
 

@@ -266,7 +266,7 @@ pub fn write_run(
 pub struct BlocksFile {
     path: std::path::PathBuf,
     writer: csv::Writer<crate::fs::StreamedFile>,
-    bots: Vec<&'static str>,
+    bots: Vec<String>,
     big_blind_chips: u32,
     /// The first write error; later blocks are skipped and `finish` reports it.
     error: Option<csv::Error>,
@@ -284,7 +284,11 @@ impl BlocksFile {
         Ok(BlocksFile {
             path,
             writer: csv::Writer::from_writer(file),
-            bots: config.distinct_bots(),
+            bots: config
+                .distinct_bots()
+                .into_iter()
+                .map(String::from)
+                .collect(),
             big_blind_chips: config.stakes.big_blind_chips,
             error: None,
         })

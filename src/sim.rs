@@ -85,9 +85,10 @@ impl Tallies {
     }
 }
 
-/// One worker's table and bots.
-pub struct Worker {
-    table: Table,
+/// One worker's table and bots. The seats' names are borrowed for `'a` from the
+/// run's [`RunConfig`], which outlives its workers.
+pub struct Worker<'a> {
+    table: Table<'a>,
     bots: Vec<Box<dyn Bot>>,
     seed: u64,
     dealer: Dealer,
@@ -95,7 +96,7 @@ pub struct Worker {
     distinct: usize,
     duplicate: bool,
     allin_adjust: bool,
-    names: Vec<&'static str>,
+    names: Vec<&'a str>,
     stakes: Stakes,
     /// Which hands to write as PHH, and this chunk's buffer (reused across chunks).
     history: Option<(Sample, Vec<u8>)>,
@@ -181,11 +182,11 @@ pub enum RunError {
     },
 }
 
-impl Worker {
+impl<'a> Worker<'a> {
     /// Makes the table and one bot per seat (the only allocations a worker does
     /// besides its per-chunk results).
-    pub fn new(config: &RunConfig) -> Worker {
-        let names: Vec<&'static str> = config.lineup.iter().map(|b| b.name()).collect();
+    pub fn new(config: &'a RunConfig) -> Worker<'a> {
+        let names: Vec<&str> = config.lineup.iter().map(|b| b.name()).collect();
         let stacks = config.starting_stacks();
         Worker {
             table: Table::new(&names, &stacks, config.stakes, config.seed),

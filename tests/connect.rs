@@ -12,7 +12,7 @@
 
 use assert_cmd::Command;
 use holdem_arena::bots;
-use holdem_arena::protocol::client::{Client, MAX_MESSAGE_BYTES, MAX_NAMES};
+use holdem_arena::protocol::client::{Client, MAX_MESSAGE_BYTES, MAX_NAME_BYTES};
 use holdem_arena::protocol::{claw, openpoker as op};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -568,18 +568,52 @@ fn connect_skips_overlong_lines() {
     assert!(stderr.contains("longer than"), "{stderr}");
 }
 
-/// `Client::intern` keeps at most `MAX_NAMES` names (each is leaked), with a note.
+/// Records the player names a bot is shown: `table_joined` players and
+/// `hand_result` winners.
+struct NameRecorder(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl holdem_arena::bot::Bot for NameRecorder {
+    fn act(&mut self, turn: &holdem_arena::bot::Turn<'_>) -> holdem_arena::bot::Action {
+        turn.valid_actions.timeout_action()
+    }
+
+    fn observe(&mut self, event: &holdem_arena::bot::Event<'_>) {
+        use holdem_arena::bot::Event;
+        let mut seen = self.0.lock().unwrap();
+        match event {
+            Event::TableJoined { players, .. } => {
+                seen.extend(players.iter().map(|p| p.name.to_string()));
+            }
+            Event::HandResult(r) => seen.extend(r.winners.iter().map(|w| w.name.to_string())),
+            _ => {}
+        }
+    }
+}
+
+/// The client owns its seats' names (no interning): a connection that meets more than
+/// the 1024 distinct names it used to keep (each leaked for good, later ones shown as
+/// `"?"`) shows every player's name, cut to `MAX_NAME_BYTES`, without a note.
 #[test]
-fn connect_bounds_the_names_it_keeps() {
-    let mut client = Client::new((bots::find("call").unwrap().make)());
+fn connect_shows_names_past_the_old_interning_cap() {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut client = Client::new(Box::new(NameRecorder(seen.clone())));
     let mut notes = Vec::new();
-    for i in 0..=MAX_NAMES {
+    for i in 0..1100 {
         let msg = json!({"type": "table_joined", "table_id": "t", "seat": 0,
             "players": [{"seat": 0, "name": format!("bot-{i}"), "stack": 1.0}]});
         notes.extend(client.handle_value(&msg).notes);
     }
-    assert_eq!(notes.len(), 1, "{notes:?}");
-    assert!(notes[0].contains("distinct player names"), "{notes:?}");
+    let long = "é".repeat(MAX_NAME_BYTES); // two bytes each: cut at a boundary
+    let result = json!({"type": "hand_result", "pot": 2.0, "final_stacks": {"0": 3.0},
+        "winners": [{"seat": 0, "name": long, "stack": 3.0, "amount": 2.0}]});
+    notes.extend(client.handle_value(&result).notes);
+    assert!(notes.is_empty(), "{notes:?}");
+    let seen = seen.lock().unwrap();
+    let want: Vec<String> = (0..1100)
+        .map(|i| format!("bot-{i}"))
+        .chain([long[..MAX_NAME_BYTES].to_string()])
+        .collect();
+    assert_eq!(*seen, want);
 }
 
 // ---- item 7: fuzz-style properties of the parsers ----

@@ -389,7 +389,7 @@ fn external(command: &str, dialect: holdem_arena::protocol::external::Dialect) -
     let spec = ExternalSpec {
         command: command.into(),
         dialect,
-        name: "faulty_bot",
+        name: "faulty_bot".into(),
         action_timeout: DEFAULT_ACTION_TIMEOUT,
         stderr_dir: None,
     };

@@ -140,9 +140,8 @@ pub const MIN_VERDICT_BLOCKS: u64 = 2;
 /// One run that is played: its configuration and the bot under test in it.
 struct Side {
     config: RunConfig,
-    /// The bot under test's name in this run's CSVs (`BotSpec::name` of its seats),
-    /// which is how its block rows are found.
-    name: &'static str,
+    /// The first seat of the bot under test (see [`Side::name`]).
+    seat: usize,
     /// "the candidate" or "the baseline", for messages.
     role: &'static str,
     /// The per-seat tallies of every batch played so far (for the faults).
@@ -173,10 +172,16 @@ impl Side {
         let stats = Stats::new(config.lineup.len());
         Ok(Side {
             config,
-            name,
+            seat: seats[0],
             role,
             stats,
         })
+    }
+
+    /// The bot under test's name in this run's CSVs (`BotSpec::name` of its seats),
+    /// which is how its block rows are found.
+    fn name(&self) -> &str {
+        self.config.lineup[self.seat].name()
     }
 
     /// Seats of the bot under test.
@@ -184,7 +189,7 @@ impl Side {
         self.config
             .lineup
             .iter()
-            .filter(|b| b.name() == self.name)
+            .filter(|b| b.name() == self.name())
             .count() as u64
     }
 
@@ -202,7 +207,7 @@ impl Side {
                 total += &self.stats.seats[s];
             }
             if let Some(why) = total.fault_reason() {
-                let who = if *name == self.name {
+                let who = if *name == self.name() {
                     format!("{name} ({})", self.role)
                 } else {
                     format!("opponent {name} in {}'s run", self.role)
@@ -221,7 +226,7 @@ impl Side {
     fn play(&mut self, first: u64, end: u64) -> Result<Vec<BlockRow>, CommandError> {
         let config = &self.config;
         let names = config.distinct_bots();
-        let (name, bb) = (self.name, config.stakes.big_blind_chips);
+        let (name, bb) = (self.name(), config.stakes.big_blind_chips);
         let mut rows = RowsOf {
             name,
             names: &names,
@@ -257,7 +262,7 @@ impl Side {
         if !whole {
             return Err(refused(format!(
                 "no verdict: {} ({}) has {} block rows ({} deals) of the {blocks} blocks ({} deals) played: its results were not found under its name",
-                self.name,
+                self.name(),
                 self.role,
                 rows.len(),
                 rows.iter().map(|r| r.deals).sum::<u64>(),
@@ -472,7 +477,7 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
         let blocks = deals.div_ceil(info.block_deals);
         let rows = read_blocks(file, &info, |r| r.bot == baseline_name && r.block < blocks)?;
         let (candidate_label, baseline_label) = labels(
-            (candidate.name, &candidate_entry),
+            (candidate.name(), &candidate_entry),
             (&baseline_name, &baseline_name),
         );
         return Ok(Plan {
@@ -525,8 +530,8 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
         "the baseline",
     )?;
     let (candidate_label, baseline_label) = labels(
-        (candidate.name, &candidate_entry),
-        (baseline.name, &baseline_entry),
+        (candidate.name(), &candidate_entry),
+        (baseline.name(), &baseline_entry),
     );
     Ok(Plan {
         candidate,
@@ -540,7 +545,7 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
 /// The [`sim::RunSink`] that keeps one bot's block rows.
 struct RowsOf<'a> {
     name: &'a str,
-    names: &'a [&'static str],
+    names: &'a [&'a str],
     big_blind_chips: u32,
     rows: Vec<BlockRow>,
 }

@@ -22,11 +22,12 @@ use crate::bot::{
     ValidActions,
 };
 
-/// One hand's bets and players, in fixed arrays for up to [`MAX_SEATS`] seats.
+/// One hand's bets and players, in fixed arrays for up to [`MAX_SEATS`] seats. The
+/// players' names are borrowed for `'n` (from the line-up's owner).
 #[derive(Clone, Debug)]
-pub struct Betting {
+pub struct Betting<'n> {
     /// Every seat's public state (stack behind, street bet, status); `seats` are used.
-    pub players: [PlayerView; MAX_SEATS],
+    pub players: [PlayerView<'n>; MAX_SEATS],
     /// Chips each seat has put in this hand, antes and blinds included.
     pub contributed: [u32; MAX_SEATS],
     /// Number of seats at the table, `2..=10`.
@@ -50,12 +51,12 @@ pub struct Betting {
     bet_at_last_action: [u32; MAX_SEATS],
 }
 
-impl Betting {
+impl<'n> Betting<'n> {
     /// A fresh hand: `names` and `stacks` (chips) by seat, every player active.
     ///
     /// # Panics
     /// If `names` and `stacks` differ in length, or that length is not `2..=10`.
-    pub fn new_hand(names: &[&'static str], stacks: &[u32], big_blind_chips: u32) -> Betting {
+    pub fn new_hand(names: &[&'n str], stacks: &[u32], big_blind_chips: u32) -> Betting<'n> {
         let unused = PlayerView {
             seat: 0,
             name: "",
@@ -85,7 +86,7 @@ impl Betting {
     ///
     /// # Panics
     /// As [`Betting::new_hand`].
-    pub fn restart(&mut self, names: &[&'static str], stacks: &[u32]) {
+    pub fn restart(&mut self, names: &[&'n str], stacks: &[u32]) {
         let seats = names.len();
         assert!((2..=MAX_SEATS).contains(&seats) && stacks.len() == seats);
         for (seat, p) in self.players[..seats].iter_mut().enumerate() {
@@ -110,7 +111,7 @@ impl Betting {
 
     /// The used seats' public state.
     #[inline]
-    pub fn players(&self) -> &[PlayerView] {
+    pub fn players(&self) -> &[PlayerView<'n>] {
         &self.players[..self.seats]
     }
 

@@ -51,19 +51,21 @@ impl Default for Stakes {
 const ACTION_LOG_CAPACITY: usize = 512;
 
 /// One table: seat names, stakes and starting stacks, plus the state of the hand in play.
-pub struct Table {
-    names: [&'static str; MAX_SEATS],
+/// The names are borrowed for `'n` from whoever owns the line-up (a run's
+/// [`crate::config::RunConfig`]), so a table copies no string.
+pub struct Table<'n> {
+    names: [&'n str; MAX_SEATS],
     starting_stacks: [u32; MAX_SEATS],
     seats: usize,
     stakes: Stakes,
     run_seed: u64,
-    betting: Betting,
+    betting: Betting<'n>,
     street: Street,
     board: [Card; 5],
     board_len: usize,
     hole_cards: [[Card; 2]; MAX_SEATS],
     actions: Vec<ActionRecord>,
-    winners: [Winner; MAX_SEATS],
+    winners: [Winner<'n>; MAX_SEATS],
     winner_count: usize,
     shown: [ShownCards; MAX_SEATS],
     shown_count: usize,
@@ -75,7 +77,7 @@ pub struct Table {
     listened: EventKinds,
 }
 
-impl Table {
+impl<'n> Table<'n> {
     /// A table with one seat per name (`names.len()` seats, `2..=10`), every seat
     /// starting each hand with `starting_stacks[seat]` chips. `run_seed` seeds the
     /// bots' per-hand random streams.
@@ -85,11 +87,11 @@ impl Table {
     /// a stack is 0, or the stakes are invalid (see [`Stakes`]). The CLI validates
     /// its input before it gets here.
     pub fn new(
-        names: &[&'static str],
+        names: &[&'n str],
         starting_stacks: &[u32],
         stakes: Stakes,
         run_seed: u64,
-    ) -> Table {
+    ) -> Table<'n> {
         let seats = names.len();
         assert!(
             (2..=MAX_SEATS).contains(&seats),
@@ -144,7 +146,7 @@ impl Table {
     }
 
     /// The seats' public state as a `table_joined` would list it (starting stacks).
-    pub fn players(&self) -> &[crate::bot::PlayerView] {
+    pub fn players(&self) -> &[crate::bot::PlayerView<'n>] {
         self.betting.players()
     }
 

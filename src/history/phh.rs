@@ -100,7 +100,7 @@ pub struct HandInfo<'a> {
     /// Hand index within the run (0-based); the button is `hand_index % seats`.
     pub hand_index: u64,
     /// Bot name by seat.
-    pub names: &'a [&'static str],
+    pub names: &'a [&'a str],
     /// Blinds and ante, in chips.
     pub stakes: Stakes,
     /// The hand's cards (hole cards of every seat, the five board cards).

@@ -54,7 +54,7 @@ impl Log {
 struct Traced {
     inner: Box<dyn Bot>,
     seat: usize,
-    names: Vec<&'static str>,
+    names: Vec<String>,
     log: Log,
 }
 
@@ -155,7 +155,7 @@ pub fn describe_action(action: Action) -> String {
 /// Plays hand `hand_index` of the run `config` describes and returns it as a
 /// readable history and as PHH. `config.hands` and `config.threads` are ignored.
 pub fn replay(config: &RunConfig, hand_index: u64) -> Replay {
-    let names: Vec<&'static str> = config.lineup.iter().map(|b| b.name()).collect();
+    let names: Vec<&str> = config.lineup.iter().map(|b| b.name()).collect();
     let stacks = config.starting_stacks();
     let seats = names.len();
     let mut table = Table::new(&names, &stacks, config.stakes, config.seed);
@@ -168,7 +168,7 @@ pub fn replay(config: &RunConfig, hand_index: u64) -> Replay {
             Box::new(Traced {
                 inner: b.make(seat as u8),
                 seat,
-                names: names.clone(),
+                names: names.iter().map(|n| n.to_string()).collect(),
                 log: log.clone(),
             }) as Box<dyn Bot>
         })

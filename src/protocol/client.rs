@@ -42,7 +42,7 @@ use crate::bot::{
 use crate::cards::{Card, CardSet};
 use serde::Deserialize;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::{BufRead, Write};
 use std::time::{Duration, Instant};
 
@@ -56,13 +56,10 @@ pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
 /// are still shown to the bot as events but left out of [`Turn::actions`], with a note.
 pub const MAX_ACTIONS_PER_HAND: usize = 4096;
 
-/// The most distinct player names kept for a connection (each is kept for its whole
-/// life: [`PlayerView::name`] is `&'static str`); later names read as `"?"`, with a
-/// note.
-pub const MAX_NAMES: usize = 1024;
-
 /// The longest player name kept, in bytes; longer names are cut (at a character
-/// boundary).
+/// boundary). The client keeps one name per seat (at most [`MAX_SEATS`]), replaced
+/// when another player takes the seat, so names take at most `MAX_SEATS ×
+/// MAX_NAME_BYTES` bytes however many players a connection sees.
 pub const MAX_NAME_BYTES: usize = 64;
 
 /// The most kinds of recurring trouble (unknown message types, high seats, ...) noted
@@ -94,14 +91,49 @@ struct Pending {
     fallback_sent: bool,
 }
 
+/// One seat as the messages told it: what a [`PlayerView`] shows, with the name owned
+/// here (the views shown to the bot borrow it; see [`views`]).
+#[derive(Clone, Debug)]
+struct Seat {
+    name: String,
+    stack_chips: u32,
+    bet_chips: u32,
+    status: PlayerStatus,
+}
+
+/// The [`PlayerView`]s of `seats` (indexed by seat), borrowing their names: what the
+/// bot is shown. Allocates one vector per message; this is the wire, not the
+/// in-process hot loop.
+fn views(seats: &[Seat]) -> Vec<PlayerView<'_>> {
+    seats
+        .iter()
+        .enumerate()
+        .map(|(i, s)| PlayerView {
+            seat: i as u8, // below MAX_SEATS
+            name: &s.name,
+            stack_chips: s.stack_chips,
+            bet_chips: s.bet_chips,
+            status: s.status,
+        })
+        .collect()
+}
+
+/// `name` cut to [`MAX_NAME_BYTES`] (at a character boundary).
+fn cut_name(name: &str) -> &str {
+    let mut end = name.len().min(MAX_NAME_BYTES);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    &name[..end]
+}
+
 /// Per-connection state: the table and the current hand as the messages told it.
 pub struct Client {
     bot: Box<dyn Bot>,
-    names: HashMap<String, &'static str>,
     seat: u8,
-    /// Indexed by seat: `players[i].seat == i`, at most [`MAX_SEATS`] long; seats not
-    /// `occupied` are empty placeholders.
-    players: Vec<PlayerView>,
+    /// Indexed by seat, at most [`MAX_SEATS`] long; seats not `occupied` are empty
+    /// placeholders.
+    players: Vec<Seat>,
     occupied: [bool; MAX_SEATS],
     starting_stacks: Vec<u32>,
     hand_id: u64,
@@ -198,10 +230,9 @@ fn timeout_action<'a>(mut names: impl Iterator<Item = &'a str>) -> Action {
 }
 
 /// An empty seat: what a seat absent from the server's list reads as.
-const fn empty_seat(seat: u8) -> PlayerView {
-    PlayerView {
-        seat,
-        name: "",
+const fn empty_seat() -> Seat {
+    Seat {
+        name: String::new(),
         stack_chips: 0,
         bet_chips: 0,
         status: PlayerStatus::Empty,
@@ -220,7 +251,6 @@ impl Client {
     pub fn new(bot: Box<dyn Bot>) -> Client {
         Client {
             bot,
-            names: HashMap::new(),
             seat: 0,
             players: Vec::new(),
             occupied: [false; MAX_SEATS],
@@ -252,55 +282,27 @@ impl Client {
         }
     }
 
-    /// A `&'static` copy of a player name (each distinct name is leaked once; at most
-    /// [`MAX_NAMES`] of at most [`MAX_NAME_BYTES`] bytes).
-    fn intern(&mut self, name: &str) -> &'static str {
-        let mut end = name.len().min(MAX_NAME_BYTES);
-        while !name.is_char_boundary(end) {
-            end -= 1;
-        }
-        let name = &name[..end];
-        if name.is_empty() {
-            return "";
-        }
-        if let Some(n) = self.names.get(name) {
-            return n;
-        }
-        if self.names.len() >= MAX_NAMES {
-            self.note_once("names", || {
-                format!("more than {MAX_NAMES} distinct player names: later ones read as \"?\"")
-            });
-            return "?";
-        }
-        let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
-        self.names.insert(name.to_string(), leaked);
-        leaked
-    }
-
     /// The entry of `seat`, made (an empty seat, as are any below it that were
     /// missing) if needed; `None` for a seat at or above [`MAX_SEATS`].
-    fn seat_slot(&mut self, seat: u8) -> Option<&mut PlayerView> {
+    fn seat_slot(&mut self, seat: u8) -> Option<&mut Seat> {
         let i = usize::from(seat);
         if i >= MAX_SEATS {
             return None;
         }
         while self.players.len() <= i {
-            let next = self.players.len() as u8; // below MAX_SEATS
-            self.players.push(empty_seat(next));
+            self.players.push(empty_seat());
         }
         Some(&mut self.players[i])
     }
 
     /// Seats `p` (name, stack, and bet and status when given).
     fn seat_player(&mut self, what: &str, p: &op::SeatPlayer) {
-        let name = self.intern(&p.name);
         let Some(slot) = self.seat_slot(p.seat) else {
             let key = format!("seat {what}");
             return self.note_once(&key, || high_seat(what, p.seat));
         };
-        *slot = PlayerView {
-            seat: p.seat,
-            name,
+        *slot = Seat {
+            name: cut_name(&p.name).to_string(),
             stack_chips: chips(p.stack),
             bet_chips: p.bet.map_or(0, chips),
             status: p.status.as_deref().map_or(PlayerStatus::Active, status_of),
@@ -317,7 +319,7 @@ impl Client {
         }
     }
 
-    fn player_mut(&mut self, seat: u8) -> Option<&mut PlayerView> {
+    fn player_mut(&mut self, seat: u8) -> Option<&mut Seat> {
         self.players.get_mut(usize::from(seat))
     }
 
@@ -439,7 +441,7 @@ impl Client {
         self.bot.observe(&Event::TableJoined {
             table_id: hand_number(&t.table_id),
             seat: t.seat,
-            players: &self.players,
+            players: &views(&self.players),
         });
     }
 
@@ -535,10 +537,9 @@ impl Client {
             }
         };
         let stack = chips(a.stack);
-        let name = self.intern(&a.name);
         if let Some(p) = self.seat_slot(a.seat) {
             if p.name.is_empty() {
-                p.name = name;
+                p.name = cut_name(&a.name).to_string();
             }
             match kind {
                 ActionKind::Fold => p.status = PlayerStatus::Folded,
@@ -674,7 +675,7 @@ impl Client {
             valid_actions: valid,
             pot_chips: chips(t.pot),
             community_cards: &board,
-            players: &self.players,
+            players: &views(&self.players),
             min_raise_chips: t.min_raise.map_or(0, chips),
             max_raise_chips: t.max_raise.map_or(0, chips),
             to_call_chips: t.to_call.map_or(valid.call_chips.unwrap_or(0), chips),
@@ -778,7 +779,7 @@ impl Client {
             });
             winners.push(Winner {
                 seat: w.seat,
-                name: self.intern(&w.name),
+                name: cut_name(&w.name),
                 stack_chips: chips(w.stack),
                 amount_chips: chips(w.amount),
                 strength,

@@ -161,7 +161,7 @@ pub struct ExternalSpec {
     /// The dialect it speaks.
     pub dialect: Dialect,
     /// The name shown in the CSVs and sent to the bot as its `name`.
-    pub name: &'static str,
+    pub name: String,
     /// Time allowed for each action, from `your_turn` to an accepted `action`.
     pub action_timeout: Duration,
     /// The folder for the bot's stderr logs (`NAME.seatN.stderr.log`, see the module
@@ -794,11 +794,11 @@ impl ExternalBot {
                     spec.name
                 )));
                 if let Some(dir) = &spec.stderr_dir {
-                    match StderrLog::open(dir, spec.name, seat) {
+                    match StderrLog::open(dir, &spec.name, seat) {
                         Ok(log) => bot.stderr.log = Some(log),
                         Err(e) => eprintln!(
                             "warning: cannot write {} ({e}); bot {:?}'s stderr is kept only in memory",
-                            dir.join(stderr_log_name(spec.name, seat)).display(),
+                            dir.join(stderr_log_name(&spec.name, seat)).display(),
                             spec.name
                         ),
                     }
@@ -1797,7 +1797,7 @@ mod tests {
         ExternalSpec {
             command: "python3 bot.py".into(),
             dialect,
-            name: "tested",
+            name: "tested".into(),
             action_timeout: crate::config::DEFAULT_ACTION_TIMEOUT,
             stderr_dir: None,
         }
