@@ -5,7 +5,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use holdem_arena::bots;
 use holdem_arena::engine::Stakes;
-use holdem_arena::sim::{self, RunConfig, Tallies, Worker};
+use holdem_arena::sim::{self, RunConfig, Totals, Worker};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rs_poker::arena::agent::{CallingAgent, RandomAgent};
@@ -21,7 +21,7 @@ fn config(lineup: &str, hands: u64, threads: usize, allin_adjust: bool) -> RunCo
             .split(',')
             .map(|n| bots::find(n).expect("built-in").into())
             .collect(),
-        hands,
+        deals: hands,
         seed: 1,
         threads,
         stakes: Stakes::default(),
@@ -37,11 +37,11 @@ fn config(lineup: &str, hands: u64, threads: usize, allin_adjust: bool) -> RunCo
 /// Ours: one worker plays `HANDS` hands of `cfg` (one thread): the engine, the bots
 /// and the tracker statistics; `cfg` is made without the all-in adjustment (an
 /// analysis rs_poker's arena does not do; the runner benchmark below includes it).
-fn ours(cfg: &RunConfig) -> impl FnMut() -> Tallies + '_ {
+fn ours(cfg: &RunConfig) -> impl FnMut() -> Totals + '_ {
     let mut worker = Worker::new(cfg);
     let mut first = 0;
     move || {
-        let mut tallies = Tallies::new(cfg, first, first + HANDS);
+        let mut tallies = Totals::new(cfg, first, first + HANDS);
         worker.play_deals(first, first + HANDS, &mut tallies);
         first += HANDS;
         tallies

@@ -3,7 +3,7 @@
 
 use holdem_arena::bots;
 use holdem_arena::engine::Stakes;
-use holdem_arena::sim::{RunConfig, Tallies, Worker};
+use holdem_arena::sim::{RunConfig, Totals, Worker};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -16,7 +16,7 @@ fn main() {
             .split(',')
             .map(|n| bots::find(n).expect("built-in bot").into())
             .collect(),
-        hands,
+        deals: hands,
         seed: 1,
         threads: 1,
         stakes: Stakes::default(),
@@ -28,7 +28,7 @@ fn main() {
         history: None,
     };
     let mut worker = Worker::new(&config);
-    let mut tallies = Tallies::new(&config, 0, hands);
+    let mut tallies = Totals::new(&config, 0, hands);
     let start = std::time::Instant::now();
     worker.play_deals(0, hands, &mut tallies);
     let secs = start.elapsed().as_secs_f64();

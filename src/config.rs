@@ -352,8 +352,9 @@ impl Default for TableSettings {
 pub struct RunSettings {
     /// The bots, seat 0 first.
     pub lineup: Lineup,
-    /// Deals to play (hands, unless `duplicate`), 1 to [`MAX_DEALS`].
-    pub hands: u64,
+    /// Deals to play (`--hands`; each deal is one hand, or one per rotation with
+    /// `duplicate`), 1 to [`MAX_DEALS`].
+    pub deals: u64,
     /// Run seed.
     pub seed: u64,
     /// Worker threads (`None`: one per core), 1 to [`max_threads`].
@@ -376,10 +377,10 @@ impl RunSettings {
     /// The defaults of `holdem-arena run` for `lineup`, `hands` and `seed`: Open
     /// Poker's table, one thread per core, plain deals in blocks of 1,000, the all-in
     /// adjustment on, no hand histories, [`DEFAULT_ACTION_TIMEOUT`].
-    pub fn new(lineup: Lineup, hands: u64, seed: u64) -> RunSettings {
+    pub fn new(lineup: Lineup, deals: u64, seed: u64) -> RunSettings {
         RunSettings {
             lineup,
-            hands,
+            deals,
             seed,
             threads: None,
             table: TableSettings::default(),
@@ -397,8 +398,9 @@ impl RunSettings {
 pub struct RunConfig {
     /// The bot in each seat, seat 0 first (2 to 10 seats).
     pub lineup: Vec<BotSpec>,
-    /// Number of deals to play, 1 to [`MAX_DEALS`].
-    pub hands: u64,
+    /// Deals to play (`--hands`), 1 to [`MAX_DEALS`]: table hands are
+    /// [`RunConfig::hands_played`].
+    pub deals: u64,
     /// Run seed: with the hand index it fixes every card and every bot's randomness.
     pub seed: u64,
     /// Worker threads, at least 1 (never more than the run's chunks of
@@ -431,7 +433,7 @@ impl RunConfig {
     pub fn new(settings: RunSettings) -> Result<RunConfig, ConfigError> {
         let RunSettings {
             mut lineup,
-            hands,
+            deals,
             seed,
             threads,
             table,
@@ -445,11 +447,11 @@ impl RunConfig {
             return Err(ConfigError::ActionTimeout(action_timeout_s));
         }
         lineup.set_action_timeout(Duration::from_secs_f64(action_timeout_s));
-        if hands == 0 {
+        if deals == 0 {
             return Err(ConfigError::NoHands);
         }
-        if hands > MAX_DEALS {
-            return Err(ConfigError::TooManyHands(hands));
+        if deals > MAX_DEALS {
+            return Err(ConfigError::TooManyHands(deals));
         }
         let (small, big) = (table.small_blind_chips, table.big_blind_chips);
         if small == 0 || big == 0 {
@@ -494,10 +496,10 @@ impl RunConfig {
             None => cores,
         };
         // More workers than chunks of hands would only start idle bots.
-        let chunks = usize::try_from(hands.div_ceil(CHUNK_HANDS)).unwrap_or(usize::MAX);
+        let chunks = usize::try_from(deals.div_ceil(CHUNK_HANDS)).unwrap_or(usize::MAX);
         Ok(RunConfig {
             lineup: lineup.0,
-            hands,
+            deals,
             seed,
             threads: threads.min(chunks),
             stakes: Stakes {
@@ -528,7 +530,7 @@ impl RunConfig {
 
     /// Table hands the run plays: deals × rotations.
     pub fn hands_played(&self) -> u64 {
-        self.hands * self.rotations() as u64
+        self.deals * self.rotations() as u64
     }
 
     /// The distinct bot names of the line-up, in order of first seat.
@@ -603,7 +605,7 @@ mod tests {
         let cases: [(RunSettings, &str); 6] = [
             (
                 RunSettings {
-                    hands: 0,
+                    deals: 0,
                     ..settings("call,call")
                 },
                 "--hands 0",

@@ -7,7 +7,7 @@ use crate::allin_ev::FIXED_ONE;
 use crate::blocks::Blocks;
 use crate::fs::WriteError;
 use crate::run_info::RunInfo;
-use crate::sim::{RunConfig, Tallies};
+use crate::sim::{RunConfig, Totals};
 use crate::stats::{Stats, Tally, UnitSample, WinRate};
 use serde::Serialize;
 use std::path::Path;
@@ -110,7 +110,7 @@ fn row(seat: Option<u8>, bot: &str, seats: &[usize], t: &Tally, rate: WinRate) -
 
 /// The `bots.csv` rows: one per distinct bot, in order of first seat. Intervals are
 /// over independent units (hands, or whole duplicate groups with duplicate deals).
-pub fn bot_rows(config: &RunConfig, tallies: &Tallies) -> Vec<Row> {
+pub fn bot_rows(config: &RunConfig, tallies: &Totals) -> Vec<Row> {
     let bb = config.stakes.big_blind_chips;
     let bot_of_seat = config.bot_of_seat();
     let (stats, units) = (&tallies.stats, &tallies.units);
@@ -179,7 +179,7 @@ pub fn bot_faults(config: &RunConfig, stats: &Stats) -> std::collections::BTreeM
 }
 
 /// Each seat's fault notes as (bot name, notes), seats with none left out.
-pub fn fault_notes(config: &RunConfig, tallies: &Tallies) -> Vec<(String, Vec<String>)> {
+pub fn fault_notes(config: &RunConfig, tallies: &Totals) -> Vec<(String, Vec<String>)> {
     tallies
         .fault_notes
         .iter()
@@ -233,7 +233,7 @@ pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>, csv::Error> {
 pub fn write_run(
     dir: &Path,
     config: &RunConfig,
-    tallies: &Tallies,
+    tallies: &Totals,
     info: &RunInfo,
 ) -> Result<(), WriteError> {
     let stats = &tallies.stats;

@@ -106,7 +106,7 @@ impl RunInfo {
             version: env!("CARGO_PKG_VERSION").to_string(),
             seed: config.seed,
             seed_string: config.seed.to_string(),
-            hands: config.hands,
+            hands: config.deals,
             duplicate: config.duplicate,
             hands_played: config.hands_played(),
             block_deals: config.block_deals,

@@ -2,7 +2,7 @@
 //!
 //! Each worker owns its [`Table`] and its bots (made once per worker from the
 //! registry's factories, never shared); workers take chunk indices from an atomic
-//! counter, play each chunk into fresh accumulators ([`Tallies`] covering just that
+//! counter, play each chunk into fresh accumulators ([`Totals`] covering just that
 //! chunk's blocks) and send them over a bounded channel to a merging thread, which
 //! adds them into the run's total in chunk order. No lock is taken while hands are
 //! played: a worker touches the channel once per chunk of [`CHUNK_HANDS`] deals (std's
@@ -15,7 +15,7 @@
 //!
 //! Determinism: a hand's cards depend only on (seed, deal index), its button on the
 //! hand index, and chunks have a fixed size, so every chunk's results are the same
-//! whatever the thread count; [`Tallies`] holds exact integer sums, so adding chunks
+//! whatever the thread count; [`Totals`] holds exact integer sums, so adding chunks
 //! in any grouping gives identical totals (`tests/cli.rs` and `tests/verdicts.rs`
 //! compare the CSVs of 1 and 2 threads byte for byte).
 //!
@@ -29,7 +29,7 @@
 //! deal). Bots are reset between replays: each gets [`Event::TableJoined`] before every
 //! hand of a duplicate run, and must forget there everything it learnt (the rule
 //! [`Bot`] documents for every run). The rotations of a deal are one independent unit
-//! for the intervals ([`UnitSums`]).
+//! for the intervals ([`DealSums`]).
 
 use crate::allin_ev;
 use crate::blocks::{Blocks, InOrderBlocks};
@@ -38,18 +38,18 @@ pub use crate::config::{CHUNK_HANDS, RunConfig};
 use crate::deal::Dealer;
 use crate::engine::{Positions, Stakes, Table};
 use crate::history::{Sample, phh};
-use crate::stats::{Stats, UnitSums};
+use crate::stats::{DealSums, Stats};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 
 /// Everything a run (or a chunk of it) accumulates.
 #[derive(Clone, Debug)]
-pub struct Tallies {
+pub struct Totals {
     /// Per-seat tallies and tracker statistics, per hand.
     pub stats: Stats,
     /// Per-bot sums over independent units (deals), for the intervals.
-    pub units: UnitSums,
+    pub units: DealSums,
     /// Per-block, per-bot sums (`blocks.csv`).
     pub blocks: Blocks,
     /// PHH hand histories of the sampled hands, in hand order (the merger adds chunks
@@ -60,13 +60,13 @@ pub struct Tallies {
     pub fault_notes: Vec<FaultNotes>,
 }
 
-impl Tallies {
+impl Totals {
     /// Empty accumulators for deals `first..end` of `config`'s run.
-    pub fn new(config: &RunConfig, first: u64, end: u64) -> Tallies {
+    pub fn new(config: &RunConfig, first: u64, end: u64) -> Totals {
         let bots = config.distinct_bots().len();
-        Tallies {
+        Totals {
             stats: Stats::new(config.lineup.len()),
-            units: UnitSums::default(),
+            units: DealSums::default(),
             blocks: Blocks::covering(config.block_deals, bots, first, end),
             histories: Vec::new(),
             fault_notes: Vec::new(),
@@ -219,7 +219,7 @@ impl<'a> Worker<'a> {
 
     /// Plays deals `first..end` into `tallies` (every rotation of each with
     /// duplicate deals). Allocation-free unless hand histories are asked for.
-    pub fn play_deals(&mut self, first: u64, end: u64, tallies: &mut Tallies) {
+    pub fn play_deals(&mut self, first: u64, end: u64, tallies: &mut Totals) {
         self.play_deals_watched(first, end, tallies, &Unwatched);
     }
 
@@ -229,7 +229,7 @@ impl<'a> Worker<'a> {
         &mut self,
         first: u64,
         end: u64,
-        tallies: &mut Tallies,
+        tallies: &mut Totals,
         watch: &impl Watch,
     ) {
         let seats = self.table.seats();
@@ -238,7 +238,7 @@ impl<'a> Worker<'a> {
         for &b in &self.bot_of_seat {
             seat_hands[b as usize] += rotations as u64;
         }
-        let k = self.distinct;
+        let bots = self.distinct;
         let mut adjusted = [0i64; MAX_SEATS];
         for d in first..end {
             let deal = self.dealer.deal(d, seats);
@@ -287,17 +287,19 @@ impl<'a> Worker<'a> {
             }
             if !self.allin_adjust {
                 // Without the adjustment the adjusted result is the real one.
-                for (adj, &net) in unit_adjusted[..k].iter_mut().zip(&unit_net) {
+                for (adj, &net) in unit_adjusted[..bots].iter_mut().zip(&unit_net) {
                     *adj = net * allin_ev::FIXED_ONE;
                 }
             }
-            tallies.units.record(&unit_net[..k], &unit_adjusted[..k]);
+            tallies
+                .units
+                .record(&unit_net[..bots], &unit_adjusted[..bots]);
             tallies.blocks.record(
                 d,
                 rotations as u64,
-                &seat_hands[..k],
-                &unit_net[..k],
-                &unit_adjusted[..k],
+                &seat_hands[..bots],
+                &unit_net[..bots],
+                &unit_adjusted[..bots],
             );
             if !watch.deal_done(rotations as u64) {
                 return;
@@ -317,7 +319,7 @@ impl<'a> Worker<'a> {
         chunk: u64,
         first: u64,
         end: u64,
-        tallies: &mut Tallies,
+        tallies: &mut Totals,
         control: &RunControl,
     ) {
         let lo = (chunk * CHUNK_HANDS).max(first);
@@ -375,8 +377,8 @@ impl RunSink for KeepAll {
 /// # Errors
 /// [`RunError::Threads`] if the thread pool cannot be built; [`RunError::Stopped`]
 /// when `control` asked to stop.
-pub fn run(config: &RunConfig, control: &RunControl) -> Result<Tallies, RunError> {
-    run_deals(config, 0, config.hands, control)
+pub fn run(config: &RunConfig, control: &RunControl) -> Result<Totals, RunError> {
+    run_deals(config, 0, config.deals, control)
 }
 
 /// Plays deals `first..end` of `config`'s run and returns the merged tallies, with
@@ -391,7 +393,7 @@ pub fn run_deals(
     first: u64,
     end: u64,
     control: &RunControl,
-) -> Result<Tallies, RunError> {
+) -> Result<Totals, RunError> {
     let bots = config.distinct_bots().len();
     let mut keep = KeepAll {
         blocks: Blocks::covering(config.block_deals, bots, first, end),
@@ -420,7 +422,7 @@ pub fn run_deals_streaming(
     end: u64,
     control: &RunControl,
     sink: &mut impl RunSink,
-) -> Result<Tallies, RunError> {
+) -> Result<Totals, RunError> {
     let first_chunk = first / CHUNK_HANDS;
     let end_chunk = end.div_ceil(CHUNK_HANDS).max(first_chunk);
     let workers = config
@@ -436,11 +438,11 @@ pub fn run_deals_streaming(
         })?;
     let next_chunk = AtomicU64::new(first_chunk);
     // A few chunks in flight per worker: a worker that gets ahead of the merger waits.
-    let (results, received) = mpsc::sync_channel::<(u64, Tallies)>(2 * workers);
+    let (results, received) = mpsc::sync_channel::<(u64, Totals)>(2 * workers);
     let total = std::thread::scope(|scope| {
         let merger = scope.spawn(move || {
             let bots = config.distinct_bots().len();
-            let mut total = Tallies::new(config, 0, 0);
+            let mut total = Totals::new(config, 0, 0);
             let mut in_order = InOrderBlocks::new(config.block_deals, bots);
             let mut early = BTreeMap::new();
             let mut next = first_chunk;
@@ -474,7 +476,7 @@ pub fn run_deals_streaming(
                 }
                 let lo = (chunk * CHUNK_HANDS).max(first);
                 let hi = ((chunk + 1) * CHUNK_HANDS).min(end);
-                let mut tallies = Tallies::new(config, lo, hi);
+                let mut tallies = Totals::new(config, lo, hi);
                 worker.play_chunk(chunk, first, end, &mut tallies, control);
                 if results.send((chunk, tallies)).is_err() {
                     return; // the merger is gone: nothing more is wanted

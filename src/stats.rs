@@ -111,7 +111,7 @@ impl AddAssign<&Tally> for Tally {
 }
 
 /// A whole table's accumulators: one [`Tally`] per seat. (Per-bot sums over
-/// independent units, for the intervals, are in [`UnitSums`].)
+/// independent units, for the intervals, are in [`DealSums`].)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stats {
     /// Per-seat tallies; entries at `seats..` stay zero.
@@ -200,7 +200,7 @@ impl AddAssign<&Stats> for Stats {
 /// independent unit of a duplicate match). A unit's value for a bot is the sum of its
 /// results over its seats and the unit's hands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct UnitSums {
+pub struct DealSums {
     /// Units (deals) recorded.
     pub units: u64,
     /// Per distinct bot: Σ unit result, in chips.
@@ -213,9 +213,9 @@ pub struct UnitSums {
     pub adjusted_squared: [i128; MAX_SEATS],
 }
 
-impl Default for UnitSums {
-    fn default() -> UnitSums {
-        UnitSums {
+impl Default for DealSums {
+    fn default() -> DealSums {
+        DealSums {
             units: 0,
             net_chips: [0; MAX_SEATS],
             net_chips_squared: [0; MAX_SEATS],
@@ -225,7 +225,7 @@ impl Default for UnitSums {
     }
 }
 
-impl UnitSums {
+impl DealSums {
     /// Adds one unit: per distinct bot, its real result in chips and its all-in-adjusted
     /// result in 1/`FIXED_ONE` chip (slices of the line-up's distinct-bot count).
     pub fn record(&mut self, net_chips: &[i64], adjusted: &[i64]) {
@@ -239,8 +239,8 @@ impl UnitSums {
     }
 }
 
-impl AddAssign<&UnitSums> for UnitSums {
-    fn add_assign(&mut self, o: &UnitSums) {
+impl AddAssign<&DealSums> for DealSums {
+    fn add_assign(&mut self, o: &DealSums) {
         self.units += o.units;
         for b in 0..MAX_SEATS {
             self.net_chips[b] += o.net_chips[b];

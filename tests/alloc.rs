@@ -2,7 +2,7 @@
 
 use holdem_arena::bots;
 use holdem_arena::engine::Stakes;
-use holdem_arena::sim::{RunConfig, Tallies, Worker};
+use holdem_arena::sim::{RunConfig, Totals, Worker};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -48,7 +48,7 @@ fn allocations_while_playing(lineup: &str, hands: u64, duplicate: bool) -> u64 {
             .split(',')
             .map(|n| bots::find(n).unwrap().into())
             .collect(),
-        hands,
+        deals: hands,
         seed: 9,
         threads: 1,
         stakes: Stakes {
@@ -64,7 +64,7 @@ fn allocations_while_playing(lineup: &str, hands: u64, duplicate: bool) -> u64 {
     };
     let mut worker = Worker::new(&config);
     // Per-chunk accumulators (including the block vector) are made before playing.
-    let mut tallies = Tallies::new(&config, 0, hands);
+    let mut tallies = Totals::new(&config, 0, hands);
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     COUNTING.with(|c| c.set(true));
     worker.play_deals(0, hands, &mut tallies);

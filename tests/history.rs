@@ -12,7 +12,7 @@ fn config(threads: usize) -> RunConfig {
             .iter()
             .map(|n| bots::find(n).unwrap().into())
             .collect(),
-        hands: 10_000,
+        deals: 10_000,
         seed: 42,
         threads,
         stakes: Stakes {

@@ -6,8 +6,8 @@ use holdem_arena::blocks::Blocks;
 use holdem_arena::bot::{Bot, FaultNotes, Faults};
 use holdem_arena::bots::BotSpec;
 use holdem_arena::config::{Lineup, RunConfig, RunSettings};
-use holdem_arena::sim::{RunControl, RunError, Tallies};
-use holdem_arena::stats::{Stats, UnitSums};
+use holdem_arena::sim::{RunControl, RunError, Totals};
+use holdem_arena::stats::{DealSums, Stats};
 
 fn send<T: Send>() {}
 fn sync<T: Sync>() {}
@@ -19,9 +19,9 @@ fn types_that_cross_threads_are_send() {
     send::<Lineup>();
     send::<BotSpec>();
     send::<Box<dyn Bot>>();
-    send::<Tallies>();
+    send::<Totals>();
     send::<Stats>();
-    send::<UnitSums>();
+    send::<DealSums>();
     send::<Blocks>();
     send::<Faults>();
     send::<FaultNotes>();

@@ -15,7 +15,7 @@ fn config(lineup: &str, hands: u64, duplicate: bool, threads: usize) -> RunConfi
             .split(',')
             .map(|n| bots::find(n).unwrap().into())
             .collect(),
-        hands,
+        deals: hands,
         seed: 5,
         threads,
         stakes: Stakes::default(),

@@ -406,7 +406,7 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
                     .into(),
             ));
         }
-        let dir = file.parent().unwrap_or(Path::new("."));
+        let dir = crate::fs::parent_dir(file);
         let info = RunInfo::read(dir).map_err(|e| {
             usage(format!(
                 "--baseline-file {}: {e}; keep the run's run.json next to its blocks.csv",
@@ -791,7 +791,7 @@ pub fn gate(args: &GateArgs) -> Result<ExitCode, CommandError> {
         plan.candidate_label,
         plan.baseline_label,
         e.diff_bb_per_100,
-        e.half_width(0.95),
+        e.half_width(args.confidence),
         args.margin,
         e.blocks,
         e.seat_hands,

@@ -95,7 +95,7 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, CommandE
     };
     RunConfig::new(RunSettings {
         lineup,
-        hands: args.hands,
+        deals: args.hands,
         seed,
         threads: args.threads,
         table: args.table.settings(),
@@ -225,7 +225,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
     let started = Instant::now();
     let total = config.hands_played();
     let (tallies, elapsed) = super::progress::watch(total, &control, || {
-        let tallies = sim::run_deals_streaming(&config, 0, config.hands, &control, &mut files);
+        let tallies = sim::run_deals_streaming(&config, 0, config.deals, &control, &mut files);
         (tallies, started.elapsed().as_secs_f64())
     });
     let tallies = match tallies {

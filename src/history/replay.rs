@@ -153,7 +153,7 @@ pub fn describe_action(action: Action) -> String {
 }
 
 /// Plays hand `hand_index` of the run `config` describes and returns it as a
-/// readable history and as PHH. `config.hands` and `config.threads` are ignored.
+/// readable history and as PHH. `config.deals` and `config.threads` are ignored.
 pub fn replay(config: &RunConfig, hand_index: u64) -> Replay {
     let names: Vec<&str> = config.lineup.iter().map(|b| b.name()).collect();
     let stacks = config.starting_stacks();

@@ -11,7 +11,7 @@
 //! server's extension fields `players[].bet`/`status`, `to_call` and `street` when
 //! present; otherwise from its own bookkeeping). Against the offline server the bot
 //! decides exactly as in-process, except that `rng_seed` is not on the wire: it is
-//! derived here from the hand id and seat, so a randomized bot plays other (equally
+//! derived here with `deal::bot_seed` from run seed 0, the hand id and the seat, so a randomized bot plays other (equally
 //! fair) random streams.
 //!
 //! What a live server may send is not what the engine guarantees, so the client makes
@@ -509,7 +509,8 @@ impl Client {
             small_blind_chips: self.small_blind,
             big_blind_chips: self.big_blind,
             ante_chips: self.ante,
-            rng_seed: self.hand_id.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(h.seat),
+            // The run seed is the server's secret: seed from (0, hand id, seat).
+            rng_seed: crate::deal::bot_seed(0, self.hand_id, usize::from(h.seat)),
         });
     }
 
