@@ -37,10 +37,9 @@
 //!
 //! Pots are split by the engine's own [`Pots::award`] (side pots, odd chips and all),
 //! so the adjusted results follow exactly the rules the real ones do. With one pot
-//! (every player still in put in the same amount, the usual case) a run-out's payout
-//! depends only on which players hold the best hand: each run-out counts that set,
-//! and the pot is awarded once per distinct set, times its count; with side pots
-//! every run-out is awarded.
+//! (every player still in put in the same amount, the usual case) a run-out with a
+//! single best hand pays that player the whole pot, so it only counts a win; the
+//! others (ties, side pots) are awarded as they come.
 //!
 //! Results are fixed-point integers in units of 1/[`FIXED_ONE`] chip, so sums over a run
 //! are exact and do not depend on the thread count. Rounding each hand's expectation to
@@ -136,44 +135,35 @@ pub fn adjusted_net(
     let mut showdown = Showdown::new(hand, &contributed[..seats], button);
     let board = PartialHand::from_cards(&hand.board[..known]);
 
-    // The unseen cards: not on the known board, not in anyone's hand.
+    // The unseen cards, each as a one-card hand: not on the known board, not in
+    // anyone's hand.
     let mut seen = CardSet::from_cards(&hand.board[..known]);
     for hole in &deal.hole_cards[..seats] {
         seen.insert(hole[0]);
         seen.insert(hole[1]);
     }
-    let mut deck = [Card::default(); DECK_SIZE + RULER_SPAN];
+    let mut deck = [PartialHand::EMPTY; DECK_SIZE + RULER_SPAN];
     let mut unseen = 0;
     for index in 0..DECK_SIZE as u8 {
+        // Written always, kept when unseen: no branch to mispredict.
         let card = Card::from_index(index).expect("index below 52");
-        if !seen.contains(card) {
-            deck[unseen] = card;
-            unseen += 1;
-        }
+        deck[unseen] = PartialHand::EMPTY.add(card);
+        unseen += usize::from(!seen.contains(card));
     }
 
     let runouts: u64 = if known == 4 {
         for &river in &deck[..unseen] {
-            showdown.add(board.add(river));
+            showdown.add(board.combine(river));
         }
         unseen as u64
     } else {
-        // Cycles of the cyclic design (see the module docs): a fresh shuffle of the
-        // unseen cards, then one run-out starting at each position.
-        let ruler = &RULER[..5 - known];
+        // Cycles of the cyclic design (see the module docs).
         let cycles = RUNOUT_SAMPLES.div_ceil(unseen as u32);
         let mut rng = runout_rng(seed, deal_index);
         for _ in 0..cycles {
-            // Fisher–Yates (Knuth, TAOCP vol. 2, Algorithm P) over the unseen cards,
-            // then the first cards again after the last, so a run-out's positions
-            // wrap around without a division.
-            for i in 0..unseen - 1 {
-                let j = i + below(&mut rng, (unseen - i) as u64) as usize;
-                deck.swap(i, j);
-            }
-            deck.copy_within(..RULER_SPAN, unseen);
-            for start in 0..unseen {
-                showdown.add(ruler.iter().fold(board, |h, &d| h.add(deck[start + d])));
+            match known {
+                0 => cycle::<5>(&mut showdown, board, &mut deck, unseen, &mut rng),
+                _ => cycle::<2>(&mut showdown, board, &mut deck, unseen, &mut rng),
             }
         }
         u64::from(cycles) * unseen as u64
@@ -188,17 +178,36 @@ pub fn adjusted_net(
     true
 }
 
-// A board count fits a `u8` counter of `Showdown::winner_sets`.
-const _: () = assert!(MAX_RUNOUTS <= u8::MAX as usize);
+/// One cycle of the cyclic design: a fresh shuffle of the `unseen` cards at the front
+/// of `deck` (one-card hands), then the showdown on `board` plus the `CARDS` cards at
+/// positions `start + RULER[..CARDS]` for every start.
+fn cycle<const CARDS: usize>(
+    showdown: &mut Showdown,
+    board: PartialHand,
+    deck: &mut [PartialHand; DECK_SIZE + RULER_SPAN],
+    unseen: usize,
+    rng: &mut impl rand::Rng,
+) {
+    // Fisher–Yates (Knuth, TAOCP vol. 2, Algorithm P), then the first cards again
+    // after the last, so a run-out's positions wrap around without a division.
+    for i in 0..unseen - 1 {
+        let j = i + below(rng, (unseen - i) as u64) as usize;
+        deck.swap(i, j);
+    }
+    deck.copy_within(..RULER_SPAN, unseen);
+    let ruler: [usize; CARDS] = std::array::from_fn(|k| RULER[k]);
+    for start in 0..unseen {
+        showdown.add(ruler.iter().fold(board, |h, &d| h.combine(deck[start + d])));
+    }
+}
 
 /// Showdowns of one hand over many boards: the players still in, their hole cards as
-/// partial hands (built once), and what each run-out paid so far.
+/// partial hands (built once), and what the boards paid so far.
 ///
 /// With one pot (every player still in put in the same amount, the usual case) a
-/// board's payout depends only on which players hold the best hand, so each board
-/// only counts its set of winners, and the pot is split once per distinct set at the
-/// end, by the engine's [`Pots::award`], times its count. With side pots every board
-/// is awarded as it comes.
+/// board with a single best hand pays that player the whole pot, so such a board only
+/// counts a win; boards with tied best hands (a few percent) and every board of a
+/// hand with side pots are awarded as they come.
 struct Showdown {
     /// Seats still in, in seat order; `players` of them.
     live: [usize; MAX_SEATS],
@@ -208,20 +217,13 @@ struct Showdown {
     seats: usize,
     button: usize,
     pots: Pots,
-    /// Every player still in put in the same amount.
-    one_pot: bool,
-    /// One pot: boards won by each set of players (bit `i`: `live[i]`)…
-    winner_sets: [u8; 1 << MAX_SEATS],
-    /// …and the distinct sets seen, in order of first appearance.
-    distinct: [u16; MAX_RUNOUTS],
-    distinct_sets: usize,
-    /// Side pots: chips won by seat over the boards so far.
+    /// The chips of the one pot when every player still in put in the same amount.
+    one_pot: Option<u32>,
+    /// One pot: boards won outright, by position in `live`.
+    wins: [u32; MAX_SEATS],
+    /// Chips won by seat on the boards awarded as they came.
     total_won: [u64; MAX_SEATS],
 }
-
-/// Most boards a [`Showdown`] counts: whole cycles over fewer than 52 cards, as few
-/// as reach [`RUNOUT_SAMPLES`], or every river.
-const MAX_RUNOUTS: usize = RUNOUT_SAMPLES as usize + DECK_SIZE;
 
 impl Showdown {
     fn new(hand: &HandResult<'_>, contributed: &[u32], button: usize) -> Showdown {
@@ -238,7 +240,10 @@ impl Showdown {
             players += 1;
         }
         let level = contributed[live[0]];
-        let one_pot = live[..players].iter().all(|&s| contributed[s] == level);
+        let one_pot = live[..players]
+            .iter()
+            .all(|&s| contributed[s] == level)
+            .then(|| contributed.iter().sum());
         Showdown {
             live,
             holes,
@@ -247,9 +252,7 @@ impl Showdown {
             button,
             pots: Pots::new(contributed, &in_hand[..seats]),
             one_pot,
-            winner_sets: [0; 1 << MAX_SEATS],
-            distinct: [0; MAX_RUNOUTS],
-            distinct_sets: 0,
+            wins: [0; MAX_SEATS],
             total_won: [0; MAX_SEATS],
         }
     }
@@ -264,44 +267,33 @@ impl Showdown {
             *s = board.combine(*hole).strength().value();
             best = best.max(*s);
         }
-        if self.one_pot {
+        if self.one_pot.is_some() {
             let set = strength[..n]
                 .iter()
                 .enumerate()
-                .fold(0usize, |m, (i, &s)| m | usize::from(s == best) << i);
-            if self.winner_sets[set] == 0 {
-                self.distinct[self.distinct_sets] = set as u16;
-                self.distinct_sets += 1;
+                .fold(0u16, |m, (i, &s)| m | u16::from(s == best) << i);
+            if set.is_power_of_two() {
+                self.wins[set.trailing_zeros() as usize] += 1;
+                return;
             }
-            self.winner_sets[set] += 1;
-        } else {
-            let mut by_seat = [0u16; MAX_SEATS];
-            for (&seat, &s) in self.live[..n].iter().zip(&strength) {
-                by_seat[seat] = s;
-            }
-            let mut w = [0u32; MAX_SEATS];
-            self.pots
-                .award(&by_seat[..self.seats], self.button, &mut w[..self.seats]);
-            for (t, &w) in self.total_won.iter_mut().zip(&w) {
-                *t += u64::from(w);
-            }
+        }
+        let mut by_seat = [0u16; MAX_SEATS];
+        for (&seat, &s) in self.live[..n].iter().zip(&strength) {
+            by_seat[seat] = s;
+        }
+        let mut w = [0u32; MAX_SEATS];
+        self.pots
+            .award(&by_seat[..self.seats], self.button, &mut w[..self.seats]);
+        for (t, &w) in self.total_won.iter_mut().zip(&w) {
+            *t += u64::from(w);
         }
     }
 
     /// Chips won by seat, summed over the boards added.
     fn total_won(mut self) -> [u64; MAX_SEATS] {
-        for &set in &self.distinct[..self.distinct_sets] {
-            let boards = u64::from(self.winner_sets[set as usize]);
-            let mut by_seat = [0u8; MAX_SEATS];
-            for (i, &seat) in self.live[..self.players].iter().enumerate() {
-                by_seat[seat] = u8::from(set >> i & 1 == 1);
-            }
-            let mut w = [0u32; MAX_SEATS];
-            self.pots
-                .award(&by_seat[..self.seats], self.button, &mut w[..self.seats]);
-            for (t, &w) in self.total_won.iter_mut().zip(&w) {
-                *t += boards * u64::from(w);
-            }
+        let pot = u64::from(self.one_pot.unwrap_or(0));
+        for (&seat, &wins) in self.live[..self.players].iter().zip(&self.wins) {
+            self.total_won[seat] += u64::from(wins) * pot;
         }
         self.total_won
     }
@@ -530,11 +522,10 @@ mod tests {
                 }
             }
         }
-        assert!(MAX_RUNOUTS >= 2 * 39 && MAX_RUNOUTS >= 48);
     }
 
     #[test]
-    fn counting_winner_sets_pays_what_awarding_every_board_pays() {
+    fn counting_outright_wins_pays_what_awarding_every_board_pays() {
         // Three players in one pot of 301 chips (one folded seat's dead money) over
         // boards that split it two and three ways, odd chips and all.
         let shown = [(0, "Ah Kd"), (2, "As Kc"), (3, "7h 2c")].map(|(seat, c)| {
@@ -567,8 +558,10 @@ mod tests {
         .map(|b| PartialHand::from_cards(&cards(b)));
         let run = |one_pot: bool| {
             let mut showdown = Showdown::new(&hand, &contributed, 1);
-            assert!(showdown.one_pot);
-            showdown.one_pot = one_pot;
+            assert!(showdown.one_pot.is_some());
+            if !one_pot {
+                showdown.one_pot = None;
+            }
             for _ in 0..3 {
                 for &b in &boards {
                     showdown.add(b);
