@@ -282,17 +282,14 @@ mod tests {
             }
         }
         // 6 combinations of a pair, 4 of a suited hand, 12 of an offsuit one.
-        let kinds = (0..CLASSES).map(|c| hands[c]);
-        assert_eq!(kinds.clone().filter(|&n| n == 6).count(), 13);
-        assert_eq!(kinds.clone().filter(|&n| n == 4).count(), 78);
-        assert_eq!(kinds.filter(|&n| n == 12).count(), 78);
-        for class in 0..CLASSES {
+        let kinds = hands.iter();
+        assert_eq!(kinds.clone().filter(|&&n| n == 6).count(), 13);
+        assert_eq!(kinds.clone().filter(|&&n| n == 4).count(), 78);
+        assert_eq!(kinds.filter(|&&n| n == 12).count(), 78);
+        for (class, row) in PREFLOP_EQUITY.iter().enumerate() {
             assert_eq!(class_of(class_hand(class)), class);
             // The table is monotone in the opponents: more of them, less equity.
-            assert!(
-                PREFLOP_EQUITY[class].windows(2).all(|w| w[0] > w[1]),
-                "{class}"
-            );
+            assert!(row.windows(2).all(|w| w[0] > w[1]), "{class}");
         }
     }
 
