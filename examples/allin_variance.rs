@@ -2,7 +2,8 @@
 //! (seed 1, one table, 2,000-chip stacks) and, for every hand whose adjustment samples
 //! run-outs (closed preflop or on the flop), estimates it again with `REPS` other
 //! run-out seeds; the variance across those estimates is the estimator's own variance
-//! for that hand. Prints it per seat and hand, in big blinds squared, beside each seat's
+//! for that hand. Prints it per seat and hand, and per bot and hand (a bot's seats
+//! summed, as `bots.csv` counts them), in big blinds squared, beside each seat's
 //! standard deviation per hand of the adjusted results (seed 1's run-outs), in big
 //! blinds: `cargo run --release --example allin_variance -- random,random,random,random,random,random 20000 16`.
 
@@ -33,6 +34,12 @@ fn main() {
     let mut bots: Vec<_> = (0..seats).map(|s| specs[s].make(s as u8)).collect();
     let dealer = Dealer::new(1);
     let (mut sampled, mut noise) = (0u64, 0f64);
+    let distinct = bots::distinct_names(names.iter().copied());
+    let bot_of: Vec<usize> = names
+        .iter()
+        .map(|n| distinct.iter().position(|d| d == n).expect("listed"))
+        .collect();
+    let mut bot_noise = vec![0f64; distinct.len()];
     let mut sums = [(0f64, 0f64); MAX_SEATS];
     for hand in 0..hands {
         let deal = dealer.deal(hand, seats);
@@ -64,6 +71,18 @@ fn main() {
                 .sum();
             noise += ss / (reps - 1) as f64;
         }
+        for (b, bn) in bot_noise.iter_mut().enumerate() {
+            let total = |e: &[f64; MAX_SEATS]| {
+                let seats_of_b = (0..seats).filter(|&s| bot_of[s] == b);
+                seats_of_b.map(|s| e[s]).sum::<f64>()
+            };
+            let mean = estimates[..reps].iter().map(total).sum::<f64>() / reps as f64;
+            let ss: f64 = estimates[..reps]
+                .iter()
+                .map(|e| (total(e) - mean).powi(2))
+                .sum();
+            *bn += ss / (reps - 1) as f64;
+        }
     }
     let sd: Vec<String> = sums[..seats]
         .iter()
@@ -72,10 +91,16 @@ fn main() {
             format!("{:.3}", (ss / hands as f64 - mean * mean).max(0.0).sqrt())
         })
         .collect();
+    let by_bot: Vec<String> = distinct
+        .iter()
+        .zip(&bot_noise)
+        .map(|(name, n)| format!("{name} {:.2}", n / hands as f64))
+        .collect();
     println!(
-        "{hands} hands, {sampled} with sampled run-outs; run-out noise {:.3} bb² per seat and sampled hand, {:.4} bb² per seat and hand; adjusted sd per hand by seat (bb): {}",
+        "{hands} hands, {sampled} with sampled run-outs; run-out noise {:.3} bb² per seat and sampled hand, {:.4} bb² per seat and hand; per bot and hand (bb²): {}; adjusted sd per hand by seat (bb): {}",
         noise / (sampled.max(1) * seats as u64) as f64,
         noise / (hands * seats as u64) as f64,
+        by_bot.join(", "),
         sd.join(" ")
     );
 }
