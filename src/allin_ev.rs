@@ -31,9 +31,11 @@
 //!
 //!   Measured with `examples/allin_variance.rs` (the variance of one hand's estimate
 //!   across run-out seeds, per seat and hand, seed 1; the previous estimator drew 64
-//!   independent run-outs): `random` ×6 300 → 290 bb², the default line-up 175 →
-//!   156 bb², `random` heads-up 44 → 28 bb², `random` ×10 549 → 346 bb², for 40,
-//!   40, 48 and 64 showdowns per preflop all-in instead of 64.
+//!   independent run-outs): `random` ×6 300 → 290 bb², the default line-up 174 →
+//!   155 bb², `random,call,allin,random,raise,random` 477 → 478 bb² (5- and 6-way
+//!   all-ins, where the design's balance buys least), `random` heads-up 44 → 28 bb²,
+//!   `random` ×10 549 → 346 bb², for 40, 40, 40, 48 and 64 showdowns per preflop
+//!   all-in instead of 64.
 //!
 //! Pots are split by the engine's own [`Pots::award`] (side pots, odd chips and all),
 //! so the adjusted results follow exactly the rules the real ones do. With one pot
