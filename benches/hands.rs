@@ -1,10 +1,15 @@
 //! Whole hands and the runner, with rs_poker 5.0.0's arena as the reference peer in
-//! the same run: heads-up calling stations and 6-max random bots on one thread, and
-//! the runner on 1 and 2 threads. Throughput is in hands.
+//! the same run: heads-up calling stations and 6-max random bots on one thread (the
+//! engine alone, and 6-max with the all-in adjustment as the CLI runs it), the floor
+//! of a heads-up hand (dealing its 9 cards and the two showdown evaluations), and the
+//! runner on 1 and 2 threads. Throughput is in hands. `benches/cli.sh` measures the
+//! same line-ups through the command line.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use holdem_arena::bots;
+use holdem_arena::deal::Dealer;
 use holdem_arena::engine::Stakes;
+use holdem_arena::eval::PartialHand;
 use holdem_arena::sim::{self, RunConfig, Totals, Worker};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -35,8 +40,8 @@ fn config(lineup: &str, hands: u64, threads: usize, allin_adjust: bool) -> RunCo
 }
 
 /// Ours: one worker plays `HANDS` hands of `cfg` (one thread): the engine, the bots
-/// and the tracker statistics; `cfg` is made without the all-in adjustment (an
-/// analysis rs_poker's arena does not do; the runner benchmark below includes it).
+/// and the tracker statistics, with the all-in adjustment as `cfg` says (rs_poker's
+/// arena does no such analysis: compare it with `cfg` made without it).
 fn ours(cfg: &RunConfig) -> impl FnMut() -> Totals + '_ {
     let mut worker = Worker::new(cfg);
     let mut first = 0;
@@ -89,11 +94,39 @@ fn whole_hands(c: &mut Criterion) {
     let mut g = c.benchmark_group("six_max_random");
     g.throughput(Throughput::Elements(HANDS));
     g.sample_size(20);
-    let cfg = config("random,random,random,random,random,random", HANDS, 1, false);
+    let six = "random,random,random,random,random,random";
+    let cfg = config(six, HANDS, 1, false);
     let mut f = ours(&cfg);
     g.bench_function("holdem-arena", |b| b.iter(&mut f));
+    let adjusted = config(six, HANDS, 1, true);
+    let mut f = ours(&adjusted);
+    g.bench_function("holdem-arena, all-in adjustment on", |b| b.iter(&mut f));
     let mut f = rs_poker_hands(6, || Box::<RandomAgent>::default());
     g.bench_function("rs_poker 5.0.0 arena", |b| b.iter(&mut f));
+    g.finish();
+}
+
+/// The floor of a heads-up hand: dealing its 9 cards (what the engine's dealer
+/// draws) and evaluating both players' 7 cards, `HANDS` times.
+fn floor(c: &mut Criterion) {
+    let mut g = c.benchmark_group("heads_up_floor");
+    g.throughput(Throughput::Elements(HANDS));
+    let dealer = Dealer::new(1);
+    let mut first = 0;
+    g.bench_function("deal 9 cards + 2 evaluations", |b| {
+        b.iter(|| {
+            let mut wins = 0u32;
+            for hand in first..first + HANDS {
+                let deal = dealer.deal(hand, 2);
+                let board = PartialHand::from_cards(&deal.board);
+                let [first_seat, second] =
+                    [0, 1].map(|s| board.add_all(&deal.hole_cards[s]).strength());
+                wins += u32::from(first_seat > second);
+            }
+            first += HANDS;
+            black_box(wins)
+        })
+    });
     g.finish();
 }
 
@@ -116,5 +149,5 @@ fn runner(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, whole_hands, runner);
+criterion_group!(benches, whole_hands, floor, runner);
 criterion_main!(benches);

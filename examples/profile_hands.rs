@@ -1,12 +1,15 @@
-//! Plays many hands on one thread for profiling: `cargo run --release --example
-//! profile_hands -- call,call 2000000`.
+//! Plays many hands on one thread for profiling, with the all-in adjustment on as the
+//! CLI's default path has it: `cargo run --release --example profile_hands -- call,call
+//! 2000000` (append `--no-allin-adjust` to leave it off).
 
 use holdem_arena::bots;
 use holdem_arena::engine::Stakes;
 use holdem_arena::sim::{RunConfig, Totals, Worker};
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let allin_adjust = !args.iter().any(|a| a == "--no-allin-adjust");
+    let mut args = args.into_iter().filter(|a| a != "--no-allin-adjust");
     let lineup = args.next().unwrap_or_else(|| "call,call".into());
     let hands: u64 = args
         .next()
@@ -23,7 +26,7 @@ fn main() {
         stack_chips: 2000,
         duplicate: false,
         block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
-        allin_adjust: false,
+        allin_adjust,
         seat_stacks: None,
         history: None,
     };

@@ -43,6 +43,15 @@ unsafe impl GlobalAlloc for Counting {
 static GLOBAL: Counting = Counting;
 
 fn allocations_while_playing(lineup: &str, hands: u64, duplicate: bool) -> u64 {
+    allocations_with_stacks(lineup, hands, duplicate, None)
+}
+
+fn allocations_with_stacks(
+    lineup: &str,
+    hands: u64,
+    duplicate: bool,
+    seat_stacks: Option<Vec<u32>>,
+) -> u64 {
     let config = RunConfig {
         lineup: lineup
             .split(',')
@@ -59,7 +68,7 @@ fn allocations_while_playing(lineup: &str, hands: u64, duplicate: bool) -> u64 {
         duplicate,
         block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
         allin_adjust: true,
-        seat_stacks: None,
+        seat_stacks,
         history: None,
     };
     let mut worker = Worker::new(&config);
@@ -93,4 +102,17 @@ fn playing_hands_allocates_nothing() {
             "{lineup} duplicate"
         );
     }
+}
+
+#[test]
+fn all_in_run_outs_with_side_pots_allocate_nothing() {
+    // Unequal stacks: all-ins before the river make side pots, whose run-outs are
+    // awarded one by one (one pot only counts winners).
+    let stacks = vec![400, 2000, 900, 2000, 150, 3000];
+    let lineup = "random,random,random,random,random,random";
+    assert_eq!(
+        allocations_with_stacks(lineup, 20_000, false, Some(stacks)),
+        0
+    );
+    assert_eq!(allocations_while_playing("random,random", 20_000, false), 0);
 }

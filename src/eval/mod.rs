@@ -174,6 +174,24 @@ impl PartialHand {
         cards.iter().fold(self, |h, &c| h.add(c))
     }
 
+    /// This hand plus every card of `other`: the same hand as adding `other`'s cards
+    /// one by one, in one key addition and one OR. So a board's partial hand is built
+    /// once and each player's two hole cards (a partial hand of their own, also built
+    /// once) join it per showdown or per run-out.
+    ///
+    /// The two hands must share no card (debug builds panic) and hold at most 7 cards
+    /// together.
+    #[inline]
+    #[must_use]
+    pub fn combine(self, other: PartialHand) -> PartialHand {
+        debug_assert!(self.mask & other.mask == 0, "hands share a card");
+        PartialHand {
+            // Both keys carry the empty hand's suit counters: count them once.
+            key: self.key.wrapping_add(other.key).wrapping_sub(EMPTY_KEY),
+            mask: self.mask | other.mask,
+        }
+    }
+
     /// The hand holding exactly `cards` (at most 7, no duplicates).
     #[inline]
     pub fn from_cards(cards: &[Card]) -> PartialHand {
@@ -489,6 +507,20 @@ mod tests {
         assert_eq!(seven.strength(), evaluate(&all));
         let six = PartialHand::from_cards(&parse_cards("Ah Kh Qh Jh Th 9h").unwrap());
         assert_eq!(six.strength(), Strength::MAX);
+    }
+
+    #[test]
+    fn combining_partial_hands_is_adding_their_cards() {
+        let seven = parse_cards("Ah Kh Qh Jh 2c 3d 9s").unwrap();
+        for split in 0..=7 {
+            let (a, b) = seven.split_at(split);
+            let joined = PartialHand::from_cards(a).combine(PartialHand::from_cards(b));
+            assert_eq!(joined, PartialHand::from_cards(&seven), "split at {split}");
+        }
+        let board = PartialHand::from_cards(&parse_cards("Qs Jh Th 2c 3d").unwrap());
+        let hole = PartialHand::from_cards(&parse_cards("Ah Kh").unwrap());
+        assert_eq!(board.combine(hole).strength(), eval("Qs Jh Th 2c 3d Ah Kh"));
+        assert_eq!(PartialHand::EMPTY.combine(hole), hole);
     }
 
     #[test]
