@@ -1,12 +1,9 @@
 //! The command line through the binary: bad input gives one clear line and exit code
 //! 2 with nothing written; good input writes the CSVs; same seed, same bytes.
 
-use assert_cmd::Command;
+mod common;
+use common::*;
 use std::path::Path;
-
-fn arena() -> Command {
-    Command::cargo_bin("holdem-arena").unwrap()
-}
 
 /// Runs `run` with `args` plus `--out DIR`, expecting exit code 2, a message that
 /// contains every `needles` entry, and nothing written.
@@ -241,14 +238,6 @@ fn eval_ranks_arguments_and_stdin_lines_and_names_bad_lines() {
     let assert = arena().args(["eval", "Ah Kd"]).assert().code(2);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(stderr.contains("5 to 7 cards"), "{stderr}");
-}
-
-fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
-}
-
-fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
 }
 
 #[test]

@@ -10,7 +10,8 @@
 //! The WebSocket tests run a `tungstenite` server on 127.0.0.1 in a thread; every
 //! socket read there has a timeout and every binary run a deadline.
 
-use assert_cmd::Command;
+mod common;
+use common::*;
 use holdem_arena::bots;
 use holdem_arena::protocol::client::{Client, MAX_MESSAGE_BYTES, MAX_NAME_BYTES};
 use holdem_arena::protocol::{claw, openpoker as op};
@@ -368,10 +369,6 @@ fn play(bot: &str, messages: &[String]) -> Result<(Vec<String>, Vec<String>), St
         replies.extend(text_out);
     }
     Ok((replies, notes))
-}
-
-fn arena() -> Command {
-    Command::cargo_bin("holdem-arena").unwrap()
 }
 
 /// Item 5: the document's own `your_turn` (seats 0 and 3) and everything else a live

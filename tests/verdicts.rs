@@ -2,7 +2,8 @@
 //! deals cancel the cards, blocks.csv does not depend on threads, and `gate` gives the
 //! documented exit codes (also against a stored baseline).
 
-use assert_cmd::Command;
+mod common;
+use common::*;
 use holdem_arena::blocks::DEFAULT_BLOCK_DEALS;
 use holdem_arena::bots;
 use holdem_arena::engine::Stakes;
@@ -26,10 +27,6 @@ fn config(lineup: &str, hands: u64, duplicate: bool, threads: usize) -> RunConfi
         seat_stacks: None,
         history: None,
     }
-}
-
-fn arena() -> Command {
-    Command::cargo_bin("holdem-arena").unwrap()
 }
 
 #[test]
@@ -465,15 +462,6 @@ fn plot_draws_every_bot_from_blocks_and_names_a_bad_run() {
 }
 
 /// Runs `holdem-arena COMMAND ARGS` and returns (exit code, stdout, stderr).
-fn arena_output(args: &[&str]) -> (i32, String, String) {
-    let output = arena().args(args).output().unwrap();
-    (
-        output.status.code().unwrap(),
-        String::from_utf8_lossy(&output.stdout).to_string(),
-        String::from_utf8_lossy(&output.stderr).to_string(),
-    )
-}
-
 /// The blocks and hands of a verdict line ("... 8 blocks, 4000 hands each ..." or
 /// "paired over 8 blocks, 4000 hands of each").
 fn blocks_of(line: &str) -> u64 {

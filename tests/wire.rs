@@ -5,7 +5,8 @@
 //! exactly as the in-process bots; and bot faults are handled and counted as the
 //! protocol document describes.
 
-use assert_cmd::Command;
+mod common;
+use common::*;
 use holdem_arena::bot::{Action, Bot, Turn};
 use holdem_arena::bots;
 use holdem_arena::deal::Deal;
@@ -193,10 +194,6 @@ fn your_turn_describes_the_same_decision_as_turn() {
         let deal = Deal::new(7, hand, names.len());
         table.play_hand(hand, &deal, &mut bots);
     }
-}
-
-fn arena() -> Command {
-    Command::cargo_bin("holdem-arena").unwrap()
 }
 
 type Rows = Vec<std::collections::HashMap<String, String>>;

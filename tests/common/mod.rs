@@ -1,0 +1,30 @@
+//! What the integration tests share: the binary under test and its output as text.
+
+#![allow(dead_code)] // each test file uses a part
+
+use assert_cmd::Command;
+
+/// The `holdem-arena` binary, ready to take arguments.
+pub fn arena() -> Command {
+    Command::cargo_bin("holdem-arena").expect("the binary is built for the tests")
+}
+
+/// Runs `holdem-arena ARGS` and returns (exit code, stdout, stderr).
+pub fn arena_output(args: &[&str]) -> (i32, String, String) {
+    let output = arena().args(args).output().expect("the binary runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// What an asserted run printed on stdout.
+pub fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+}
+
+/// What an asserted run printed on stderr.
+pub fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
