@@ -35,6 +35,8 @@ fn config(lineup: &str, hands: u64, threads: usize, allin_adjust: bool) -> RunCo
         block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
         allin_adjust,
         seat_stacks: None,
+        stack_range: None,
+        table: None,
         history: None,
     }
 }

@@ -28,6 +28,8 @@ fn main() {
         block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
         allin_adjust,
         seat_stacks: None,
+        stack_range: None,
+        table: None,
         history: None,
     };
     let mut worker = Worker::new(&config);

@@ -375,6 +375,7 @@ mod tests {
         let mut deal = Deal {
             hole_cards: [[Card::default(); 2]; MAX_SEATS],
             board: [board[0], board[1], board[2], board[3], board[4]],
+            stacks: [0; MAX_SEATS],
         };
         deal.hole_cards[0] = shown[0].cards;
         deal.hole_cards[1] = shown[1].cards;

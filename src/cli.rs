@@ -49,6 +49,9 @@ pub enum Command {
     Replay(ReplayArgs),
     /// List the built-in bots, one per line.
     Bots,
+    /// List the platforms' table presets (`--table`): blinds, seats, buy-in range,
+    /// default stack, action timeout, and the document each comes from.
+    Tables,
     /// Write shell completions for SHELL to stdout, e.g. `holdem-arena completions
     /// bash > ~/.local/share/bash-completion/completions/holdem-arena`.
     Completions {
@@ -98,6 +101,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
         Command::Plot(args) => plot::plot(&args),
         Command::Replay(args) => replay::replay(&args),
         Command::Bots => commands::list_bots(),
+        Command::Tables => commands::list_tables(),
         Command::Eval { cards } => commands::eval::eval(&cards),
         Command::Completions { shell } => {
             use clap::CommandFactory;

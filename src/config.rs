@@ -164,6 +164,35 @@ pub enum ConfigError {
         /// The list as given.
         list: String,
     },
+    /// An unknown `--table` preset.
+    #[error("--table {name:?}: known tables are {known} (holdem-arena tables lists them)")]
+    UnknownTable {
+        /// The name as given.
+        name: String,
+        /// The presets, comma-separated.
+        known: String,
+    },
+    /// More bots than the preset's table seats.
+    #[error("--table {table} seats at most {max} players: --bots lists {seats}")]
+    TooManySeatsForTable {
+        /// The preset.
+        table: &'static str,
+        /// Its seats.
+        max: usize,
+        /// Seats asked for.
+        seats: usize,
+    },
+    /// A bad `--stack-range`.
+    #[error("--stack-range {text:?}: {why}")]
+    StackRange {
+        /// The text as given.
+        text: String,
+        /// What is wrong and what is allowed.
+        why: String,
+    },
+    /// `--stack-range` with `--stacks`.
+    #[error("--stack-range and --stacks: give only one of them (a range draws every seat's stack)")]
+    StackRangeAndStacks,
     /// `--block-deals 0`.
     #[error("--block-deals 0: a block holds at least 1 deal")]
     NoBlockDeals,
@@ -318,6 +347,227 @@ pub fn known_bots() -> String {
         .join(", ")
 }
 
+/// A platform's table, as its documents give it: blinds, seats, buy-in range, the
+/// stack a bot sits down with, and how long a bot behind a wire has per action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TablePreset {
+    /// The name `--table` takes.
+    pub name: &'static str,
+    /// Small blind, in chips.
+    pub small_blind_chips: u32,
+    /// Big blind, in chips.
+    pub big_blind_chips: u32,
+    /// The most seats at the table.
+    pub max_seats: usize,
+    /// The smallest buy-in, in chips.
+    pub min_buy_in_chips: u32,
+    /// The largest buy-in, in chips.
+    pub max_buy_in_chips: u32,
+    /// The stack every seat starts with unless `--stack` says otherwise, in chips.
+    pub default_stack_chips: u32,
+    /// Seconds a bot behind a wire has per action unless `--action-timeout` says
+    /// otherwise.
+    pub action_timeout_s: u32,
+    /// Where the numbers come from.
+    pub source: &'static str,
+}
+
+/// The platforms' tables, in the order `holdem-arena tables` lists them.
+///
+/// - `openpoker`: `../shared/reference/openpoker-websocket-protocol.txt` (blinds 10/20
+///   in its `table_state` example; `join_lobby` buy-in 1,000–5,000, default 2,000;
+///   120-second action timeout) and `openpoker-auto-rebuy.txt` (stacks carry over;
+///   below the big blind a bot is busted). The document names no seat limit; the
+///   engine's 10 apply.
+/// - `claw-*`: `../shared/reference/clawpoker-api.txt`, "Table Tiers" (Shallow 1/2 with
+///   100–400, Lobster Pool 5/10 with 500–2,000, Deep Sea 25/50 with 2,500–10,000; 6
+///   seats), "buy-in capped at the table's max" (so an agent sits down with the
+///   maximum: its 10,000 starting chips exceed every cap but Deep Sea's), and the
+///   10-second action timeout.
+pub const TABLE_PRESETS: [TablePreset; 4] = [
+    TablePreset {
+        name: "openpoker",
+        small_blind_chips: 10,
+        big_blind_chips: 20,
+        max_seats: MAX_SEATS,
+        min_buy_in_chips: 1000,
+        max_buy_in_chips: 5000,
+        default_stack_chips: 2000,
+        action_timeout_s: 120,
+        source: "openpoker-websocket-protocol.txt, openpoker-auto-rebuy.txt",
+    },
+    TablePreset {
+        name: "claw-shallow",
+        small_blind_chips: 1,
+        big_blind_chips: 2,
+        max_seats: 6,
+        min_buy_in_chips: 100,
+        max_buy_in_chips: 400,
+        default_stack_chips: 400,
+        action_timeout_s: 10,
+        source: "clawpoker-api.txt, Table Tiers: Shallow",
+    },
+    TablePreset {
+        name: "claw-lobster-pool",
+        small_blind_chips: 5,
+        big_blind_chips: 10,
+        max_seats: 6,
+        min_buy_in_chips: 500,
+        max_buy_in_chips: 2000,
+        default_stack_chips: 2000,
+        action_timeout_s: 10,
+        source: "clawpoker-api.txt, Table Tiers: Lobster Pool",
+    },
+    TablePreset {
+        name: "claw-deep-sea",
+        small_blind_chips: 25,
+        big_blind_chips: 50,
+        max_seats: 6,
+        min_buy_in_chips: 2500,
+        max_buy_in_chips: 10000,
+        default_stack_chips: 10000,
+        action_timeout_s: 10,
+        source: "clawpoker-api.txt, Table Tiers: Deep Sea",
+    },
+];
+
+/// The preset called `name`.
+///
+/// # Errors
+/// [`ConfigError::UnknownTable`] listing the known presets.
+pub fn table_preset(name: &str) -> Result<&'static TablePreset, ConfigError> {
+    TABLE_PRESETS
+        .iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| ConfigError::UnknownTable {
+            name: name.to_string(),
+            known: TABLE_PRESETS
+                .iter()
+                .map(|p| p.name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
+
+/// What the table options ask for: a preset and the flags given explicitly (each
+/// `None` when not given), before [`TableRequest::resolve`] applies defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableRequest {
+    /// `--table`: a preset's name.
+    pub preset: Option<String>,
+    /// `--small-blind`, in chips.
+    pub small_blind_chips: Option<u32>,
+    /// `--big-blind`, in chips.
+    pub big_blind_chips: Option<u32>,
+    /// `--ante`, in chips.
+    pub ante_chips: Option<u32>,
+    /// `--stack`, in chips.
+    pub stack_chips: Option<u32>,
+    /// `--stacks`: per-seat chips, comma-separated.
+    pub stacks: Option<String>,
+    /// `--stack-range`: `MIN..MAX` in chips or `20bb..200bb`.
+    pub stack_range: Option<String>,
+}
+
+impl TableRequest {
+    /// The table: explicit flags first, then the preset's numbers, then Open Poker's
+    /// defaults (blinds 10/20, 2,000 chips, no ante).
+    ///
+    /// # Errors
+    /// [`ConfigError::UnknownTable`] for an unknown preset.
+    pub fn resolve(&self) -> Result<TableSettings, ConfigError> {
+        let preset = self.preset.as_deref().map(table_preset).transpose()?;
+        let base = TableSettings::default();
+        Ok(TableSettings {
+            small_blind_chips: self
+                .small_blind_chips
+                .or(preset.map(|p| p.small_blind_chips))
+                .unwrap_or(base.small_blind_chips),
+            big_blind_chips: self
+                .big_blind_chips
+                .or(preset.map(|p| p.big_blind_chips))
+                .unwrap_or(base.big_blind_chips),
+            ante_chips: self.ante_chips.unwrap_or(0),
+            stack_chips: self
+                .stack_chips
+                .or(preset.map(|p| p.default_stack_chips))
+                .unwrap_or(base.stack_chips),
+            stacks: self.stacks.clone(),
+            stack_range: self.stack_range.clone(),
+            preset,
+        })
+    }
+}
+
+/// Seat stacks drawn per deal (`--stack-range`): every seat's starting stack is a
+/// whole number of big blinds, uniform over `min_bb..=max_bb`, drawn from (run seed,
+/// deal index, seat) ([`crate::deal::Dealer`]), so the depths are the same for every
+/// line-up on the same seed, and with duplicate deals they travel with the cards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StackRange {
+    /// The shallowest stack, in big blinds (at least 1).
+    pub min_bb: u32,
+    /// The deepest stack, in big blinds (at least `min_bb`).
+    pub max_bb: u32,
+}
+
+impl StackRange {
+    /// Parses `MIN..MAX` in chips (`400..4000`) or big blinds (`20bb..200bb`): a range
+    /// in chips keeps the whole big blinds inside it.
+    ///
+    /// # Errors
+    /// [`ConfigError::StackRange`] naming the text and what is allowed.
+    pub fn parse(
+        text: &str,
+        big_blind_chips: u32,
+        seats: usize,
+    ) -> Result<StackRange, ConfigError> {
+        let bad = |why: &str| ConfigError::StackRange {
+            text: text.to_string(),
+            why: why.to_string(),
+        };
+        let (lo, hi) = text
+            .split_once("..")
+            .ok_or_else(|| bad("give MIN..MAX in chips or big blinds, e.g. 20bb..200bb"))?;
+        let side = |t: &str| -> Result<(u64, bool), ConfigError> {
+            let t = t.trim();
+            let (num, bb) = match t.strip_suffix("bb") {
+                Some(n) => (n, true),
+                None => (t, false),
+            };
+            num.trim().parse::<u64>().map(|n| (n, bb)).map_err(|_| {
+                bad(&format!(
+                    "{t:?} is not a whole number of chips or big blinds"
+                ))
+            })
+        };
+        let ((lo, lo_bb), (hi, hi_bb)) = (side(lo)?, side(hi)?);
+        let big = u64::from(big_blind_chips.max(1));
+        let min_bb = if lo_bb { lo } else { lo.div_ceil(big) };
+        let max_bb = if hi_bb { hi } else { hi / big };
+        if min_bb == 0 || max_bb == 0 {
+            return Err(bad(&format!(
+                "a stack must be at least one big blind ({big} chips)"
+            )));
+        }
+        if min_bb > max_bb {
+            return Err(bad(
+                "MIN is above MAX (or no whole big blind lies between them)",
+            ));
+        }
+        let most = u64::from(u32::MAX) / seats.max(1) as u64;
+        if max_bb.saturating_mul(big) > most {
+            return Err(bad(&format!(
+                "at most {most} chips a seat with {seats} seats (the pot must fit in 32 bits)"
+            )));
+        }
+        Ok(StackRange {
+            min_bb: min_bb as u32,
+            max_bb: max_bb as u32,
+        })
+    }
+}
+
 /// The table a run plays at, before it is checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableSettings {
@@ -332,6 +582,12 @@ pub struct TableSettings {
     /// Per-seat starting stacks as `--stacks` gives them (comma-separated chips, seat
     /// 0 first); replaces `stack_chips` when present.
     pub stacks: Option<String>,
+    /// `--stack-range` as given (`MIN..MAX`, chips or `bb`): stacks drawn per deal;
+    /// replaces `stack_chips` when present.
+    pub stack_range: Option<String>,
+    /// The platform preset the table follows (`--table`), if any: its seat limit and
+    /// action timeout apply.
+    pub preset: Option<&'static TablePreset>,
 }
 
 impl Default for TableSettings {
@@ -343,6 +599,8 @@ impl Default for TableSettings {
             ante_chips: 0,
             stack_chips: 2000,
             stacks: None,
+            stack_range: None,
+            preset: None,
         }
     }
 }
@@ -369,8 +627,9 @@ pub struct RunSettings {
     pub allin_adjust: bool,
     /// Which hands get a PHH hand history (`None`: none).
     pub history: Option<Sample>,
-    /// Seconds each external bot has per action, in `(0, 86400]`.
-    pub action_timeout_s: f64,
+    /// Seconds each external bot has per action, in `(0, 86400]` (`None`: the preset's,
+    /// else [`DEFAULT_ACTION_TIMEOUT`]).
+    pub action_timeout_s: Option<f64>,
 }
 
 impl RunSettings {
@@ -388,7 +647,7 @@ impl RunSettings {
             block_deals: crate::blocks::DEFAULT_BLOCK_DEALS,
             allin_adjust: true,
             history: None,
-            action_timeout_s: DEFAULT_ACTION_TIMEOUT.as_secs_f64(),
+            action_timeout_s: None,
         }
     }
 }
@@ -421,6 +680,10 @@ pub struct RunConfig {
     pub allin_adjust: bool,
     /// Per-seat starting stacks in chips, seat 0 first, overriding `stack_chips`.
     pub seat_stacks: Option<Vec<u32>>,
+    /// Stacks drawn per deal (`--stack-range`), overriding `stack_chips`.
+    pub stack_range: Option<StackRange>,
+    /// The platform table preset (`--table`), if any.
+    pub table: Option<&'static str>,
     /// Which hands get a PHH hand history (`None`: none, and no cost).
     pub history: Option<Sample>,
 }
@@ -443,6 +706,10 @@ impl RunConfig {
             history,
             action_timeout_s,
         } = settings;
+        let action_timeout_s = action_timeout_s.unwrap_or(match table.preset {
+            Some(p) => f64::from(p.action_timeout_s),
+            None => DEFAULT_ACTION_TIMEOUT.as_secs_f64(),
+        });
         if !(action_timeout_s > 0.0 && action_timeout_s <= MAX_ACTION_TIMEOUT_S) {
             return Err(ConfigError::ActionTimeout(action_timeout_s));
         }
@@ -461,9 +728,25 @@ impl RunConfig {
             return Err(ConfigError::SmallAboveBig { small, big });
         }
         let seats = lineup.len();
-        // --stacks replaces --stack: only the stacks that are played are checked.
+        if let Some(p) = table.preset
+            && seats > p.max_seats
+        {
+            return Err(ConfigError::TooManySeatsForTable {
+                table: p.name,
+                max: p.max_seats,
+                seats,
+            });
+        }
+        let stack_range = match (&table.stack_range, &table.stacks) {
+            (Some(_), Some(_)) => return Err(ConfigError::StackRangeAndStacks),
+            (Some(text), None) => Some(StackRange::parse(text, big, seats)?),
+            (None, _) => None,
+        };
+        // --stacks and --stack-range replace --stack: only the stacks that are played
+        // are checked.
         let seat_stacks = match &table.stacks {
             Some(list) => Some(parse_stacks(list, seats, big)?),
+            None if stack_range.is_some() => None,
             None => {
                 let stack = table.stack_chips;
                 if stack < big {
@@ -512,8 +795,16 @@ impl RunConfig {
             block_deals,
             allin_adjust,
             seat_stacks,
+            stack_range,
+            table: table.preset.map(|p| p.name),
             history,
         })
+    }
+
+    /// The dealer of this run: its cards, and its drawn stacks with `--stack-range`.
+    pub fn dealer(&self) -> crate::deal::Dealer {
+        crate::deal::Dealer::new(self.seed)
+            .with_stacks(self.stack_range, self.stakes.big_blind_chips)
     }
 
     /// Every seat's starting stack in chips, seat 0 first.
@@ -612,7 +903,7 @@ mod tests {
             ),
             (
                 RunSettings {
-                    action_timeout_s: f64::NAN,
+                    action_timeout_s: Some(f64::NAN),
                     ..settings("call,call")
                 },
                 "--action-timeout NaN",

@@ -17,6 +17,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 const DECK_STREAM: u64 = 0x6465_636b; // "deck"
 const BOT_STREAM: u64 = 0x626f_7473; // "bots"
 const RUNOUT_STREAM: u64 = 0x7275_6e73; // "runs"
+const STACK_STREAM: u64 = 0x7374_6b73; // "stks"
 
 /// SplitMix64's output function: a bijective 64-bit mix.
 pub const fn splitmix64(mut z: u64) -> u64 {
@@ -107,13 +108,17 @@ const ORDERED_DECK: [Card; DECK_SIZE] = {
     deck
 };
 
-/// One hand's cards: two hole cards per seat and five board cards.
+/// One hand's cards (two hole cards per seat and five board cards) and, with
+/// `--stack-range`, every seat's starting stack.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Deal {
     /// Hole cards by seat; entries at `seats..` are unused.
     pub hole_cards: [[Card; 2]; MAX_SEATS],
     /// The five board cards in dealing order (flop, flop, flop, turn, river).
     pub board: [Card; 5],
+    /// Starting stacks by seat in chips, drawn with the deal (`--stack-range`); all 0
+    /// when the table's own stacks apply.
+    pub stacks: [u32; MAX_SEATS],
 }
 
 impl Deal {
@@ -136,6 +141,9 @@ impl Deal {
 pub struct Dealer {
     /// [`stream_key`] of the deck stream and the run seed.
     deck_key: u64,
+    /// [`stream_key`] of the stack stream, the range and the big blind, when stacks
+    /// are drawn.
+    stacks: Option<(u64, crate::config::StackRange, u32)>,
 }
 
 impl Dealer {
@@ -143,7 +151,24 @@ impl Dealer {
     pub const fn new(seed: u64) -> Dealer {
         Dealer {
             deck_key: stream_key(DECK_STREAM, seed),
+            stacks: None,
         }
+    }
+
+    /// This dealer, also drawing every seat's starting stack from `range` (whole big
+    /// blinds of `big_blind_chips`, uniform) when `range` is given. Stack `s` of deal
+    /// `d` depends only on (run seed, `d`, `s`), from a stream of its own, so the cards
+    /// do not change when stacks are drawn.
+    pub const fn with_stacks(
+        mut self,
+        range: Option<crate::config::StackRange>,
+        big_blind_chips: u32,
+    ) -> Dealer {
+        self.stacks = match range {
+            Some(r) => Some((stream_key(STACK_STREAM, self.deck_key), r, big_blind_chips)),
+            None => None,
+        };
+        self
     }
 
     /// The cards of hand `hand_index` for `seats` players: [`Deal::new`]`(seed,
@@ -157,7 +182,16 @@ impl Dealer {
         let mut deal = Deal {
             hole_cards: [[Card::default(); 2]; MAX_SEATS],
             board: [Card::default(); 5],
+            stacks: [0; MAX_SEATS],
         };
+        if let Some((key, range, big_blind)) = self.stacks {
+            let span = u64::from(range.max_bb - range.min_bb) + 1;
+            for (seat, stack) in deal.stacks[..seats].iter_mut().enumerate() {
+                let mut rng = BotRng::seed_from_u64(mix_keyed(key, hand_index, seat as u64));
+                let bb = u64::from(range.min_bb) + below(&mut rng, span);
+                *stack = (bb * u64::from(big_blind)) as u32; // checked to fit by config
+            }
+        }
         // Fisher–Yates from the front: draw `i` swaps position `i` with a random `j`
         // at or after it, and position `i` is final from then on. So the drawn card
         // goes straight to its place in the deal and only `deck[j]` is written back
@@ -182,11 +216,14 @@ impl Deal {
     /// (see [`crate::sim`]): seat `s` gets the cards dealt to seat
     /// `(s + seats - rotation) % seats`, so with the button moved `rotation` seats
     /// clockwise every hand of cards keeps its position relative to the button.
-    /// The board is unchanged. Rotation 0 is the deal itself.
+    /// Drawn stacks travel with the cards. The board is unchanged. Rotation 0 is the
+    /// deal itself.
     pub fn rotated(&self, rotation: usize, seats: usize) -> Deal {
         let mut out = *self;
         for seat in 0..seats {
-            out.hole_cards[seat] = self.hole_cards[(seat + seats - rotation % seats) % seats];
+            let from = (seat + seats - rotation % seats) % seats;
+            out.hole_cards[seat] = self.hole_cards[from];
+            out.stacks[seat] = self.stacks[from];
         }
         out
     }
@@ -274,6 +311,7 @@ mod tests {
         Deal {
             hole_cards,
             board: std::array::from_fn(card),
+            stacks: [0; MAX_SEATS],
         }
     }
 

@@ -156,6 +156,104 @@ pub fn bot_rows(config: &RunConfig, tallies: &Totals) -> Vec<Row> {
         .collect()
 }
 
+/// One row of `depths.csv`: one bot's results in one effective-stack bucket (see
+/// [`crate::stats::Depths`]), its seats added up.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct DepthRow {
+    /// Bot name.
+    pub bot: String,
+    /// The bucket: `<20`, `20-50`, `50-100`, `100-200` or `>=200` big blinds.
+    pub effective_stack_bb: &'static str,
+    /// Seat-hands played in the bucket.
+    pub hands: u64,
+    /// Σ net result, in chips.
+    pub net_chips: i64,
+    /// Win rate in the bucket, in bb/100.
+    pub bb_per_100: f64,
+    /// Half-width of its 95% interval, over seat-hands.
+    pub ci95_bb_per_100: f64,
+}
+
+/// The `depths.csv` rows: per bot (line-up order of first seat) and bucket, buckets
+/// with no hand left out.
+pub fn depth_rows(config: &RunConfig, totals: &Totals) -> Vec<DepthRow> {
+    let bot_of_seat = config.bot_of_seat();
+    let bb = config.stakes.big_blind_chips;
+    let mut rows = Vec::new();
+    for (b, name) in config.distinct_bots().iter().enumerate() {
+        for (k, &(_, _, bucket)) in crate::stats::DEPTH_BUCKETS.iter().enumerate() {
+            let mut t = crate::stats::DepthTally::default();
+            for (s, _) in bot_of_seat
+                .iter()
+                .enumerate()
+                .filter(|&(_, &o)| o as usize == b)
+            {
+                t += &totals.depths.seats[s][k];
+            }
+            if t.hands == 0 {
+                continue;
+            }
+            let rate = UnitSample::per_hand(t.hands, t.net_chips, t.net_chips_squared).win_rate(bb);
+            rows.push(DepthRow {
+                bot: name.to_string(),
+                effective_stack_bb: bucket,
+                hands: t.hands,
+                net_chips: t.net_chips,
+                bb_per_100: round4(rate.bb_per_100),
+                ci95_bb_per_100: round4(rate.ci95_bb_per_100),
+            });
+        }
+    }
+    rows
+}
+
+/// Seat-hands a bucket needs before the summary names it as where a bot wins or
+/// bleeds.
+const DEPTH_LINE_MIN_HANDS: u64 = 1000;
+
+/// One summary line per bot: the depth where it wins most and the one where it does
+/// worst ("bleeds" when it loses there) (buckets of at least 1,000 seat-hands), with their intervals.
+pub fn depth_lines(rows: &[DepthRow]) -> String {
+    let mut out = String::new();
+    let mut bots: Vec<&str> = Vec::new();
+    for r in rows {
+        if !bots.contains(&r.bot.as_str()) {
+            bots.push(&r.bot);
+        }
+    }
+    let rate = |r: &DepthRow| {
+        format!(
+            "{} bb ({:+.2} ± {:.2} bb/100)",
+            r.effective_stack_bb, r.bb_per_100, r.ci95_bb_per_100
+        )
+    };
+    for bot in bots {
+        let mine: Vec<&DepthRow> = rows
+            .iter()
+            .filter(|r| r.bot == bot && r.hands >= DEPTH_LINE_MIN_HANDS)
+            .collect();
+        let best = mine
+            .iter()
+            .max_by(|a, b| a.bb_per_100.total_cmp(&b.bb_per_100));
+        let worst = mine
+            .iter()
+            .min_by(|a, b| a.bb_per_100.total_cmp(&b.bb_per_100));
+        if let (Some(best), Some(worst)) = (best, worst) {
+            let low = if worst.bb_per_100 < 0.0 {
+                "bleeds most"
+            } else {
+                "wins least"
+            };
+            out += &format!(
+                "depths: {bot} wins most at {}, {low} at {}\n",
+                rate(best),
+                rate(worst)
+            );
+        }
+    }
+    out
+}
+
 /// The bots whose results are not their own, by name, with why (see
 /// [`crate::stats::Tally::fault_reason`]): the bot's seats' tallies added up.
 pub fn bot_faults(config: &RunConfig, stats: &Stats) -> std::collections::BTreeMap<String, String> {
@@ -255,6 +353,17 @@ pub fn write_run(
     ];
     for (name, bytes) in files {
         crate::fs::write_atomically(dir, name, &bytes).map_err(|e| fail(name, &e))?;
+    }
+    if config.stack_range.is_some() {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        for r in depth_rows(config, tallies) {
+            w.serialize(r).map_err(|e| fail("depths.csv", &e))?;
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| fail("depths.csv", &e.into_error()))?;
+        crate::fs::write_atomically(dir, "depths.csv", &bytes)
+            .map_err(|e| fail("depths.csv", &e))?;
     }
     Ok(())
 }

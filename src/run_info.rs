@@ -82,6 +82,13 @@ pub struct RunInfo {
     /// every seat starts with `stack_chips`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seat_stacks_chips: Option<Vec<u32>>,
+    /// Stacks drawn per deal in whole big blinds (`--stack-range`), when the run drew
+    /// them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack_range_bb: Option<crate::config::StackRange>,
+    /// The platform table preset (`--table`), when the run used one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
     /// Worker threads.
     #[serde(default)]
     pub threads: usize,
@@ -121,6 +128,8 @@ impl RunInfo {
             ante_chips: config.stakes.ante_chips,
             stack_chips: config.stack_chips,
             seat_stacks_chips: config.seat_stacks.clone(),
+            stack_range_bb: config.stack_range,
+            table: config.table.map(str::to_string),
             threads: config.threads,
             elapsed_seconds: round4(elapsed_seconds),
             hands_per_second: (config.hands_played() as f64 / elapsed_seconds.max(1e-9)).round(),

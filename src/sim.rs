@@ -38,7 +38,7 @@ pub use crate::config::{CHUNK_HANDS, RunConfig};
 use crate::deal::Dealer;
 use crate::engine::{Positions, Stakes, Table};
 use crate::history::{Sample, phh};
-use crate::stats::{DealSums, Stats};
+use crate::stats::{DealSums, Depths, Stats};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -58,6 +58,9 @@ pub struct Totals {
     /// Per seat, the first few verbatim examples of its bot's faults ([`FaultNotes`]),
     /// in chunk order (empty unless a bot behind a wire misbehaved).
     pub fault_notes: Vec<FaultNotes>,
+    /// Per seat, results by effective stack (`depths.csv`), recorded when stacks are
+    /// drawn (`--stack-range`).
+    pub depths: Depths,
 }
 
 impl Totals {
@@ -70,6 +73,7 @@ impl Totals {
             blocks: Blocks::covering(config.block_deals, bots, first, end),
             histories: Vec::new(),
             fault_notes: Vec::new(),
+            depths: Depths::default(),
         }
     }
 
@@ -102,6 +106,8 @@ pub struct Worker<'a> {
     history: Option<(Sample, Vec<u8>)>,
     /// A seat is played by a bot behind a wire: progress and stop requests per deal.
     wired: bool,
+    /// Stacks vary by hand (`--stack-range`): results by depth are recorded.
+    depths: bool,
 }
 
 /// Told after every deal a worker plays; says whether to go on.
@@ -194,7 +200,7 @@ impl<'a> Worker<'a> {
                 .map(|seat| config.lineup[seat].make(seat as u8))
                 .collect(),
             seed: config.seed,
-            dealer: Dealer::new(config.seed),
+            dealer: config.dealer(),
             bot_of_seat: config.bot_of_seat(),
             distinct: config.distinct_bots().len(),
             duplicate: config.duplicate,
@@ -203,6 +209,7 @@ impl<'a> Worker<'a> {
             stakes: config.stakes,
             history: config.history.map(|sample| (sample, Vec::new())),
             wired: config.has_external_bots(),
+            depths: config.stack_range.is_some(),
         }
     }
 
@@ -257,6 +264,9 @@ impl<'a> Worker<'a> {
                 };
                 let result = self.table.play_hand(hand, dealt, &mut self.bots);
                 tallies.stats.record(&result);
+                if self.depths {
+                    tallies.depths.record(&result, self.stakes.big_blind_chips);
+                }
                 if let Some((sample, out)) = &mut self.history
                     && let Some(table_number) = sample.table_number(hand)
                 {
@@ -451,6 +461,7 @@ pub fn run_deals_streaming(
                 while let Some(t) = early.remove(&next) {
                     total.stats += &t.stats;
                     total.units += &t.units;
+                    total.depths += &t.depths;
                     for (seat, notes) in t.fault_notes.into_iter().enumerate() {
                         total.add_fault_notes(seat, notes);
                     }

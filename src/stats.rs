@@ -251,6 +251,93 @@ impl AddAssign<&DealSums> for DealSums {
     }
 }
 
+/// The effective-stack buckets of `depths.csv`, in big blinds: `(lowest, highest)`
+/// with the highest excluded (`None`: no upper bound), and the bucket's name.
+pub const DEPTH_BUCKETS: [(u32, Option<u32>, &str); 5] = [
+    (0, Some(20), "<20"),
+    (20, Some(50), "20-50"),
+    (50, Some(100), "50-100"),
+    (100, Some(200), "100-200"),
+    (200, None, ">=200"),
+];
+
+/// One seat's results in one effective-stack bucket: hands and chip sums.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct DepthTally {
+    /// Hands played in the bucket.
+    pub hands: u64,
+    /// Σ net result, in chips.
+    pub net_chips: i64,
+    /// Σ (net result)², in chips².
+    pub net_chips_squared: i128,
+}
+
+impl AddAssign<&DepthTally> for DepthTally {
+    fn add_assign(&mut self, o: &DepthTally) {
+        self.hands += o.hands;
+        self.net_chips += o.net_chips;
+        self.net_chips_squared += o.net_chips_squared;
+    }
+}
+
+/// Each seat's results by effective stack at the start of the hand (`depths.csv`):
+/// the smaller of the seat's stack and the largest other stack, in big blinds, put in
+/// one of [`DEPTH_BUCKETS`]. Fixed-size integer sums: recording allocates nothing and
+/// merging in any order gives the same totals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Depths {
+    /// Per seat, per bucket.
+    pub seats: [[DepthTally; DEPTH_BUCKETS.len()]; MAX_SEATS],
+}
+
+impl Default for Depths {
+    fn default() -> Depths {
+        Depths {
+            seats: [[DepthTally::default(); DEPTH_BUCKETS.len()]; MAX_SEATS],
+        }
+    }
+}
+
+impl Depths {
+    /// The bucket of an effective stack of `chips` at a big blind of `big_blind_chips`.
+    pub fn bucket(chips: u32, big_blind_chips: u32) -> usize {
+        let bb = chips / big_blind_chips.max(1);
+        DEPTH_BUCKETS
+            .iter()
+            .position(|&(_, hi, _)| hi.is_none_or(|h| bb < h))
+            .unwrap_or(DEPTH_BUCKETS.len() - 1)
+    }
+
+    /// Adds one hand.
+    pub fn record(&mut self, hand: &HandResult<'_>, big_blind_chips: u32) {
+        let stacks = hand.starting_stacks;
+        for (s, &own) in stacks.iter().enumerate() {
+            let deepest_other = stacks
+                .iter()
+                .enumerate()
+                .filter(|&(o, _)| o != s)
+                .map(|(_, &x)| x)
+                .max()
+                .unwrap_or(0);
+            let t = &mut self.seats[s][Depths::bucket(own.min(deepest_other), big_blind_chips)];
+            let net = hand.net_chips(s);
+            t.hands += 1;
+            t.net_chips += net;
+            t.net_chips_squared += i128::from(net) * i128::from(net);
+        }
+    }
+}
+
+impl AddAssign<&Depths> for Depths {
+    fn add_assign(&mut self, o: &Depths) {
+        for (a, b) in self.seats.iter_mut().zip(&o.seats) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
+}
+
 /// One bot's results summed over independent units (hands, or the rotations of a
 /// duplicate deal), and what one unit holds: the input of [`UnitSample::win_rate`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

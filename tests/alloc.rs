@@ -69,6 +69,8 @@ fn allocations_with_stacks(
         block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
         allin_adjust: true,
         seat_stacks,
+        stack_range: None,
+        table: None,
         history: None,
     };
     let mut worker = Worker::new(&config);

@@ -602,3 +602,197 @@ fn eval_reports_invalid_utf8_and_an_empty_hand_and_keeps_the_good_lines() {
         stderr_of(&assert)
     );
 }
+
+#[test]
+fn table_presets_match_the_reference_documents_and_flags_override_them() {
+    use holdem_arena::config::{TABLE_PRESETS, TableRequest, table_preset};
+    // (name, blinds, seats, buy-in range, default stack, action timeout s), from
+    // openpoker-websocket-protocol.txt / openpoker-auto-rebuy.txt and clawpoker-api.txt
+    // ("Table Tiers", "buy-in capped at the table's max", 10-second actions).
+    let want = [
+        ("openpoker", (10, 20), 10, (1000, 5000), 2000, 120),
+        ("claw-shallow", (1, 2), 6, (100, 400), 400, 10),
+        ("claw-lobster-pool", (5, 10), 6, (500, 2000), 2000, 10),
+        ("claw-deep-sea", (25, 50), 6, (2500, 10000), 10000, 10),
+    ];
+    assert_eq!(TABLE_PRESETS.len(), want.len());
+    for (name, blinds, seats, buy_in, stack, timeout) in want {
+        let p = table_preset(name).unwrap();
+        assert_eq!((p.small_blind_chips, p.big_blind_chips), blinds, "{name}");
+        assert_eq!(p.max_seats, seats, "{name}");
+        assert_eq!((p.min_buy_in_chips, p.max_buy_in_chips), buy_in, "{name}");
+        assert_eq!(p.default_stack_chips, stack, "{name}");
+        assert_eq!(p.action_timeout_s, timeout, "{name}");
+    }
+    let t = TableRequest {
+        preset: Some("claw-deep-sea".into()),
+        big_blind_chips: Some(100),
+        ..TableRequest::default()
+    }
+    .resolve()
+    .unwrap();
+    assert_eq!(
+        (t.small_blind_chips, t.big_blind_chips, t.stack_chips),
+        (25, 100, 10000)
+    );
+    // Through the binary: the listing, a run at a preset, and the errors.
+    let assert = arena().arg("tables").assert().success();
+    assert!(stdout_of(&assert).contains("claw-lobster-pool"));
+    let dir = tempfile::tempdir().unwrap();
+    arena()
+        .args([
+            "run",
+            "--table",
+            "claw-shallow",
+            "--bots",
+            "tag,call",
+            "--hands",
+            "2000",
+            "--seed",
+            "1",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("run.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["table"], "claw-shallow");
+    assert_eq!(
+        (
+            json["small_blind_chips"].as_u64(),
+            json["big_blind_chips"].as_u64()
+        ),
+        (Some(1), Some(2))
+    );
+    assert_eq!(json["stack_chips"], 400);
+    rejects(
+        &["--table", "nowhere"],
+        &["--table \"nowhere\"", "openpoker", "claw-deep-sea"],
+    );
+    rejects(
+        &[
+            "--table",
+            "claw-shallow",
+            "--bots",
+            "call,call,call,call,call,call,call",
+        ],
+        &["claw-shallow seats at most 6"],
+    );
+}
+
+#[test]
+fn stack_ranges_are_drawn_per_deal_the_same_for_every_lineup_and_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, bots: &str, threads: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        arena()
+            .args([
+                "run",
+                "--bots",
+                bots,
+                "--hands",
+                "9000",
+                "--seed",
+                "4",
+                "--threads",
+                threads,
+            ])
+            .args(["--stack-range", "20bb..200bb", "--hand-histories"])
+            .arg(out.join("h.phhs"))
+            .args(["--history-every", "1"])
+            .args(extra)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let (one, two) = (
+        run("one", "tag,call,allin", "1", &[]),
+        run("two", "tag,call,allin", "2", &[]),
+    );
+    for f in [
+        "bots.csv",
+        "seats.csv",
+        "blocks.csv",
+        "depths.csv",
+        "h.phhs",
+    ] {
+        assert_eq!(
+            std::fs::read(one.join(f)).unwrap(),
+            std::fs::read(two.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // Another line-up on the same seed plays the same stacks.
+    let other = run("other", "random,raise,equity", "2", &[]);
+    let stacks = |dir: &Path| -> Vec<String> {
+        std::fs::read_to_string(dir.join("h.phhs"))
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("starting_stacks"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(stacks(&one), stacks(&other));
+    let all = stacks(&one);
+    assert!(all.iter().any(|l| l != &all[0]), "stacks vary by hand");
+    // Whole big blinds of 20 chips, 400 to 4000.
+    for line in &all {
+        let inside = line.split_once('[').unwrap().1.trim_end_matches(']');
+        for n in inside.split(',').map(|x| x.trim().parse::<u32>().unwrap()) {
+            assert!(n % 20 == 0 && (400..=4000).contains(&n), "{line}");
+        }
+    }
+    // depths.csv has every bot, and its hands add up to the bot's.
+    let depths = std::fs::read_to_string(one.join("depths.csv")).unwrap();
+    let tag: u64 = depths
+        .lines()
+        .filter(|l| l.starts_with("tag,"))
+        .map(|l| l.split(',').nth(2).unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(tag, 9000);
+    // Bad ranges.
+    rejects(
+        &["--stack-range", "200bb..20bb"],
+        &["--stack-range \"200bb..20bb\"", "MIN is above MAX"],
+    );
+    rejects(&["--stack-range", "0bb..20bb"], &["at least one big blind"]);
+    rejects(&["--stack-range", "5..15"], &["--stack-range \"5..15\""]);
+    rejects(&["--stack-range", "lots"], &["MIN..MAX"]);
+    rejects(
+        &[
+            "--stack-range",
+            "20bb..30bb",
+            "--stacks",
+            "500,500,500,500,500,500",
+        ],
+        &["only one of them"],
+    );
+}
+
+#[test]
+fn duplicate_rotations_move_drawn_stacks_with_the_cards() {
+    use holdem_arena::config::StackRange;
+    use holdem_arena::deal::Dealer;
+    let dealer = Dealer::new(9).with_stacks(
+        Some(StackRange {
+            min_bb: 20,
+            max_bb: 200,
+        }),
+        20,
+    );
+    let deal = dealer.deal(17, 3);
+    for r in 0..3 {
+        let rotated = deal.rotated(r, 3);
+        for seat in 0..3 {
+            let from = (seat + 3 - r) % 3;
+            assert_eq!(rotated.hole_cards[seat], deal.hole_cards[from]);
+            assert_eq!(rotated.stacks[seat], deal.stacks[from]);
+        }
+    }
+    // Drawing stacks leaves the cards as they were.
+    assert_eq!(deal.hole_cards, Dealer::new(9).deal(17, 3).hole_cards);
+}

@@ -24,6 +24,8 @@ fn config(threads: usize) -> RunConfig {
         block_deals: 1000,
         allin_adjust: true,
         seat_stacks: Some(vec![300, 900, 2000, 4000]),
+        stack_range: None,
+        table: None,
         history: Some(Sample::Every(7)),
     }
 }

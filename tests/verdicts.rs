@@ -25,6 +25,8 @@ fn config(lineup: &str, hands: u64, duplicate: bool, threads: usize) -> RunConfi
         block_deals: DEFAULT_BLOCK_DEALS,
         allin_adjust: true,
         seat_stacks: None,
+        stack_range: None,
+        table: None,
         history: None,
     }
 }

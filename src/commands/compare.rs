@@ -115,8 +115,9 @@ pub struct GateArgs {
     pub table: TableArgs,
     /// Seconds an external bot (`exec:` / `exec-claw:`) has for each action before it
     /// is auto-folded (auto-checked when checking is free).
-    #[arg(long, default_value_t = crate::config::DEFAULT_ACTION_TIMEOUT.as_secs_f64())]
-    pub action_timeout: f64,
+    /// [default: 10, or the --table preset's: 120 for openpoker]
+    #[arg(long)]
+    pub action_timeout: Option<f64>,
     /// Folder for the details CSV (default: results/gate or results/compare).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -456,6 +457,14 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
                 .seat_stacks_chips
                 .as_ref()
                 .map(|s| s.iter().map(u32::to_string).collect::<Vec<_>>().join(",")),
+            stack_range: info
+                .stack_range_bb
+                .map(|r| format!("{}bb..{}bb", r.min_bb, r.max_bb)),
+            preset: info
+                .table
+                .as_deref()
+                .map(crate::config::table_preset)
+                .transpose()?,
         };
         let config = side_config(
             args,
@@ -507,7 +516,7 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
             &entries,
             deals,
             args.seed,
-            args.table.settings(),
+            args.table.settings()?,
             !args.naive,
             args.block_deals,
         )

@@ -15,7 +15,7 @@ pub mod progress;
 pub mod replay;
 pub mod run;
 
-use crate::config::{ConfigError, TableSettings};
+use crate::config::{ConfigError, TableRequest, TableSettings};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -126,37 +126,76 @@ pub fn print_stdout(text: &str) -> Result<(), CommandError> {
     }
 }
 
-/// The table's blinds, ante and starting stacks (shared by `run`, `replay`, `compare`
-/// and `gate`).
+/// The table's preset, blinds, ante and starting stacks (shared by `run`, `replay`,
+/// `compare` and `gate`). Explicit flags override the preset's numbers.
 #[derive(clap::Args, Debug, Clone)]
 pub struct TableArgs {
-    /// Small blind in chips.
-    #[arg(long, default_value_t = 10)]
-    pub small_blind: u32,
-    /// Big blind in chips.
-    #[arg(long, default_value_t = 20)]
-    pub big_blind: u32,
-    /// Ante per player in chips (0: none).
-    #[arg(long, default_value_t = 0)]
-    pub ante: u32,
-    /// Every seat's stack at the start of every hand, in chips (default 100 big blinds).
-    #[arg(long, default_value_t = 2000)]
-    pub stack: u32,
+    /// A platform's table: openpoker, claw-shallow, claw-lobster-pool or
+    /// claw-deep-sea (blinds, seats, buy-in and default stack, action timeout; see
+    /// `holdem-arena tables`).
+    #[arg(long = "table", value_name = "PRESET")]
+    pub preset: Option<String>,
+    /// Small blind in chips [default: 10, or the preset's].
+    #[arg(long)]
+    pub small_blind: Option<u32>,
+    /// Big blind in chips [default: 20, or the preset's].
+    #[arg(long)]
+    pub big_blind: Option<u32>,
+    /// Ante per player in chips [default: 0].
+    #[arg(long)]
+    pub ante: Option<u32>,
+    /// Every seat's stack at the start of every hand, in chips [default: 2000 (100
+    /// big blinds), or the preset's default buy-in].
+    #[arg(long)]
+    pub stack: Option<u32>,
     /// Per-seat starting stacks in chips, comma-separated, seat 0 first (one per
     /// bot); overrides --stack.
     #[arg(long)]
     pub stacks: Option<String>,
+    /// Draw every seat's starting stack per deal, uniform over whole big blinds in
+    /// MIN..MAX (chips, e.g. 400..4000, or big blinds, e.g. 20bb..200bb), from the run
+    /// seed, deal and seat; overrides --stack. Writes depths.csv.
+    #[arg(long, value_name = "MIN..MAX")]
+    pub stack_range: Option<String>,
 }
 
 impl TableArgs {
     /// The table options as the configuration takes them.
-    pub fn settings(&self) -> TableSettings {
-        TableSettings {
+    ///
+    /// # Errors
+    /// An unknown preset.
+    pub fn settings(&self) -> Result<TableSettings, ConfigError> {
+        TableRequest {
+            preset: self.preset.clone(),
             small_blind_chips: self.small_blind,
             big_blind_chips: self.big_blind,
             ante_chips: self.ante,
             stack_chips: self.stack,
             stacks: self.stacks.clone(),
+            stack_range: self.stack_range.clone(),
         }
+        .resolve()
     }
+}
+
+/// `holdem-arena tables`: the platforms' table presets with their numbers and sources.
+pub fn list_tables() -> Result<ExitCode, CommandError> {
+    let mut text = format!(
+        "{:<18} {:>7} {:>5} {:>13} {:>13} {:>9}  {}\n",
+        "table", "blinds", "seats", "buy-in", "default stack", "timeout", "source"
+    );
+    for p in crate::config::TABLE_PRESETS {
+        text += &format!(
+            "{:<18} {:>7} {:>5} {:>13} {:>13} {:>8}s  {}\n",
+            p.name,
+            format!("{}/{}", p.small_blind_chips, p.big_blind_chips),
+            p.max_seats,
+            format!("{}-{}", p.min_buy_in_chips, p.max_buy_in_chips),
+            p.default_stack_chips,
+            p.action_timeout_s,
+            p.source
+        );
+    }
+    print_stdout(&text)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -35,7 +35,7 @@ pub struct ReplayArgs {
 pub fn replay(args: &ReplayArgs) -> Result<ExitCode, CommandError> {
     let settings = RunSettings {
         threads: Some(1),
-        table: args.table.settings(),
+        table: args.table.settings()?,
         ..RunSettings::new(
             Lineup::parse(&args.bots)?,
             args.hand.saturating_add(1),

@@ -22,8 +22,9 @@ pub struct RunArgs {
     pub bots: String,
     /// Seconds an external bot has for each action before it is auto-folded (or
     /// auto-checked when checking is free).
-    #[arg(long, default_value_t = crate::config::DEFAULT_ACTION_TIMEOUT.as_secs_f64())]
-    pub action_timeout: f64,
+    /// [default: 10, or the --table preset's: 120 for openpoker]
+    #[arg(long)]
+    pub action_timeout: Option<f64>,
     /// Hands to play (at least 1).
     #[arg(long, default_value_t = 1_000_000)]
     pub hands: u64,
@@ -98,7 +99,7 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, CommandE
         deals: args.hands,
         seed,
         threads: args.threads,
-        table: args.table.settings(),
+        table: args.table.settings()?,
         duplicate: args.duplicate,
         block_deals: args.block_deals,
         allin_adjust: !args.no_allin_adjust,
@@ -109,7 +110,13 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, CommandE
 }
 
 /// The files a run writes in its output folder (`blocks.csv` during the run).
-const RUN_FILES: [&str; 4] = ["bots.csv", "seats.csv", "blocks.csv", "run.json"];
+const RUN_FILES: [&str; 5] = [
+    "bots.csv",
+    "seats.csv",
+    "blocks.csv",
+    "run.json",
+    "depths.csv",
+];
 
 /// Creates the output folder and checks that files can be written in it and that no
 /// result file would replace something other than a regular file.
@@ -254,6 +261,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
     let rows = report::bot_rows(&config, &tallies);
     let mut text = report::summary_table(&rows);
     text += &report::fault_lines(&rows, &report::fault_notes(&config, &tallies));
+    if config.stack_range.is_some() {
+        text += &report::depth_lines(&report::depth_rows(&config, &tallies));
+    }
     text += &format!(
         "{} hands in {elapsed:.2} s ({:.0} hands/s, {} threads); wrote {}\n",
         config.hands_played(),

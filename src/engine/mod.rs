@@ -56,6 +56,8 @@ const ACTION_LOG_CAPACITY: usize = 512;
 pub struct Table<'n> {
     names: [&'n str; MAX_SEATS],
     starting_stacks: [u32; MAX_SEATS],
+    /// The stacks the hand in play started with: `starting_stacks`, or the deal's.
+    hand_stacks: [u32; MAX_SEATS],
     seats: usize,
     stakes: Stakes,
     run_seed: u64,
@@ -117,6 +119,7 @@ impl<'n> Table<'n> {
         Table {
             names: table_names,
             starting_stacks: stacks,
+            hand_stacks: stacks,
             seats,
             stakes,
             run_seed,
@@ -205,8 +208,14 @@ impl<'n> Table<'n> {
 
     fn start_hand(&mut self, deal: &Deal) {
         let seats = self.seats;
+        // Stacks drawn with the deal (`--stack-range`) replace the table's.
+        self.hand_stacks = if deal.stacks[0] > 0 {
+            deal.stacks
+        } else {
+            self.starting_stacks
+        };
         self.betting
-            .restart(&self.names[..seats], &self.starting_stacks[..seats]);
+            .restart(&self.names[..seats], &self.hand_stacks[..seats]);
         self.street = Street::Preflop;
         self.board = deal.board;
         self.board_len = 0;
@@ -365,7 +374,7 @@ impl<'n> Table<'n> {
             shown_cards: &self.shown[..self.shown_count],
             actions: &self.actions,
             board: &self.board[..self.board_len],
-            starting_stacks: &self.starting_stacks[..seats],
+            starting_stacks: &self.hand_stacks[..seats],
             invalid_actions: &self.invalid_actions[..seats],
         }
     }

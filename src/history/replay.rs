@@ -10,7 +10,6 @@
 
 use crate::bot::{Action, ActionKind, Bot, Event, HandResult, PlayerView, Turn, ValidActions};
 use crate::cards::Card;
-use crate::deal::Deal;
 use crate::engine::{Positions, Table};
 use crate::eval::evaluate;
 use crate::history::phh;
@@ -185,11 +184,11 @@ pub fn replay(config: &RunConfig, hand_index: u64) -> Replay {
         });
     }
     for hand in chunk * CHUNK_HANDS..hand_index {
-        let deal = Deal::new(config.seed, hand, seats);
+        let deal = config.dealer().deal(hand, seats);
         table.play_hand(hand, &deal, &mut bots);
     }
 
-    let deal = Deal::new(config.seed, hand_index, seats);
+    let deal = config.dealer().deal(hand_index, seats);
     let at = Positions::of_hand(hand_index, seats);
     let stakes = config.stakes;
     let mut text = String::new();
@@ -218,7 +217,11 @@ pub fn replay(config: &RunConfig, hand_index: u64) -> Replay {
             text,
             "Seat {seat}: {} with {} chips{roles}, holds {}",
             names[seat],
-            stacks[seat],
+            if deal.stacks[seat] > 0 {
+                deal.stacks[seat]
+            } else {
+                stacks[seat]
+            },
             cards_text(&deal.hole_cards[seat])
         );
     }

@@ -33,4 +33,12 @@ export_hands six-default 2000 "--history-hands 2000" tag,call,random,raise,equit
 export_hands ten-allin 4000 "--history-hands 4000" allin,random,raise,call,tag,allin,random,random,allin,call 20,60,150,300,600,1000,1500,2500,4000,8000 10
 export_hands ten-random 20000 "--history-every 10" random,random,random,random,random,random,random,random,random,random 2000,2000,2000,2000,2000,2000,2000,2000,2000,2000 0
 
+# Stacks drawn per deal (--stack-range): different stacks every hand, 3 and 6 seats.
+"$bin" run --bots allin,random,call --stack-range 1bb..150bb --ante 2 --hands 2000 \
+  --seed 2001 --threads 2 --out "$work/range-three" \
+  --hand-histories "$work/range-three.phhs" --history-hands 2000 > /dev/null
+"$bin" run --bots tag,allin,random,raise,equity,call --stack-range 5bb..300bb --hands 2000 \
+  --seed 2002 --threads 2 --out "$work/range-six" \
+  --hand-histories "$work/range-six.phhs" --history-hands 2000 > /dev/null
+
 "$python" "$here/pokerkit_referee.py" "$work"/*.phhs
