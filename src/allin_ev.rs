@@ -371,6 +371,7 @@ mod tests {
             board: &board,
             starting_stacks: &[stack, stack],
             invalid_actions: &[0, 0],
+            sitting_out: 0,
         };
         let mut deal = Deal {
             hole_cards: [[Card::default(); 2]; MAX_SEATS],
@@ -551,6 +552,7 @@ mod tests {
             board: &[],
             starting_stacks: &[100, 1, 100, 100],
             invalid_actions: &[0; 4],
+            sitting_out: 0,
         };
         let contributed = [100, 1, 100, 100];
         let boards = [

@@ -546,9 +546,17 @@ pub struct HandResult<'a> {
     pub starting_stacks: &'a [u32],
     /// Engine-only: actions rejected this hand, indexed by seat.
     pub invalid_actions: &'a [u32],
+    /// Engine-only: bit `s` set when seat `s` sat the hand out (a session's busted
+    /// seat): it was dealt nothing and its stack did not change. 0 outside sessions.
+    pub sitting_out: u16,
 }
 
 impl HandResult<'_> {
+    /// Whether seat `seat` sat this hand out.
+    pub fn sat_out(&self, seat: usize) -> bool {
+        self.sitting_out >> seat & 1 == 1
+    }
+
     /// Whether the hand ended in a showdown (two or more players showed cards).
     pub fn showdown(&self) -> bool {
         !self.shown_cards.is_empty()

@@ -109,6 +109,17 @@ impl<'n> Betting<'n> {
         self.bet_at_last_action = [0; MAX_SEATS];
     }
 
+    /// Takes `seat` out of this hand before it starts (a session's seat sitting out):
+    /// it keeps its stack, posts nothing and is never asked to act.
+    pub fn sit_out(&mut self, seat: usize) {
+        let p = &mut self.players[seat];
+        if p.status == PlayerStatus::Active {
+            p.status = PlayerStatus::Folded;
+            self.in_hand -= 1;
+            self.can_bet -= 1;
+        }
+    }
+
     /// The used seats' public state.
     #[inline]
     pub fn players(&self) -> &[PlayerView<'n>] {

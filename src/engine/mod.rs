@@ -46,6 +46,19 @@ impl Default for Stakes {
     }
 }
 
+/// Who plays one hand of a session (`--session`): stacks carry over from hand to
+/// hand, the button moves among the seated players, and busted seats sit out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seating {
+    /// The button, a seated seat.
+    pub button: usize,
+    /// Bit `s` set: seat `s` sits out this hand (keeps its stack, is dealt nothing).
+    pub sitting_out: u16,
+    /// Every seat's stack at the start of the hand, in chips (a seated seat has at
+    /// least one chip).
+    pub stacks: [u32; MAX_SEATS],
+}
+
 /// Most actions one hand is expected to need; the log grows past it only in freak
 /// hands (many tiny raises with deep stacks), and keeps that capacity afterwards.
 const ACTION_LOG_CAPACITY: usize = 512;
@@ -58,6 +71,8 @@ pub struct Table<'n> {
     starting_stacks: [u32; MAX_SEATS],
     /// The stacks the hand in play started with: `starting_stacks`, or the deal's.
     hand_stacks: [u32; MAX_SEATS],
+    /// Bit `s` set: seat `s` sits out the hand in play (sessions only).
+    sitting_out: u16,
     seats: usize,
     stakes: Stakes,
     run_seed: u64,
@@ -120,6 +135,7 @@ impl<'n> Table<'n> {
             names: table_names,
             starting_stacks: stacks,
             hand_stacks: stacks,
+            sitting_out: 0,
             seats,
             stakes,
             run_seed,
@@ -166,10 +182,40 @@ impl<'n> Table<'n> {
         deal: &Deal,
         bots: &mut [Box<dyn Bot>],
     ) -> HandResult<'_> {
+        self.play(hand_id, deal, bots, None)
+    }
+
+    /// [`Table::play_hand`] for a hand of a session: the stacks, the button and the
+    /// seats sitting out come from `seating` (see [`Seating`]).
+    ///
+    /// # Panics
+    /// If `bots.len()` differs from the seat count, fewer than 2 seats are seated, or
+    /// the button sits out.
+    pub fn play_seated(
+        &mut self,
+        hand_id: u64,
+        deal: &Deal,
+        bots: &mut [Box<dyn Bot>],
+        seating: &Seating,
+    ) -> HandResult<'_> {
+        self.play(hand_id, deal, bots, Some(seating))
+    }
+
+    fn play(
+        &mut self,
+        hand_id: u64,
+        deal: &Deal,
+        bots: &mut [Box<dyn Bot>],
+        seating: Option<&Seating>,
+    ) -> HandResult<'_> {
         assert_eq!(bots.len(), self.seats, "one bot per seat");
-        let at = Positions::of_hand(hand_id, self.seats);
+        let all = (1u16 << self.seats) - 1;
+        let at = match seating {
+            None => Positions::of_hand(hand_id, self.seats),
+            Some(s) => Positions::among(s.button, all & !s.sitting_out, self.seats),
+        };
         let button = at.button;
-        self.start_hand(deal);
+        self.start_hand(deal, seating);
         self.announce_hand(hand_id, button, bots);
         self.post_antes_and_blinds(&at);
         self.betting_round(hand_id, button, at.first_preflop, bots);
@@ -206,16 +252,21 @@ impl<'n> Table<'n> {
         result
     }
 
-    fn start_hand(&mut self, deal: &Deal) {
+    fn start_hand(&mut self, deal: &Deal, seating: Option<&Seating>) {
         let seats = self.seats;
-        // Stacks drawn with the deal (`--stack-range`) replace the table's.
-        self.hand_stacks = if deal.stacks[0] > 0 {
-            deal.stacks
-        } else {
-            self.starting_stacks
+        // A session's stacks, or stacks drawn with the deal (`--stack-range`), replace
+        // the table's.
+        self.hand_stacks = match seating {
+            Some(s) => s.stacks,
+            None if deal.stacks[0] > 0 => deal.stacks,
+            None => self.starting_stacks,
         };
         self.betting
             .restart(&self.names[..seats], &self.hand_stacks[..seats]);
+        self.sitting_out = seating.map_or(0, |s| s.sitting_out);
+        for seat in (0..seats).filter(|&s| self.sitting_out >> s & 1 == 1) {
+            self.betting.sit_out(seat);
+        }
         self.street = Street::Preflop;
         self.board = deal.board;
         self.board_len = 0;
@@ -243,7 +294,7 @@ impl<'n> Table<'n> {
                     rng_seed: bot_seed(self.run_seed, hand_id, seat),
                 });
             }
-            if subscribed(EventKinds::HOLE_CARDS) {
+            if subscribed(EventKinds::HOLE_CARDS) && self.sitting_out >> seat & 1 == 0 {
                 bot.observe(&Event::HoleCards {
                     cards: self.hole_cards[seat],
                 });
@@ -253,7 +304,7 @@ impl<'n> Table<'n> {
 
     fn post_antes_and_blinds(&mut self, at: &Positions) {
         if self.stakes.ante_chips > 0 {
-            for seat in 0..self.seats {
+            for seat in (0..self.seats).filter(|&s| self.sitting_out >> s & 1 == 0) {
                 self.betting.put_in(seat, self.stakes.ante_chips, false);
             }
         }
@@ -376,6 +427,7 @@ impl<'n> Table<'n> {
             board: &self.board[..self.board_len],
             starting_stacks: &self.hand_stacks[..seats],
             invalid_actions: &self.invalid_actions[..seats],
+            sitting_out: self.sitting_out,
         }
     }
 }

@@ -62,6 +62,48 @@ impl Positions {
         }
     }
 
+    /// The positions when the button is on seat `button` and only the seats in the
+    /// bit mask `seated` play (a session's table, where busted seats sit out): the
+    /// blinds and the first to act are the next seated seats clockwise, by the same
+    /// rules, heads-up included. With every seat seated this is
+    /// [`Positions::with_button`].
+    ///
+    /// # Panics
+    /// If fewer than 2 seats are seated, or `button` is not.
+    pub fn among(button: usize, seated: u16, seats: usize) -> Positions {
+        assert!(seated.count_ones() >= 2, "a hand has at least 2 players");
+        assert!(seated >> button & 1 == 1, "the button is seated");
+        let next = |from: usize| {
+            (1..=seats)
+                .map(|k| (from + k) % seats)
+                .find(|&s| seated >> s & 1 == 1)
+                .unwrap_or(from)
+        };
+        let (small_blind, big_blind, first_preflop) = if seated.count_ones() == 2 {
+            (button, next(button), button)
+        } else {
+            let sb = next(button);
+            let bb = next(sb);
+            (sb, bb, next(bb))
+        };
+        Positions {
+            seats,
+            button,
+            small_blind,
+            big_blind,
+            first_preflop,
+            first_postflop: next(button),
+        }
+    }
+
+    /// The next seated seat clockwise after `seat` (itself when it is the only one).
+    pub fn next_seated(seat: usize, seated: u16, seats: usize) -> usize {
+        (1..=seats)
+            .map(|k| (seat + k) % seats)
+            .find(|&s| seated >> s & 1 == 1)
+            .unwrap_or(seat)
+    }
+
     /// The seat `k` places left of (clockwise from) the button.
     pub fn left_of_button(&self, k: usize) -> usize {
         (self.button + k) % self.seats
@@ -90,5 +132,38 @@ mod tests {
             (0, 1, 2)
         );
         assert_eq!(three.left_of_button(1), 0);
+    }
+
+    #[test]
+    fn seats_sitting_out_are_skipped_by_the_blinds_and_the_action() {
+        // Six seats, 1 and 4 sitting out, button on 0: SB 2, BB 3, UTG 5.
+        let seated = 0b10_1101;
+        let p = Positions::among(0, seated, 6);
+        assert_eq!(
+            (
+                p.small_blind,
+                p.big_blind,
+                p.first_preflop,
+                p.first_postflop
+            ),
+            (2, 3, 5, 2)
+        );
+        // Down to two players: heads-up rules.
+        let p = Positions::among(3, 0b00_1001, 6);
+        assert_eq!(
+            (
+                p.small_blind,
+                p.big_blind,
+                p.first_preflop,
+                p.first_postflop
+            ),
+            (3, 0, 3, 0)
+        );
+        // Everyone seated: the usual positions.
+        assert_eq!(
+            Positions::among(4, 0b11_1111, 6),
+            Positions::with_button(4, 6)
+        );
+        assert_eq!(Positions::next_seated(5, seated, 6), 0);
     }
 }

@@ -807,6 +807,7 @@ impl Client {
             board: &self.board,
             starting_stacks: &starting,
             invalid_actions: &invalid,
+            sitting_out: 0,
         };
         self.bot.observe(&Event::HandResult(&result));
         // The next hand starts from the final stacks (the offline server resets them
