@@ -6,9 +6,14 @@
 //! library `Client`; random JSON in place of any field gives a valid answer or none,
 //! never a panic; on a WebSocket it gives up on a silent server, fails on an abnormal
 //! close, answers rejections once per turn, and refuses bad options with exit 2.
+//! All of that holds over TLS too (`wss://`, issue 12): the bot plays a server whose
+//! self-signed certificate `--ca-cert` trusts, refuses it without `--ca-cert` or for
+//! another host name, and refuses bad CA files with exit 2.
 //!
-//! The WebSocket tests run a `tungstenite` server on 127.0.0.1 in a thread; every
-//! socket read there has a timeout and every binary run a deadline.
+//! The WebSocket tests run a `tungstenite` server on 127.0.0.1 in a thread (over
+//! rustls, with a certificate made by `rcgen` for the test, for `wss://`); every
+//! socket read there has a timeout and every binary run a deadline. Nothing reaches
+//! beyond loopback.
 
 mod common;
 use common::*;
@@ -897,29 +902,164 @@ proptest! {
     }
 }
 
-// ---- item 16: the WebSocket transport ----
+// ---- item 16: the WebSocket transport, plain and over TLS (issue 12) ----
 
-type Ws = tungstenite::WebSocket<TcpStream>;
+/// A test server's end of a connection: plain TCP, or TLS on top of it.
+trait Stream: std::io::Read + std::io::Write + Send {
+    fn tcp(&self) -> &TcpStream;
+}
 
-/// A WebSocket server on 127.0.0.1 running `script` on one connection in a thread;
-/// its socket reads time out after 10 s. Returns the URL and the thread.
-fn server<T: Send + 'static>(
-    script: impl FnOnce(&mut Ws) -> T + Send + 'static,
-) -> (String, std::thread::JoinHandle<T>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!(
-        "ws://127.0.0.1:{}/ws",
-        listener.local_addr().unwrap().port()
-    );
-    let thread = std::thread::spawn(move || {
-        let (stream, _) = listener.accept().unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
+impl Stream for TcpStream {
+    fn tcp(&self) -> &TcpStream {
+        self
+    }
+}
+
+impl Stream for rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
+    fn tcp(&self) -> &TcpStream {
+        &self.sock
+    }
+}
+
+type Ws = tungstenite::WebSocket<Box<dyn Stream>>;
+
+/// What a test server speaks.
+#[derive(Clone, Copy, Debug)]
+enum Transport {
+    /// `ws://`.
+    Plain,
+    /// `wss://`: TLS with a self-signed certificate for 127.0.0.1 and localhost made
+    /// for the test, which `connect` trusts through `--ca-cert`.
+    Tls,
+}
+
+/// A TLS server identity: a self-signed certificate for `names` (made with `rcgen`,
+/// a fresh P-256 key) and the PEM file holding it, for `--ca-cert`.
+struct Identity {
+    config: std::sync::Arc<rustls::ServerConfig>,
+    /// Holds `ca.pem`, the certificate (its own root, being self-signed).
+    dir: tempfile::TempDir,
+}
+
+impl Identity {
+    fn new(names: &[&str]) -> Identity {
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let made = rcgen::generate_simple_self_signed(names).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("ca.pem"), made.cert.pem()).unwrap();
+        let key = rustls::pki_types::PrivatePkcs8KeyDer::from(made.signing_key.serialize_der());
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![made.cert.der().clone()], key.into())
             .unwrap();
-        let mut ws = tungstenite::accept(stream).unwrap();
-        script(&mut ws)
+        Identity {
+            config: std::sync::Arc::new(config),
+            dir,
+        }
+    }
+
+    fn ca_file(&self) -> String {
+        self.dir.path().join("ca.pem").display().to_string()
+    }
+}
+
+/// A WebSocket server on 127.0.0.1 for one connection, in a thread.
+struct TestServer<T> {
+    url: String,
+    /// The `connect` options that make it trust the server (`--ca-cert FILE` for TLS).
+    trust: Vec<String>,
+    thread: std::thread::JoinHandle<Result<T, String>>,
+    _identity: Option<Identity>,
+}
+
+impl<T> TestServer<T> {
+    /// Runs `connect --bot tag` against it (trusting it), with `extra` options.
+    fn connect(&self, extra: &[&str]) -> assert_cmd::assert::Assert {
+        let trust: Vec<&str> = self.trust.iter().map(String::as_str).collect();
+        connect_to(&self.url, &[&trust[..], extra].concat())
+    }
+
+    /// What the script returned.
+    fn join(self) -> T {
+        self.thread.join().unwrap().unwrap()
+    }
+
+    /// Why the server could not accept the connection (a refused TLS handshake).
+    fn join_refused(self) -> String {
+        match self.thread.join().unwrap() {
+            Ok(_) => panic!("the server accepted the connection"),
+            Err(e) => e,
+        }
+    }
+}
+
+/// Accepts one connection on `listener` (TLS with `tls` if given) and its WebSocket
+/// handshake; socket reads time out after 10 s.
+fn accept(
+    listener: &TcpListener,
+    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
+) -> Result<Ws, String> {
+    let (stream, _) = listener.accept().map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let stream: Box<dyn Stream> = match tls {
+        None => Box::new(stream),
+        Some(config) => {
+            let conn = rustls::ServerConnection::new(config).unwrap();
+            let mut tls = rustls::StreamOwned::new(conn, stream);
+            while tls.conn.is_handshaking() {
+                tls.conn
+                    .complete_io(&mut tls.sock)
+                    .map_err(|e| e.to_string())?;
+            }
+            Box::new(tls)
+        }
+    };
+    tungstenite::accept(stream).map_err(|e| e.to_string())
+}
+
+/// A WebSocket server over `transport` running `script` on one connection; TLS with
+/// an identity for 127.0.0.1 and localhost.
+fn server_over<T: Send + 'static>(
+    transport: Transport,
+    script: impl FnOnce(&mut Ws) -> T + Send + 'static,
+) -> TestServer<T> {
+    let identity = match transport {
+        Transport::Plain => None,
+        Transport::Tls => Some(Identity::new(&["127.0.0.1", "localhost"])),
+    };
+    server_with(identity, script)
+}
+
+/// A WebSocket server over TLS with `identity`, or plain without one.
+fn server_with<T: Send + 'static>(
+    identity: Option<Identity>,
+    script: impl FnOnce(&mut Ws) -> T + Send + 'static,
+) -> TestServer<T> {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (url, trust) = match &identity {
+        None => (format!("ws://127.0.0.1:{port}/ws"), vec![]),
+        Some(id) => (
+            format!("wss://127.0.0.1:{port}/ws"),
+            vec!["--ca-cert".to_string(), id.ca_file()],
+        ),
+    };
+    let config = identity.as_ref().map(|id| id.config.clone());
+    let thread = std::thread::spawn(move || {
+        let mut ws = accept(&listener, config)?;
+        Ok(script(&mut ws))
     });
-    (url, thread)
+    TestServer {
+        url,
+        trust,
+        thread,
+        _identity: identity,
+    }
 }
 
 fn say(ws: &mut Ws, json: &str) {
@@ -963,19 +1103,28 @@ fn connect_to(url: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
         .assert()
 }
 
-#[test]
-fn connect_gives_up_on_a_silent_server() {
+fn gives_up_on_a_silent_server(transport: Transport) {
     let (done, wait) = std::sync::mpsc::channel::<()>();
     // Sends nothing and reads nothing (so never answers a ping) until the test ends.
-    let (url, thread) = server(move |_ws| {
+    let server = server_over(transport, move |_ws| {
         let _ = wait.recv_timeout(Duration::from_secs(30));
     });
-    let out = connect_to(&url, &["--idle-limit", "1"]).code(1);
+    let out = server.connect(&["--idle-limit", "1"]).code(1);
     drop(done);
-    thread.join().unwrap();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    server.join();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("no frame from"), "{stderr}");
     assert!(stderr.contains("--idle-limit"), "{stderr}");
+}
+
+#[test]
+fn connect_gives_up_on_a_silent_server() {
+    gives_up_on_a_silent_server(Transport::Plain);
+}
+
+#[test]
+fn connect_gives_up_on_a_silent_server_over_tls() {
+    gives_up_on_a_silent_server(Transport::Tls);
 }
 
 #[test]
@@ -987,15 +1136,64 @@ fn connect_gives_up_on_a_server_that_never_answers_the_handshake() {
     );
     let out = connect_to(&url, &["--idle-limit", "1"]).code(1);
     drop(listener);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("no WebSocket handshake answer"), "{stderr}");
 }
 
+/// A TLS server that completes TLS but never answers the WebSocket handshake.
 #[test]
-fn connect_pings_a_quiet_server_and_stays() {
+fn connect_gives_up_on_a_server_that_never_answers_the_handshake_over_tls() {
+    let identity = Identity::new(&["127.0.0.1"]);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "wss://127.0.0.1:{}/ws",
+        listener.local_addr().unwrap().port()
+    );
+    let config = identity.config.clone();
+    let (done, wait) = std::sync::mpsc::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let (tcp, _) = listener.accept().unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut tls = rustls::StreamOwned::new(rustls::ServerConnection::new(config).unwrap(), tcp);
+        while tls.conn.is_handshaking() {
+            tls.conn.complete_io(&mut tls.sock).unwrap();
+        }
+        let _ = wait.recv_timeout(Duration::from_secs(30));
+    });
+    let out = connect_to(
+        &url,
+        &["--idle-limit", "1", "--ca-cert", &identity.ca_file()],
+    )
+    .code(1);
+    drop(done);
+    thread.join().unwrap();
+    let stderr = stderr_of(&out);
+    assert!(stderr.contains("no WebSocket handshake answer"), "{stderr}");
+}
+
+/// A listener that never accepts: the kernel completes TCP, nobody speaks TLS.
+#[test]
+fn connect_gives_up_on_a_server_that_never_answers_the_tls_handshake() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "wss://127.0.0.1:{}/ws",
+        listener.local_addr().unwrap().port()
+    );
+    let out = connect_to(&url, &["--idle-limit", "1"]).code(1);
+    drop(listener);
+    let stderr = stderr_of(&out);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("no TLS handshake answer within 1.0 s"),
+        "{stderr}"
+    );
+}
+
+fn pings_a_quiet_server_and_stays(transport: Transport) {
     // Reads for 3 idle limits (answering pings), then closes normally.
-    let (url, thread) = server(|ws| {
+    let server = server_over(transport, |ws| {
         ws.get_ref()
+            .tcp()
             .set_read_timeout(Some(Duration::from_millis(100)))
             .unwrap();
         let start = std::time::Instant::now();
@@ -1009,15 +1207,24 @@ fn connect_pings_a_quiet_server_and_stays() {
         while ws.read().is_ok() {}
         pings
     });
-    connect_to(&url, &["--idle-limit", "1"]).success();
-    assert!(thread.join().unwrap() >= 1);
+    server.connect(&["--idle-limit", "1"]).success();
+    assert!(server.join() >= 1);
 }
 
 #[test]
-fn connect_fails_when_the_server_closes_with_1011() {
+fn connect_pings_a_quiet_server_and_stays() {
+    pings_a_quiet_server_and_stays(Transport::Plain);
+}
+
+#[test]
+fn connect_pings_a_quiet_server_and_stays_over_tls() {
+    pings_a_quiet_server_and_stays(Transport::Tls);
+}
+
+fn fails_when_the_server_closes_with_1011(transport: Transport) {
     use tungstenite::protocol::CloseFrame;
     use tungstenite::protocol::frame::coding::CloseCode;
-    let (url, thread) = server(|ws| {
+    let server = server_over(transport, |ws| {
         let action = deal_to_your_turn(ws);
         ws.close(Some(CloseFrame {
             code: CloseCode::Error,
@@ -1027,10 +1234,10 @@ fn connect_fails_when_the_server_closes_with_1011() {
         while ws.read().is_ok() {}
         action
     });
-    let out = connect_to(&url, &[]).code(1);
-    let action = thread.join().unwrap();
+    let out = server.connect(&[]).code(1);
+    let action = server.join();
     assert_eq!(action["turn_token"], "a1b2c3d4-e5f6-7890-abcd-ef1234567890");
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(
         stderr.contains("closed the connection with code 1011"),
         "{stderr}"
@@ -1039,8 +1246,17 @@ fn connect_fails_when_the_server_closes_with_1011() {
 }
 
 #[test]
-fn connect_answers_repeated_rejections_once_over_websocket() {
-    let (url, thread) = server(|ws| {
+fn connect_fails_when_the_server_closes_with_1011() {
+    fails_when_the_server_closes_with_1011(Transport::Plain);
+}
+
+#[test]
+fn connect_fails_when_the_server_closes_with_1011_over_tls() {
+    fails_when_the_server_closes_with_1011(Transport::Tls);
+}
+
+fn answers_repeated_rejections_once_over_websocket(transport: Transport) {
+    let server = server_over(transport, |ws| {
         let first = deal_to_your_turn(ws);
         for _ in 0..60 {
             say(ws, REJECTED_RAISE);
@@ -1056,20 +1272,29 @@ fn connect_answers_repeated_rejections_once_over_websocket() {
         }
         actions
     });
-    let out = connect_to(&url, &["--buy-in", "2000"]).success();
-    let actions = thread.join().unwrap();
+    let out = server.connect(&["--buy-in", "2000"]).success();
+    let actions = server.join();
     // The turn and one fallback; then the session's 6 answers (its own join_lobby
     // for its `connected` first).
     assert_eq!(actions.len(), 2 + 1 + 6, "{actions:?}");
     assert_eq!(actions[1]["action"], "fold");
     assert_eq!(actions[2]["type"], "join_lobby");
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let stderr = stderr_of(&out);
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 #[test]
-fn connect_fails_on_auth_failed() {
-    let (url, thread) = server(|ws| {
+fn connect_answers_repeated_rejections_once_over_websocket() {
+    answers_repeated_rejections_once_over_websocket(Transport::Plain);
+}
+
+#[test]
+fn connect_answers_repeated_rejections_once_over_tls() {
+    answers_repeated_rejections_once_over_websocket(Transport::Tls);
+}
+
+fn fails_on_auth_failed(transport: Transport) {
+    let server = server_over(transport, |ws| {
         say(ws, AUTH_FAILED);
         ws.close(Some(tungstenite::protocol::CloseFrame {
             code: 4001.into(),
@@ -1078,10 +1303,155 @@ fn connect_fails_on_auth_failed() {
         .unwrap();
         while ws.read().is_ok() {}
     });
-    let out = connect_to(&url, &[]).code(1);
-    thread.join().unwrap();
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let out = server.connect(&[]).code(1);
+    server.join();
+    let stderr = stderr_of(&out);
     assert!(stderr.contains("auth_failed"), "{stderr}");
+}
+
+#[test]
+fn connect_fails_on_auth_failed() {
+    fails_on_auth_failed(Transport::Plain);
+}
+
+#[test]
+fn connect_fails_on_auth_failed_over_tls() {
+    fails_on_auth_failed(Transport::Tls);
+}
+
+/// `connect --url wss://...` with `--ca-cert`: the bot plays a hand over TLS (its
+/// action carries the turn's token) and a normal close exits 0.
+#[test]
+fn connect_plays_over_tls_with_a_private_root() {
+    let server = server_over(Transport::Tls, |ws| {
+        let action = deal_to_your_turn(ws);
+        say(ws, ACTION_ACK);
+        say(ws, HAND_RESULT);
+        ws.close(None).unwrap();
+        while ws.read().is_ok() {}
+        action
+    });
+    let out = server.connect(&[]).success();
+    let action = server.join();
+    assert_eq!(action["type"], "action");
+    assert_eq!(action["turn_token"], "a1b2c3d4-e5f6-7890-abcd-ef1234567890");
+    let stderr = stderr_of(&out);
+    assert!(!stderr.contains("TLS"), "{stderr}");
+}
+
+/// The same self-signed server without `--ca-cert`: refused (exit 1), one line
+/// naming the unknown issuer and the option that would trust it; the bot never plays.
+#[test]
+fn connect_refuses_a_tls_server_without_its_ca_cert() {
+    let server = server_over(Transport::Tls, deal_to_your_turn);
+    let out = connect_to(&server.url, &[]).code(1);
+    let refused = server.join_refused();
+    let stderr = stderr_of(&out);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("TLS handshake with wss://127.0.0.1:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("certificate is refused"), "{stderr}");
+    assert!(stderr.contains("UnknownIssuer"), "{stderr}");
+    assert!(stderr.contains("--ca-cert"), "{stderr}");
+    // The server was told why: rustls's alert for an unknown issuer.
+    assert!(refused.contains("UnknownCA"), "{refused}");
+}
+
+/// A trusted certificate for another host name (`other.example`, reached as
+/// 127.0.0.1): refused (exit 1), one line naming the name mismatch.
+#[test]
+fn connect_refuses_a_tls_certificate_for_another_host() {
+    let server = server_with(Some(Identity::new(&["other.example"])), deal_to_your_turn);
+    let out = server.connect(&[]).code(1);
+    server.join_refused();
+    let stderr = stderr_of(&out);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("certificate not valid for name"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("127.0.0.1"), "{stderr}");
+    assert!(stderr.contains("other.example"), "{stderr}");
+    assert!(stderr.contains("another host"), "{stderr}");
+}
+
+/// A plain WebSocket server given as `wss://`: a TLS failure (exit 1), one line.
+#[test]
+fn connect_fails_on_a_plain_server_given_as_wss() {
+    let server = server_over(Transport::Plain, deal_to_your_turn);
+    let url = server.url.replacen("ws://", "wss://", 1);
+    let out = connect_to(&url, &["--idle-limit", "2"]).code(1);
+    drop(server); // its thread ends on the refused handshake
+    let stderr = stderr_of(&out);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("TLS handshake with"), "{stderr}");
+    assert!(stderr.contains("speak TLS"), "{stderr}");
+}
+
+/// A `--ca-cert` that is missing, not a file, not PEM, broken PEM or not a
+/// certificate, or given with a `ws://` address: exit 2, one line naming the file
+/// (and the URL), nothing sent.
+#[test]
+fn connect_rejects_bad_ca_certs_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let missing = dir.path().join("missing.pem").display().to_string();
+    let folder = dir.path().display().to_string();
+    let text = file("text.pem", "not a certificate\n");
+    let empty = file("empty.pem", "");
+    let bad_base64 = file(
+        "base64.pem",
+        "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n",
+    );
+    let unterminated = file("open.pem", "-----BEGIN CERTIFICATE-----\naGVsbG8=\n");
+    let not_x509 = file(
+        "hello.pem",
+        "-----BEGIN CERTIFICATE-----\naGVsbG8=\n-----END CERTIFICATE-----\n",
+    );
+    let key_only = file(
+        "key.pem",
+        &rcgen::KeyPair::generate().unwrap().serialize_pem(),
+    );
+    let good = Identity::new(&["127.0.0.1"]).ca_file();
+    let wss = "wss://127.0.0.1:9/ws";
+    for (url, ca, named) in [
+        (wss, &missing, "cannot read it"),
+        (wss, &folder, "not a regular file"),
+        (wss, &text, "no PEM certificate"),
+        (wss, &empty, "no PEM certificate"),
+        (wss, &key_only, "no PEM certificate"),
+        (wss, &bad_base64, "not base64"),
+        (wss, &unterminated, "no END line"),
+        (
+            wss,
+            &not_x509,
+            "certificate 1 is not a usable X.509 certificate",
+        ),
+        ("ws://127.0.0.1:9/ws", &good, "only for wss://"),
+    ] {
+        let out = arena()
+            .args(["connect", "--bot", "tag", "--url", url, "--ca-cert", ca])
+            .env_remove("OPENPOKER_API_KEY")
+            .timeout(Duration::from_secs(10))
+            .assert()
+            .code(2);
+        let stderr = stderr_of(&out);
+        assert_eq!(stderr.lines().count(), 1, "{ca}: {stderr}");
+        assert!(stderr.contains(&format!("--ca-cert {ca}")), "{stderr}");
+        assert!(stderr.contains(named), "{ca}: {stderr}");
+        assert!(out.get_output().stdout.is_empty());
+    }
+    arena()
+        .args(["connect", "--bot", "tag", "--ca-cert", &good])
+        .timeout(Duration::from_secs(10))
+        .assert()
+        .code(2);
 }
 
 /// Bad `--buy-in`, `--url`, `--idle-limit` and API keys are bad input: exit 2, one
@@ -1111,7 +1481,8 @@ fn connect_rejects_bad_options_with_exit_2() {
         ),
         (vec!["--url", "not a url"], None, "not a url"),
         (vec!["--url", "ws://"], None, "ws://"),
-        (vec!["--url", "wss://openpoker.ai/ws"], None, "no TLS"),
+        (vec!["--url", "wss://"], None, "wss://"),
+        (vec!["--url", "wss://bad-/ws"], None, "bad-"),
         (
             vec!["--url", url],
             Some("secret\u{1}key"),

@@ -13,11 +13,15 @@ pub struct ConnectArgs {
     /// The registered bot to play (see `holdem-arena bots`).
     #[arg(long)]
     bot: String,
-    /// Play on an Open Poker WebSocket server instead (`ws://HOST:PORT/ws`; no
-    /// TLS in this build: reach wss:// servers through a local TLS proxy). The API
-    /// key is read from `OPENPOKER_API_KEY`.
+    /// Play on an Open Poker WebSocket server instead (`wss://openpoker.ai/ws` over
+    /// TLS, or `ws://HOST:PORT/ws`). The API key is read from `OPENPOKER_API_KEY`.
     #[arg(long)]
     url: Option<String>,
+    /// A PEM file of CA certificates to trust besides the usual roots (Mozilla's),
+    /// for a wss:// server with a private or self-signed certificate (with a wss://
+    /// --url).
+    #[arg(long, requires = "url", value_name = "FILE")]
+    ca_cert: Option<std::path::PathBuf>,
     /// Buy-in in chips sent with `join_lobby`, 1000 to 5000 (with --url; the
     /// server's default is 2000).
     #[arg(long, requires = "url", allow_hyphen_values = true)]
@@ -31,12 +35,13 @@ pub struct ConnectArgs {
 /// Runs `holdem-arena connect`.
 ///
 /// # Errors
-/// Exit 2 for an unknown bot, a bad URL, key or buy-in; exit 1 when the connection
-/// fails or the server closes abnormally.
+/// Exit 2 for an unknown bot, a bad URL, CA file, key or buy-in; exit 1 when the
+/// connection fails (TLS included) or the server closes abnormally.
 pub fn connect(args: ConnectArgs) -> Result<ExitCode, CommandError> {
     let ConnectArgs {
         bot,
         url,
+        ca_cert,
         buy_in,
         idle_limit,
     } = args;
@@ -58,7 +63,9 @@ pub fn connect(args: ConnectArgs) -> Result<ExitCode, CommandError> {
         };
         let buy_in = buy_in.as_deref().map(client::parse_buy_in).transpose();
         let target = buy_in
-            .and_then(|b| client::WsTarget::new(&url, key.as_deref(), b, idle_limit))
+            .and_then(|b| {
+                client::WsTarget::new(&url, key.as_deref(), b, idle_limit, ca_cert.as_deref())
+            })
             .map_err(|e| usage(e.to_string()))?;
         client::serve_websocket((info.make)(), &target).map_err(|e| match e {
             client::ConnectError::BadInput(m) => usage(m),

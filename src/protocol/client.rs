@@ -4,7 +4,7 @@
 //!
 //! `holdem-arena connect --bot NAME` runs it over JSON lines on stdin/stdout
 //! ([`serve_lines`], the transport of `exec:` bots) or on an Open Poker WebSocket server
-//! ([`serve_websocket`], `ws://` only: this build has no TLS).
+//! ([`serve_websocket`], `ws://`, or `wss://` over TLS with rustls).
 //!
 //! The client rebuilds the [`Turn`] an in-process bot would see from `hand_start`,
 //! `hole_cards`, `player_action`, `community_cards` and `your_turn` (with the offline
@@ -40,10 +40,14 @@ use crate::bot::{
     RejectReason, ShownCards, Street, Turn, Winner,
 };
 use crate::cards::{Card, CardSet};
+use rustls::pki_types::{CertificateDer, ServerName};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::io::{BufRead, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The longest server message read, in bytes (one JSON line, or one WebSocket
@@ -940,45 +944,51 @@ fn check_buy_in(b: f64, shown: &str) -> Result<(), ConnectError> {
     }
 }
 
+/// The longest `--ca-cert` file read, in bytes: a PEM file of a few root certificates
+/// is a few kilobytes (Debian's whole bundle, 144 roots, is 220 KB).
+pub const MAX_CA_FILE_BYTES: u64 = 1 << 20;
+
 /// A checked Open Poker WebSocket address and the options of [`serve_websocket`].
 #[derive(Debug, Clone)]
 pub struct WsTarget {
     url: String,
     request: tungstenite::handshake::client::Request,
+    /// For `wss://`: what TLS checks the server's certificate against, and the name
+    /// it must be for (the URL's host).
+    tls: Option<(Arc<rustls::ClientConfig>, ServerName<'static>)>,
     buy_in: Option<f64>,
     idle_limit: Duration,
 }
 
 impl WsTarget {
-    /// Checks the options of `holdem-arena connect --url`: `url` must be a `ws://`
-    /// address with a host (this build has no TLS, so `wss://` is refused with what to
-    /// do instead); `api_key` (sent as `Authorization: Bearer KEY`, surrounding
-    /// whitespace removed) must be a valid, non-empty header value; `buy_in` must be
-    /// chips from [`op::MIN_BUY_IN_CHIPS`] to [`op::MAX_BUY_IN_CHIPS`] (the document's
+    /// Checks the options of `holdem-arena connect --url`: `url` must be a `ws://` or
+    /// `wss://` address with a host; `ca_cert` (`--ca-cert`, only with `wss://`) is a
+    /// PEM file of at most [`MAX_CA_FILE_BYTES`] bytes whose certificates are trusted
+    /// as roots besides the usual ones ([`webpki_roots`], Mozilla's); `api_key` (sent
+    /// as `Authorization: Bearer KEY`, surrounding whitespace removed) must be a
+    /// valid, non-empty header value; `buy_in` must be chips from
+    /// [`op::MIN_BUY_IN_CHIPS`] to [`op::MAX_BUY_IN_CHIPS`] (the document's
     /// `join_lobby` range); `idle_limit_s` (seconds without any frame from the server
     /// before giving up, pongs included) must be more than 0 and at most
     /// [`MAX_IDLE_LIMIT_S`].
     ///
     /// # Errors
     /// One line naming the bad value by its `connect` option and what is allowed (the
-    /// API key itself is never shown).
+    /// API key itself is never shown): a missing, unreadable or oversized CA file, one
+    /// without a PEM certificate or with one that is not X.509, `--ca-cert` with a
+    /// `ws://` address.
     pub fn new(
         url: &str,
         api_key: Option<&str>,
         buy_in: Option<f64>,
         idle_limit_s: f64,
+        ca_cert: Option<&Path>,
     ) -> Result<WsTarget, ConnectError> {
         use tungstenite::client::IntoClientRequest;
-        let example = "ws://HOST:PORT/PATH, e.g. ws://127.0.0.1:8000/ws";
+        let example = "ws://HOST:PORT/PATH or wss://HOST/PATH, e.g. wss://openpoker.ai/ws";
         let lower = url.trim().to_ascii_lowercase();
-        if lower.starts_with("wss://") {
-            return Err(ConnectError::BadInput(format!(
-                "--url {url:?}: this build has no TLS, so it cannot open wss:// addresses; \
-                 run a local TLS proxy to the server (stunnel, socat, ...) and give its \
-                 ws:// address, e.g. ws://127.0.0.1:8443/ws"
-            )));
-        }
-        if !lower.starts_with("ws://") {
+        let secure = lower.starts_with("wss://");
+        if !secure && !lower.starts_with("ws://") {
             return Err(ConnectError::BadInput(format!(
                 "--url {url:?}: give a WebSocket address {example}"
             )));
@@ -988,11 +998,29 @@ impl WsTarget {
                 "--url {url:?}: not a valid address ({e}); give {example}"
             ))
         })?;
-        if request.uri().host().is_none_or(str::is_empty) {
+        let host = request.uri().host().map(bare_host).unwrap_or_default();
+        if host.is_empty() {
             return Err(ConnectError::BadInput(format!(
                 "--url {url:?}: no host; give {example}"
             )));
         }
+        let tls = if secure {
+            let name = ServerName::try_from(host.to_string()).map_err(|_| {
+                ConnectError::BadInput(format!(
+                    "--url {url:?}: {host:?} is neither a DNS name nor an IP address, so TLS \
+                     cannot check the server's certificate for it; give {example}"
+                ))
+            })?;
+            Some((tls_config(ca_cert)?, name))
+        } else if let Some(path) = ca_cert {
+            return Err(ConnectError::BadInput(format!(
+                "--ca-cert {}: only for wss:// addresses, and --url {url:?} is ws:// (no \
+                 TLS); give a wss:// address or leave --ca-cert out",
+                path.display()
+            )));
+        } else {
+            None
+        };
         if let Some(key) = api_key {
             let key = key.trim();
             if key.is_empty() {
@@ -1020,22 +1048,112 @@ impl WsTarget {
         Ok(WsTarget {
             url: url.trim().to_string(),
             request,
+            tls,
             buy_in,
             idle_limit: Duration::from_secs_f64(idle_limit_s),
         })
     }
 }
 
+/// A URI host without the brackets of an IPv6 address (`[::1]` is `::1`).
+fn bare_host(host: &str) -> &str {
+    host.trim_start_matches('[').trim_end_matches(']')
+}
+
+/// The TLS client settings of `connect --url wss://...`: rustls with its *ring*
+/// provider (chosen here rather than from crate features, so no other crate's choice
+/// changes it), its safe protocol versions (TLS 1.2 and 1.3), and as roots Mozilla's
+/// ([`webpki_roots::TLS_SERVER_ROOTS`], built in, so nothing depends on the machine's
+/// certificate store) plus the certificates of `ca_cert` (`--ca-cert`).
+///
+/// # Errors
+/// Bad input naming `--ca-cert` and the file (see [`read_ca_certs`]).
+fn tls_config(ca_cert: Option<&Path>) -> Result<Arc<rustls::ClientConfig>, ConnectError> {
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    if let Some(path) = ca_cert {
+        for (i, cert) in read_ca_certs(path)?.into_iter().enumerate() {
+            roots.add(cert).map_err(|e| {
+                let why = match e {
+                    rustls::Error::InvalidCertificate(c) => c.to_string(),
+                    e => e.to_string(),
+                };
+                ConnectError::BadInput(format!(
+                    "--ca-cert {}: certificate {} is not a usable X.509 certificate ({why}); \
+                     give PEM CERTIFICATE blocks",
+                    path.display(),
+                    i + 1
+                ))
+            })?;
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ConnectError::Failed(format!("cannot set up TLS: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
+/// The certificates (`-----BEGIN CERTIFICATE-----` blocks) of the PEM file at `path`;
+/// other blocks (keys, ...) are skipped.
+///
+/// # Errors
+/// Bad input naming `--ca-cert` and the file: not a regular file (checked before
+/// opening, so a FIFO cannot block), unreadable, longer than [`MAX_CA_FILE_BYTES`],
+/// a PEM block that does not decode, or no certificate at all.
+fn read_ca_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, ConnectError> {
+    use rustls::pki_types::pem::{self, PemObject};
+    use std::io::Read;
+    let shown = path.display();
+    let bad = |what: String| {
+        ConnectError::BadInput(format!(
+            "--ca-cert {shown}: {what}; give a PEM file of CA certificates"
+        ))
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => return Err(bad("not a regular file".into())),
+        Err(e) => return Err(bad(format!("cannot read it ({e})"))),
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CA_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| bad(format!("cannot read it ({e})")))?;
+    if bytes.len() as u64 > MAX_CA_FILE_BYTES {
+        return Err(bad(format!("longer than {MAX_CA_FILE_BYTES} bytes")));
+    }
+    let mut certs = Vec::new();
+    for cert in CertificateDer::pem_slice_iter(&bytes) {
+        certs.push(cert.map_err(|e| {
+            bad(match e {
+                pem::Error::MissingSectionEnd { .. } => "a PEM block has no END line".into(),
+                pem::Error::IllegalSectionStart { .. } => "a malformed PEM BEGIN line".into(),
+                pem::Error::Base64Decode(e) => format!("a PEM block is not base64 ({e})"),
+                e => format!("not PEM ({e})"),
+            })
+        })?);
+    }
+    if certs.is_empty() {
+        return Err(bad(
+            "no PEM certificate in it (no -----BEGIN CERTIFICATE----- block)".into(),
+        ));
+    }
+    Ok(certs)
+}
+
 /// Why `connect --url` could not play: bad input (exit 2) or a failed connection
 /// (exit 1).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConnectError {
-    /// A bad URL, key, buy-in or idle limit; the text names the value and what is
-    /// allowed.
+    /// A bad URL, CA file, key, buy-in or idle limit; the text names the value and
+    /// what is allowed.
     #[error("{0}")]
     BadInput(String),
-    /// The connection failed, the server refused the key, closed abnormally or fell
-    /// silent.
+    /// The connection failed (TLS included: a refused certificate, a wrong host
+    /// name), the server refused the key, closed abnormally or fell silent.
     #[error("{0}")]
     Failed(String),
 }
@@ -1047,28 +1165,70 @@ impl From<String> for ConnectError {
     }
 }
 
-/// Plays `bot` on an Open Poker WebSocket server at `target` (`ws://` only: this build
-/// has no TLS, so reach `wss://openpoker.ai/ws` through a local TLS proxy). Sends
-/// `join_lobby` (with the buy-in) after `connected`, answers every `your_turn` (see
-/// [`Client`]), prints notes on stderr, pings the server when it has been quiet for a
-/// while (a quarter of the idle limit, at most 30 s), and gives up when no frame at all
-/// came for the idle limit. Messages are at most [`MAX_MESSAGE_BYTES`]. Returns when
-/// the server closes the connection normally (no code, or 1000).
-///
-/// # Errors
-/// The connection cannot be made (10 s to connect, 10 s or the idle limit if shorter
-/// for the handshake's answer),
-/// the server sends `error` `auth_failed`, closes with any other code (named with its
-/// reason), stays silent past the idle limit, or the socket fails.
-pub fn serve_websocket(bot: Box<dyn Bot>, target: &WsTarget) -> Result<(), ConnectError> {
-    use std::net::{TcpStream, ToSocketAddrs};
-    use tungstenite::Message;
-    use tungstenite::protocol::WebSocketConfig;
+/// A byte stream over one TCP connection (plain, or TLS on top of it) whose read
+/// timeout [`play`] sets on the TCP socket itself.
+trait OverTcp: std::io::Read + Write {
+    fn tcp(&self) -> &TcpStream;
+}
+
+impl OverTcp for TcpStream {
+    fn tcp(&self) -> &TcpStream {
+        self
+    }
+}
+
+impl OverTcp for rustls::StreamOwned<rustls::ClientConnection, TcpStream> {
+    fn tcp(&self) -> &TcpStream {
+        &self.sock
+    }
+}
+
+/// The TCP socket with reads that end at `deadline` (with [`std::io::ErrorKind::TimedOut`]),
+/// however the peer spaces its bytes: what the TLS handshake reads through.
+struct UntilDeadline<'a> {
+    tcp: &'a TcpStream,
+    deadline: Instant,
+}
+
+impl std::io::Read for UntilDeadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        self.tcp.set_read_timeout(Some(left))?;
+        match std::io::Read::read(&mut self.tcp, buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                Err(std::io::ErrorKind::TimedOut.into())
+            }
+            other => other,
+        }
+    }
+}
+
+impl Write for UntilDeadline<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tcp.write(buf)
+    }
+    /// All of `bufs` in one call, as rustls's last write before it gives up on a
+    /// handshake (so its alert goes out with what was queued before it).
+    fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
+        self.tcp.write_vectored(bufs)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tcp.flush()
+    }
+}
+
+/// Opens the TCP connection to `target` (each resolved address in turn, 10 s each),
+/// writes bounded by 30 s, Nagle off.
+fn open_tcp(target: &WsTarget) -> Result<TcpStream, ConnectError> {
+    use std::net::ToSocketAddrs;
     let url = &target.url;
     let uri = target.request.uri();
-    let host = uri.host().unwrap_or_default();
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    let port = uri.port_u16().unwrap_or(80);
+    let host = bare_host(uri.host().unwrap_or_default());
+    let default_port = if target.tls.is_some() { 443 } else { 80 };
+    let port = uri.port_u16().unwrap_or(default_port);
     let addrs = (host, port)
         .to_socket_addrs()
         .map_err(|e| format!("cannot resolve {host}: {e}"))?;
@@ -1085,13 +1245,122 @@ pub fn serve_websocket(bot: Box<dyn Bot>, target: &WsTarget) -> Result<(), Conne
     }
     let stream = stream.ok_or_else(|| format!("cannot connect to {url}: {last_error}"))?;
     let io = |e: std::io::Error| format!("cannot set up the socket to {url}: {e}");
-    let idle_limit = target.idle_limit;
-    let handshake_timeout = CONNECT_TIMEOUT.min(idle_limit);
-    stream
-        .set_read_timeout(Some(handshake_timeout))
-        .map_err(io)?;
     stream.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(io)?;
     stream.set_nodelay(true).map_err(io)?;
+    Ok(stream)
+}
+
+/// The TLS handshake on `tcp`, over by `timeout`: the server's certificate must chain
+/// to one of `config`'s roots and be for `name`.
+///
+/// # Errors
+/// One line naming the URL and what failed: no answer in time, the connection closed,
+/// the certificate refused (unknown issuer, another host's, expired, ...), or any other
+/// TLS error (a server that does not speak TLS, no common protocol version).
+fn tls_handshake(
+    url: &str,
+    config: &Arc<rustls::ClientConfig>,
+    name: &ServerName<'static>,
+    tcp: TcpStream,
+    timeout: Duration,
+) -> Result<rustls::StreamOwned<rustls::ClientConnection, TcpStream>, ConnectError> {
+    let failed =
+        |what: String| ConnectError::Failed(format!("TLS handshake with {url} failed: {what}"));
+    let mut conn = rustls::ClientConnection::new(config.clone(), name.clone())
+        .map_err(|e| failed(e.to_string()))?;
+    let deadline = Instant::now() + timeout;
+    let mut io = UntilDeadline {
+        tcp: &tcp,
+        deadline,
+    };
+    while conn.is_handshaking() {
+        let progress = conn.complete_io(&mut io).map_err(|e| {
+            failed(
+                match e.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
+                    Some(rustls::Error::InvalidCertificate(c)) => {
+                        use rustls::CertificateError as C;
+                        let why = match c {
+                            C::UnknownIssuer => {
+                                "; it is not signed by a root this build trusts (Mozilla's, from \
+                             webpki-roots) nor by one from --ca-cert"
+                            }
+                            C::NotValidForName | C::NotValidForNameContext { .. } => {
+                                "; it is for another host than the one in --url"
+                            }
+                            _ => "",
+                        };
+                        format!("the server's certificate is refused: {c}{why}")
+                    }
+                    Some(tls @ rustls::Error::InvalidMessage(_)) => {
+                        format!("{tls} (does the server speak TLS on this port?)")
+                    }
+                    Some(tls) => tls.to_string(),
+                    None if e.kind() == std::io::ErrorKind::TimedOut => format!(
+                        "no TLS handshake answer within {:.1} s",
+                        timeout.as_secs_f64()
+                    ),
+                    None if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                        "the server closed the connection during the handshake (does it speak \
+                         TLS on this port?)"
+                            .into()
+                    }
+                    None => e.to_string(),
+                },
+            )
+        })?;
+        if progress == (0, 0) && Instant::now() >= deadline {
+            return Err(failed(format!(
+                "no TLS handshake answer within {:.1} s",
+                timeout.as_secs_f64()
+            )));
+        }
+    }
+    Ok(rustls::StreamOwned::new(conn, tcp))
+}
+
+/// Plays `bot` on an Open Poker WebSocket server at `target`: over TLS for `wss://`
+/// (rustls; the certificate must chain to Mozilla's roots or one from `--ca-cert` and
+/// be for the URL's host), plain for `ws://`. Sends `join_lobby` (with the buy-in)
+/// after `connected`, answers every `your_turn` (see [`Client`]), prints notes on
+/// stderr, pings the server when it has been quiet for a while (a quarter of the idle
+/// limit, at most 30 s), and gives up when no frame at all came for the idle limit.
+/// Messages are at most [`MAX_MESSAGE_BYTES`]. Returns when the server closes the
+/// connection normally (no code, or 1000).
+///
+/// # Errors
+/// The connection cannot be made (10 s to connect; 10 s or the idle limit if shorter
+/// for the TLS handshake, and again for the WebSocket handshake's answer), TLS fails
+/// (a refused certificate, a wrong host name), the server sends `error`
+/// `auth_failed`, closes with any other code (named with its reason), stays silent
+/// past the idle limit, or the socket fails.
+pub fn serve_websocket(bot: Box<dyn Bot>, target: &WsTarget) -> Result<(), ConnectError> {
+    let tcp = open_tcp(target)?;
+    let handshake_timeout = CONNECT_TIMEOUT.min(target.idle_limit);
+    match &target.tls {
+        None => play(bot, target, tcp, handshake_timeout),
+        Some((config, name)) => {
+            let tls = tls_handshake(&target.url, config, name, tcp, handshake_timeout)?;
+            play(bot, target, tls, handshake_timeout)
+        }
+    }
+}
+
+/// The WebSocket handshake and the session of [`serve_websocket`] on an open `stream`.
+fn play<S: OverTcp>(
+    bot: Box<dyn Bot>,
+    target: &WsTarget,
+    stream: S,
+    handshake_timeout: Duration,
+) -> Result<(), ConnectError> {
+    use tungstenite::Message;
+    use tungstenite::protocol::WebSocketConfig;
+    let url = &target.url;
+    let io = |e: std::io::Error| format!("cannot set up the socket to {url}: {e}");
+    let idle_limit = target.idle_limit;
+    stream
+        .tcp()
+        .set_read_timeout(Some(handshake_timeout))
+        .map_err(io)?;
     let config = WebSocketConfig::default()
         .max_message_size(Some(MAX_MESSAGE_BYTES))
         .max_frame_size(Some(MAX_MESSAGE_BYTES));
@@ -1108,7 +1377,10 @@ pub fn serve_websocket(bot: Box<dyn Bot>, target: &WsTarget) -> Result<(), Conne
     let tick = ping_interval
         .min(Duration::from_secs(1))
         .max(Duration::from_millis(1));
-    ws.get_ref().set_read_timeout(Some(tick)).map_err(io)?;
+    ws.get_ref()
+        .tcp()
+        .set_read_timeout(Some(tick))
+        .map_err(io)?;
     let mut client = Client::new(bot);
     let send = |ws: &mut tungstenite::WebSocket<_>, msg: Message| {
         ws.send(msg).map_err(|e| format!("sending to {url}: {e}"))
