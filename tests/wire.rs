@@ -364,10 +364,12 @@ fn claw_faults_are_answered_and_counted() {
     // next request, so every later decision is the bot's own.
     let (rows, _) = run(
         &faulty("slow"),
-        &["--hands", "200", "--action-timeout", "0.3"],
+        &["--hands", "200", "--action-timeout", "1.0"],
     );
+    // Two timeouts on a quiet machine (a 2 s nap, 1 s each); a loaded one (CI on two
+    // cores) may add some while Python catches up.
     let timeouts = col(&rows, 1, "timeouts");
-    assert!((1..=4).contains(&timeouts), "{timeouts}");
+    assert!((1..=6).contains(&timeouts), "{timeouts}");
     assert_eq!(col(&rows, 1, "crashes"), 0);
 }
 
