@@ -15,7 +15,7 @@ use crate::bot::{ActionKind, HandResult, MAX_SEATS, Street};
 use std::ops::AddAssign;
 
 /// One seat's (or one bot's) counts and chip sums over the hands it played.
-#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     /// Hands played (one per seat per hand dealt).
     pub hands: u64,
@@ -112,7 +112,7 @@ impl AddAssign<&Tally> for Tally {
 
 /// A whole table's accumulators: one [`Tally`] per seat. (Per-bot sums over
 /// independent units, for the intervals, are in [`DealSums`].)
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
     /// Per-seat tallies; entries at `seats..` stay zero.
     pub seats: [Tally; MAX_SEATS],
@@ -199,7 +199,7 @@ impl AddAssign<&Stats> for Stats {
 /// one hand in a plain run and every rotation of the deal in a duplicate run (the
 /// independent unit of a duplicate match). A unit's value for a bot is the sum of its
 /// results over its seats and the unit's hands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DealSums {
     /// Units (deals) recorded.
     pub units: u64,
