@@ -162,6 +162,27 @@ impl RunInfo {
         }
     }
 
+    /// The record of the whole run that `shards` (its shards' records, all of one
+    /// run: the caller checks) make together: their common fields without `shard`;
+    /// `threads` the most any shard used, `elapsed_seconds` their sum (the time of one
+    /// machine playing them one after another) and `hands_per_second` over it; and
+    /// `bot_faults` as given (the merged results' own).
+    pub fn of_shards(
+        shards: &[RunInfo],
+        bot_faults: std::collections::BTreeMap<String, String>,
+    ) -> RunInfo {
+        let first = shards.first().cloned().unwrap_or_default();
+        let elapsed = round4(shards.iter().map(|s| s.elapsed_seconds).sum());
+        RunInfo {
+            threads: shards.iter().map(|s| s.threads).max().unwrap_or(0),
+            elapsed_seconds: elapsed,
+            hands_per_second: (first.hands_played as f64 / elapsed.max(1e-9)).round(),
+            bot_faults,
+            shard: None,
+            ..first
+        }
+    }
+
     /// The deals whose blocks this folder holds: the shard's, or the whole run's.
     pub fn deal_range(&self) -> (u64, u64) {
         self.shard
