@@ -331,16 +331,18 @@ fn shard_rows(
                 _ => None,
             });
             let mut warnings = Vec::new();
-            for (what, z) in [("bb/100", z), ("all-in adjusted bb/100", adj_z)] {
-                if let (Some(z), Some(o)) = (z, o)
-                    && z.abs() > Z_WARNING
-                {
-                    warnings.push(format!(
-                        "{what} is {z:+.1} standard errors from the other shards' ({:+.2} here, {:+.2} there)",
-                        if what == "bb/100" { m.bb_per_100 } else { m.allin_adj_bb_per_100.unwrap_or(0.0) },
-                        if what == "bb/100" { o.bb_per_100 } else { o.allin_adj_bb_per_100.unwrap_or(0.0) },
-                    ));
-                }
+            let far = |z: Option<f64>| z.is_some_and(|z| z.abs() > Z_WARNING);
+            if let Some(o) = o
+                && (far(z) || far(adj_z))
+            {
+                let show = |z: Option<f64>| z.map_or("-".into(), |z| format!("{z:+.1}"));
+                warnings.push(format!(
+                    "{:+.2} bb/100 against {:+.2} in the other shards: z {} (all-in adjusted: z {}), beyond ±{Z_WARNING}",
+                    m.bb_per_100,
+                    o.bb_per_100,
+                    show(z),
+                    show(adj_z)
+                ));
             }
             if let Some(o) = o
                 && faults_far_above((m.timeouts, m.crashes), m.hands, (o.timeouts, o.crashes), o.hands)
@@ -560,9 +562,15 @@ pub fn merge_shards(args: &MergeArgs, infos: Vec<RunInfo>) -> Result<ExitCode, C
         .map(|&i| StoredTotals::read(&args.runs[i], &infos[i]))
         .collect::<Result<_, _>>()
         .map_err(|e| usage(e.to_string()))?;
+    let created = !out.exists();
     std::fs::create_dir_all(&out)
         .map_err(|e| usage(format!("--out {}: cannot write there ({e})", out.display())))?;
-    join_blocks(args, &infos, &order, &parts, &out)?;
+    if let Err(e) = join_blocks(args, &infos, &order, &parts, &out) {
+        if created {
+            let _ = std::fs::remove_dir(&out); // only if empty: nothing else is touched
+        }
+        return Err(e);
+    }
 
     // The whole run's sums, and for shards.csv each shard against the others: the
     // sums after it, so that "the others" is what came before plus what comes after.
@@ -640,4 +648,44 @@ pub fn merge_shards(args: &MergeArgs, infos: Vec<RunInfo>) -> Result<ExitCode, C
         let _ = std::io::stderr().write_all(warnings.as_bytes());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_shards_are_listed_as_sbatch_array_takes_them() {
+        assert_eq!(index_list(&[1, 3, 4, 5, 9]), "1,3-5,9");
+        assert_eq!(index_list(&[0]), "0");
+        let many: Vec<u64> = (0..100).map(|i| 2 * i).collect();
+        assert_eq!(
+            index_list(&many),
+            format!(
+                "{} and 80 more ranges",
+                (0..20)
+                    .map(|i| (2 * i).to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+        );
+    }
+
+    #[test]
+    fn faults_far_above_the_other_shards_are_flagged() {
+        // The others' rate predicts 10 in as many hands: 30 is 6 deviations above.
+        assert!(faults_far_above((30, 0), 1000, (30, 0), 3000));
+        assert!(!faults_far_above((14, 0), 1000, (30, 0), 3000));
+        // A handful where the others had none is noise; a crash is not.
+        assert!(!faults_far_above((3, 0), 1000, (0, 0), 3000));
+        assert!(faults_far_above((0, 1), 1000, (0, 0), 3000));
+        assert!(!faults_far_above((0, 1), 1000, (0, 2), 3000));
+        assert!(!faults_far_above((0, 0), 1000, (0, 0), 3000));
+    }
+
+    #[test]
+    fn z_needs_a_spread() {
+        assert_eq!(z_score(10.0, 3.0, 2.0, 4.0), Some(1.6));
+        assert_eq!(z_score(10.0, 0.0, 2.0, 0.0), None);
+    }
 }
