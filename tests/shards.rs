@@ -383,3 +383,115 @@ fn merge_warns_about_a_shard_far_from_the_others() {
     );
     assert!(warned.iter().all(|(s, _)| s == "1"), "{warned:?}");
 }
+
+#[test]
+fn gate_pairs_a_merged_candidate_with_a_stored_baseline_as_if_it_played_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = [
+        "--duplicate",
+        "--hands",
+        "6000",
+        "--block-deals",
+        "500",
+        "--seed",
+        "3",
+    ];
+    let base = play(
+        dir.path(),
+        "base",
+        &[&["--bots", "tag,call"], &settings[..]].concat(),
+    );
+    let shards: Vec<PathBuf> = (0..3)
+        .map(|i| {
+            let shard = format!("{i}/3");
+            let args = [
+                &["--bots", "tag_loose,call", "--shard", &shard],
+                &settings[..],
+            ]
+            .concat();
+            play(dir.path(), &format!("cand-{i}"), &args)
+        })
+        .collect();
+    let (merged, _) = merge(dir.path(), "merged", &shards);
+    let file = |d: &Path| d.join("blocks.csv").to_str().unwrap().to_string();
+    let (merged_file, base_file) = (file(&merged), file(&base));
+    let verdict = |command: &str, stored: bool, out: &str| {
+        let out = dir.path().join(out);
+        let mut args = vec![command, "--candidate", "tag_loose", "--baseline", "tag"];
+        args.extend([
+            "--baseline-file",
+            &base_file,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        if stored {
+            args.extend(["--candidate-file", &merged_file]);
+        }
+        let (code, stdout, stderr) = arena_output(&args);
+        assert!(code == 0 || code == 1, "{stderr}");
+        // The same verdict but for the time taken.
+        let line = stdout
+            .rsplit_once(" in ")
+            .map_or(stdout.clone(), |(v, _)| v.to_string());
+        let line = line
+            .rsplit_once(", ")
+            .map_or(line.clone(), |(v, _)| v.to_string());
+        let details = std::fs::read(out.join(format!("{command}.csv"))).unwrap();
+        (code, line, details)
+    };
+    assert_eq!(
+        verdict("compare", true, "c1"),
+        verdict("compare", false, "c2")
+    );
+    assert_eq!(verdict("gate", true, "g1"), verdict("gate", false, "g2"));
+
+    let refused = |args: &[&str], needle: &str| {
+        let (code, _, stderr) = arena_output(args);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains(needle), "{needle:?} in {stderr}");
+    };
+    let shard_file = file(&shards[1]);
+    let compare = [
+        "compare",
+        "--candidate",
+        "tag_loose",
+        "--baseline",
+        "tag",
+        "--baseline-file",
+    ];
+    refused(
+        &[&compare[..], &[&base_file, "--candidate-file", &shard_file]].concat(),
+        "that is shard 1/3 of a run; merge its shards first",
+    );
+    let other = play(
+        dir.path(),
+        "other",
+        &[
+            "--bots",
+            "tag_loose,call",
+            "--duplicate",
+            "--hands",
+            "6000",
+            "--block-deals",
+            "500",
+            "--seed",
+            "4",
+        ],
+    );
+    refused(
+        &[
+            &compare[..],
+            &[&base_file, "--candidate-file", &file(&other)],
+        ]
+        .concat(),
+        "seed is 4, but --baseline-file",
+    );
+    refused(
+        &[
+            &compare[..],
+            &[&base_file, "--candidate-file", &merged_file, "--vs", "call"],
+        ]
+        .concat(),
+        "drop --vs",
+    );
+}
