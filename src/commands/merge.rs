@@ -244,8 +244,9 @@ pub fn merge(args: &MergeArgs) -> Result<ExitCode, CommandError> {
 }
 
 /// The |z| beyond which `merge` warns about a shard: its win rate this many standard
-/// errors from the other shards' pooled rate. Over 64 shards of a 6-bot run (768
-/// tests, real and all-in adjusted) a healthy run crosses it about once in 20 merges.
+/// errors from the other shards' pooled rate. Over 64 shards of the default line-up
+/// (5 bots, real and all-in adjusted: 640 tests, P(|z| > 4) = 6.3·10⁻⁵ each under the
+/// normal approximation) a healthy run crosses it about once in 25 merges.
 pub const Z_WARNING: f64 = 4.0;
 
 /// One row of `shards.csv`: one bot's results in one shard, against the other shards
