@@ -495,3 +495,41 @@ fn gate_pairs_a_merged_candidate_with_a_stored_baseline_as_if_it_played_it() {
         "drop --vs",
     );
 }
+
+#[test]
+fn the_shards_hand_histories_concatenate_into_the_whole_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let histories = |name: &str, shard: Option<&str>| {
+        let file = dir.path().join(format!("{name}.phhs"));
+        let mut args = vec![
+            "--bots",
+            "tag,random,call",
+            "--hands",
+            "20000",
+            "--seed",
+            "2",
+        ];
+        args.extend([
+            "--history-every",
+            "997",
+            "--hand-histories",
+            file.to_str().unwrap(),
+        ]);
+        if let Some(s) = shard {
+            args.extend(["--shard", s]);
+        }
+        play(dir.path(), name, &args);
+        std::fs::read(file).unwrap()
+    };
+    let whole = histories("whole", None);
+    let joined: Vec<u8> = ["0/3", "1/3", "2/3"]
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| histories(&format!("s{i}"), Some(s)))
+        .collect();
+    assert!(!whole.is_empty());
+    assert!(
+        joined == whole,
+        "the shards' histories in shard order are the run's"
+    );
+}
