@@ -364,7 +364,8 @@ pub fn read_blocks(
 }
 
 /// Checks a run's `blocks.csv` rows, one at a time and in file order, against the
-/// run's `run.json`: rows go block by block (blocks `0..⌈deals / block_deals⌉`), and
+/// run's `run.json`: rows go block by block (blocks `0..⌈deals / block_deals⌉`, or a
+/// shard's blocks, [`RunInfo::block_range`]), and
 /// within a block one row per distinct bot in line-up order, as `run` writes them;
 /// every block's `first_deal`, `deals`, `hands` (deals × rotations) and each bot's
 /// `seat_hands` (hands × its seats) are what the run's settings give; results are
@@ -402,13 +403,14 @@ impl<'a> BlockCheck<'a> {
         self.rows + 1
     }
 
-    fn blocks(&self) -> u64 {
-        self.run.hands.div_ceil(self.run.block_deals)
+    /// The blocks the file holds: the run's, or its shard's ([`RunInfo::block_range`]).
+    fn blocks(&self) -> (u64, u64) {
+        self.run.block_range()
     }
 
     /// The file line of block `block`'s row for bot `bot` (an index into the bots).
     fn line_of(&self, block: u64, bot: usize) -> u64 {
-        block * self.bots.len() as u64 + bot as u64 + 2
+        (block - self.blocks().0) * self.bots.len() as u64 + bot as u64 + 2
     }
 
     /// Checks the next row.
@@ -427,17 +429,20 @@ impl<'a> BlockCheck<'a> {
                 lineup()
             )));
         };
-        let blocks = self.blocks();
-        if row.block >= blocks {
+        let (first, end) = self.blocks();
+        if !(first..end).contains(&row.block) {
             return Err(BadBlocks(format!(
-                "block {} is out of range: run.json's {} deals in blocks of {} make blocks 0 to {}",
+                "block {} is out of range: run.json's {} deals in blocks of {} make blocks {first} to {}{}",
                 row.block,
                 self.run.hands,
                 self.run.block_deals,
-                blocks - 1
+                end - 1,
+                self.run
+                    .shard
+                    .map_or(String::new(), |s| format!(" in shard {s}"))
             )));
         }
-        let (want_block, want_bot) = (k / n, (k % n) as usize);
+        let (want_block, want_bot) = (first + k / n, (k % n) as usize);
         if (row.block, bot) < (want_block, want_bot) {
             return Err(BadBlocks(format!(
                 "block {} of {:?} repeats line {}: every block has one row per bot",
@@ -523,18 +528,22 @@ impl<'a> BlockCheck<'a> {
     /// the run's folder).
     pub fn finish(self) -> Result<(), BadBlocks> {
         let n = self.bots.len() as u64;
-        if self.rows == self.blocks() * n {
+        let (first, end) = self.blocks();
+        if self.rows == (end - first) * n {
             return Ok(());
         }
-        if self.deals != self.run.hands {
+        let (first_deal, end_deal) = self.run.deal_range();
+        if self.deals != end_deal - first_deal {
             return Err(BadBlocks(format!(
                 "blocks.csv holds {} deals of {:?} but run.json says {}: not the files of one run",
-                self.deals, self.bots[0].0, self.run.hands
+                self.deals,
+                self.bots[0].0,
+                end_deal - first_deal
             )));
         }
         Err(BadBlocks(format!(
             "blocks.csv ends before block {} of {:?}: every block has one row per bot",
-            self.rows / n,
+            first + self.rows / n,
             self.bots[(self.rows % n) as usize].0
         )))
     }

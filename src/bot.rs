@@ -64,7 +64,7 @@ pub trait Bot: Send {
 
 /// A few verbatim examples of one seat's faults, in the order they happened, for the
 /// end-of-run fault summary: at most [`FaultNotes::MAX`] are kept.
-#[derive(Clone, Default, PartialEq, Eq, Debug)]
+#[derive(Clone, Default, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
 pub struct FaultNotes(Vec<String>);
 
 impl FaultNotes {

@@ -8,7 +8,8 @@
 //! Limits, each named in its error: 2 to 10 seats ([`MAX_SEATS`]); at most
 //! [`MAX_DEALS`] deals; stacks at least one big blind and, over the table, within 32
 //! bits; `--threads` at most [`max_threads`]; action timeouts above 0 and at most a
-//! day.
+//! day; a run split into at most [`MAX_SHARDS`] shards, each of whole blocks
+//! ([`Shard`]).
 
 use crate::bot::MAX_SEATS;
 use crate::bots::{self, BotSpec};
@@ -35,6 +36,11 @@ pub const MAX_ACTION_TIMEOUT_S: f64 = 86_400.0;
 /// The most deals one run may have (`--hands`, 10^12): about two days of `call,call`
 /// on two cores, and far from overflowing hand indices (deals × 10 seats).
 pub const MAX_DEALS: u64 = 1_000_000_000_000;
+
+/// The most shards a run may be split into (`--shard I/N`): far above Slurm's default
+/// `MaxArraySize` (1,001 array tasks) and equal to the most completions a Kubernetes
+/// Indexed Job may have (10^5).
+pub const MAX_SHARDS: u64 = 100_000;
 
 /// The most worker threads a run may ask for on a machine with `cores` cores: 4 per
 /// core, at least 64 (external bots spend most of their time waiting), at most 1,024.
@@ -202,6 +208,43 @@ pub enum ConfigError {
     /// `--threads 0`.
     #[error("--threads 0: use at least 1 thread")]
     NoThreads,
+    /// A `--shard` that is not `INDEX/COUNT`.
+    #[error(
+        "--shard {0:?}: give INDEX/COUNT, e.g. 3/64 (index 0 to COUNT-1), or auto (from a Slurm job array or a Kubernetes Indexed Job)"
+    )]
+    BadShard(String),
+    /// A shard index not below the shard count.
+    #[error("--shard {index}/{count}: the index runs from 0 to {}", count.saturating_sub(1))]
+    ShardIndex {
+        /// The index given.
+        index: u64,
+        /// The shard count given.
+        count: u64,
+    },
+    /// A run split into 0 or more than [`MAX_SHARDS`] shards.
+    #[error("--shard {index}/{count}: split a run into 1 to 100000 shards")]
+    ShardCount {
+        /// The index given.
+        index: u64,
+        /// The shard count given.
+        count: u64,
+    },
+    /// More shards than blocks: a shard plays whole blocks, so some would be empty.
+    #[error(
+        "--shard {index}/{count}: {deals} deals in blocks of {block_deals} make {blocks} block(s), and each shard plays whole blocks; split the run into at most {blocks} shards"
+    )]
+    ShardsAboveBlocks {
+        /// The index given.
+        index: u64,
+        /// The shard count given.
+        count: u64,
+        /// The run's deals (`--hands`).
+        deals: u64,
+        /// Deals per block (`--block-deals`).
+        block_deals: u64,
+        /// Blocks of the run.
+        blocks: u64,
+    },
     /// More threads than [`max_threads`] allows.
     #[error(
         "--threads {threads}: at most {max} on this machine ({cores} cores; more threads than that only add start-up cost)"
@@ -844,6 +887,90 @@ impl RunConfig {
     }
 }
 
+/// One part of a run split for a cluster: shard `index` of `count` plays deals
+/// `first_deal..end_deal` of the one logical run, the same deals with the same cards,
+/// buttons and bot seeds as the run played whole (a hand's cards depend only on the
+/// seed and its index; see [`crate::sim`]).
+///
+/// The run's blocks of `block_deals` deals are dealt out in contiguous, nearly equal
+/// runs: shard `i` of `n` gets blocks `⌊i·B/n⌋..⌊(i+1)·B/n⌋` of the run's `B` blocks,
+/// so every block lies whole in one shard and the shards' `blocks.csv` rows join into
+/// the whole run's. Made only by [`Shard::new`], which checks it; `run.json` records
+/// it (`shard`), and `merge` checks a stored one against [`Shard::new`] again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Shard {
+    /// This shard's index, 0 to `count − 1`.
+    pub index: u64,
+    /// Shards the run is split into, 1 to [`MAX_SHARDS`].
+    pub count: u64,
+    /// The first deal this shard plays (a multiple of the run's `block_deals`).
+    pub first_deal: u64,
+    /// One past the last deal it plays.
+    pub end_deal: u64,
+}
+
+impl Shard {
+    /// Shard `index` of `count` of a run of `deals` deals in blocks of `block_deals`
+    /// (as [`RunConfig::new`] checked them: both at least 1).
+    ///
+    /// # Errors
+    /// [`ConfigError::ShardIndex`] for an index not below `count`,
+    /// [`ConfigError::ShardCount`] for 0 or more than [`MAX_SHARDS`] shards,
+    /// [`ConfigError::ShardsAboveBlocks`] for more shards than blocks (a shard would
+    /// have no deals).
+    pub fn new(index: u64, count: u64, deals: u64, block_deals: u64) -> Result<Shard, ConfigError> {
+        if count == 0 || count > MAX_SHARDS {
+            return Err(ConfigError::ShardCount { index, count });
+        }
+        if index >= count {
+            return Err(ConfigError::ShardIndex { index, count });
+        }
+        let block_deals = block_deals.max(1);
+        let blocks = deals.div_ceil(block_deals);
+        if count > blocks {
+            return Err(ConfigError::ShardsAboveBlocks {
+                index,
+                count,
+                deals,
+                block_deals,
+                blocks,
+            });
+        }
+        // In u128: blocks (up to 10^12) × count (up to 10^5) overflows nothing there.
+        let block = |i: u64| (u128::from(i) * u128::from(blocks) / u128::from(count)) as u64;
+        let deal = |b: u64| b.saturating_mul(block_deals).min(deals);
+        Ok(Shard {
+            index,
+            count,
+            first_deal: deal(block(index)),
+            end_deal: deal(block(index + 1)),
+        })
+    }
+
+    /// Parses `INDEX/COUNT` (as `--shard` gives it) into the two numbers, unchecked.
+    ///
+    /// # Errors
+    /// [`ConfigError::BadShard`] when `text` is not two whole numbers around a `/`.
+    pub fn parse(text: &str) -> Result<(u64, u64), ConfigError> {
+        let bad = || ConfigError::BadShard(text.to_string());
+        let (index, count) = text.split_once('/').ok_or_else(bad)?;
+        let number = |s: &str| s.trim().parse::<u64>().map_err(|_| bad());
+        Ok((number(index)?, number(count)?))
+    }
+
+    /// Deals this shard plays.
+    pub fn deals(&self) -> u64 {
+        self.end_deal - self.first_deal
+    }
+}
+
+impl std::fmt::Display for Shard {
+    /// `INDEX/COUNT`, as `--shard` takes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
 /// Parses `--stacks`: one starting stack per seat, each at least one big blind, all
 /// together within 32 bits.
 ///
@@ -951,6 +1078,63 @@ mod tests {
         );
         let e = Lineup::parse("call,nobody").unwrap_err().to_string();
         assert!(e.starts_with("unknown bot \"nobody\""), "{e}");
+    }
+
+    #[test]
+    fn shards_deal_out_whole_blocks_with_no_gap_and_no_overlap() {
+        for (deals, block_deals, count) in [
+            (200_000, 1000, 4),
+            (200_001, 1000, 4),
+            (10, 3, 4),
+            (7, 1, 7),
+            (1, 1, 1),
+            (MAX_DEALS, 1, MAX_SHARDS),
+            (MAX_DEALS, 7, 3),
+        ] {
+            let mut next = 0;
+            for index in 0..count {
+                let s = Shard::new(index, count, deals, block_deals).unwrap();
+                assert_eq!(s.first_deal, next, "{deals} {block_deals} {count} {index}");
+                assert_eq!(s.first_deal % block_deals, 0);
+                assert!(s.deals() > 0);
+                next = s.end_deal;
+            }
+            assert_eq!(next, deals);
+        }
+        let s = Shard::new(1, 4, 200_000, 1000).unwrap();
+        assert_eq!((s.first_deal, s.end_deal), (50_000, 100_000));
+        assert_eq!(s.to_string(), "1/4");
+    }
+
+    #[test]
+    fn a_bad_shard_is_named_with_what_is_allowed() {
+        assert_eq!(Shard::parse("3/64"), Ok((3, 64)));
+        let cases = [
+            (
+                Shard::parse("3").unwrap_err(),
+                "--shard \"3\": give INDEX/COUNT",
+            ),
+            (Shard::parse("a/4").unwrap_err(), "--shard \"a/4\""),
+            (
+                Shard::new(4, 4, 1000, 10).unwrap_err(),
+                "--shard 4/4: the index runs from 0 to 3",
+            ),
+            (
+                Shard::new(0, 0, 1000, 10).unwrap_err(),
+                "--shard 0/0: split a run into 1 to 100000",
+            ),
+            (
+                Shard::new(0, 200_000, MAX_DEALS, 1).unwrap_err(),
+                "--shard 0/200000: split a run into 1 to 100000",
+            ),
+            (
+                Shard::new(0, 5, 4000, 1000).unwrap_err(),
+                "4000 deals in blocks of 1000 make 4 block(s)",
+            ),
+        ];
+        for (e, needle) in cases {
+            assert!(e.to_string().contains(needle), "{e}");
+        }
     }
 
     #[test]

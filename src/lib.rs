@@ -4,8 +4,8 @@
 //! [`sim`] plays its hands on rayon workers → [`engine`] applies the rules at each
 //! worker's table → [`bot`]s decide, in-process or behind a wire ([`protocol`]) →
 //! [`stats`], [`blocks`] and [`allin_ev`] accumulate → [`report`] writes the CSVs and
-//! `run.json` through [`fs`]; [`verdict`] reads them back for `compare`, `gate`,
-//! `merge` and `plot`. The command line ([`cli`]) parses and dispatches to one body per
+//! `run.json` through [`fs`] (a shard of a run also its exact sums, [`totals`]);
+//! [`verdict`] reads them back for `compare`, `gate`, `merge` and `plot`. The command line ([`cli`]) parses and dispatches to one body per
 //! command in [`commands`]; nothing below imports either.
 //!
 //! Play 10,000 hands of two built-in bots through the library and read a bot's
@@ -51,5 +51,6 @@ pub mod report;
 pub mod run_info;
 pub mod sim;
 pub mod stats;
+pub mod totals;
 pub mod verdict;
 pub mod waits;

@@ -7,10 +7,16 @@
 //! strict where it matters: the seed comes from `seed_string` (exact in every JSON
 //! reader) or `seed` (which jq and JavaScript round above 2^53), and the sizes are
 //! checked so that the blocks can be checked against them without overflow.
+//!
+//! A shard of a run split for a cluster (`run --shard I/N`) writes the logical run's
+//! `run.json` (its `hands` are the whole run's deals) plus `shard`: which part it
+//! played. [`RunInfo::HOW_PLAYED`] names the fields that say how a run was played
+//! (time, threads), not what it was: two plays of one run, or a run and the merge of
+//! its shards, differ only there.
 
 use crate::allin_ev::RUNOUT_SAMPLES;
 use crate::blocks::DEFAULT_BLOCK_DEALS;
-use crate::config::RunConfig;
+use crate::config::{RunConfig, Shard};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -104,6 +110,11 @@ pub struct RunInfo {
     /// `--allow-bot-faults`.
     #[serde(default)]
     pub bot_faults: std::collections::BTreeMap<String, String>,
+    /// In a shard's folder only: which part of the logical run it played (index,
+    /// count and deals `first_deal..end_deal`); every other field is the logical
+    /// run's. Absent for a whole run and for the merge of its shards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
 }
 
 impl RunInfo {
@@ -134,7 +145,114 @@ impl RunInfo {
             elapsed_seconds: round4(elapsed_seconds),
             hands_per_second: (config.hands_played() as f64 / elapsed_seconds.max(1e-9)).round(),
             bot_faults: Default::default(),
+            shard: None,
         }
+    }
+
+    /// The fields that say how a run was played rather than what it was: they differ
+    /// between two plays of the same run (other threads, another machine) and between
+    /// a run and the merge of its shards; every other field is the same.
+    pub const HOW_PLAYED: [&'static str; 3] = ["threads", "elapsed_seconds", "hands_per_second"];
+
+    /// The record of shard `shard` of `config`'s run, which took `elapsed_seconds`:
+    /// the logical run's fields, `shard`, and `threads` and `hands_per_second` of the
+    /// shard's own deals.
+    pub fn of_shard(config: &RunConfig, shard: Shard, elapsed_seconds: f64) -> RunInfo {
+        let hands = shard.deals() * config.rotations() as u64;
+        let chunks = shard.end_deal.div_ceil(crate::config::CHUNK_HANDS)
+            - shard.first_deal / crate::config::CHUNK_HANDS;
+        RunInfo {
+            threads: config
+                .threads
+                .min(usize::try_from(chunks).unwrap_or(usize::MAX)),
+            hands_per_second: (hands as f64 / elapsed_seconds.max(1e-9)).round(),
+            shard: Some(shard),
+            ..RunInfo::new(config, elapsed_seconds)
+        }
+    }
+
+    /// The record of the whole run that `shards` (its shards' records, all of one
+    /// run: the caller checks) make together: their common fields without `shard`;
+    /// `threads` the most any shard used, `elapsed_seconds` their sum (the time of one
+    /// machine playing them one after another) and `hands_per_second` over it; and
+    /// `bot_faults` as given (the merged results' own).
+    pub fn of_shards(
+        shards: &[RunInfo],
+        bot_faults: std::collections::BTreeMap<String, String>,
+    ) -> RunInfo {
+        let first = shards.first().cloned().unwrap_or_default();
+        let elapsed = round4(shards.iter().map(|s| s.elapsed_seconds).sum());
+        RunInfo {
+            threads: shards.iter().map(|s| s.threads).max().unwrap_or(0),
+            elapsed_seconds: elapsed,
+            hands_per_second: (first.hands_played as f64 / elapsed.max(1e-9)).round(),
+            bot_faults,
+            shard: None,
+            ..first
+        }
+    }
+
+    /// The deals whose blocks this folder holds: the shard's, or the whole run's.
+    pub fn deal_range(&self) -> (u64, u64) {
+        self.shard
+            .map_or((0, self.hands), |s| (s.first_deal, s.end_deal))
+    }
+
+    /// The run's configuration as far as reports need it (line-up names, stakes,
+    /// stacks, mode, blocks), to write the reports of results read back (`merge`). Its
+    /// bots are names only: an external bot's command is not recorded, so its seat
+    /// cannot be played from this configuration.
+    ///
+    /// # Errors
+    /// A bot that is not built in, on a platform without external bots.
+    pub fn report_config(&self) -> Result<RunConfig, BadRunInfo> {
+        let lineup = self
+            .lineup
+            .iter()
+            .map(|name| match crate::bots::find(name) {
+                Some(info) => Ok(crate::bots::BotSpec::BuiltIn(info)),
+                #[cfg(unix)]
+                None => Ok(crate::bots::BotSpec::Exec(
+                    crate::protocol::external::ExternalSpec {
+                        command: String::new(),
+                        dialect: crate::protocol::external::Dialect::OpenPoker,
+                        name: name.clone(),
+                        action_timeout: crate::config::DEFAULT_ACTION_TIMEOUT,
+                        stderr_dir: None,
+                    },
+                )),
+                #[cfg(not(unix))]
+                None => Err(BadRunInfo(format!(
+                    "bot {name:?} is not built in, and external bots need a Unix system"
+                ))),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(RunConfig {
+            lineup,
+            deals: self.hands,
+            seed: self.seed,
+            threads: self.threads.max(1),
+            stakes: crate::engine::Stakes {
+                small_blind_chips: self.small_blind_chips,
+                big_blind_chips: self.big_blind_chips,
+                ante_chips: self.ante_chips,
+            },
+            stack_chips: self.stack_chips,
+            duplicate: self.duplicate,
+            block_deals: self.block_deals,
+            allin_adjust: self.allin_runout_samples > 0,
+            seat_stacks: self.seat_stacks_chips.clone(),
+            history: None,
+            stack_range: self.stack_range_bb,
+            table: match &self.table {
+                Some(name) => Some(
+                    crate::config::table_preset(name)
+                        .map_err(|e| BadRunInfo(e.to_string()))?
+                        .name,
+                ),
+                None => None,
+            },
+        })
     }
 
     /// Reads `dir/run.json`: the seed from `seed_string` or `seed` (see
@@ -184,6 +302,12 @@ impl RunInfo {
         self.hands.div_ceil(self.block_deals)
     }
 
+    /// The blocks this folder holds: a shard's, or the whole run's (`0..blocks()`).
+    pub fn block_range(&self) -> (u64, u64) {
+        let (first, end) = self.deal_range();
+        (first / self.block_deals, end.div_ceil(self.block_deals))
+    }
+
     /// Checks the sizes the blocks are checked against.
     fn check(&self) -> Result<(), BadRunInfo> {
         if !(2..=crate::bot::MAX_SEATS).contains(&self.lineup.len()) {
@@ -202,6 +326,21 @@ impl RunInfo {
             ));
         }
         let seats = self.lineup.len() as u64;
+        if let Some(s) = self.shard {
+            let want = Shard::new(s.index, s.count, self.hands, self.block_deals)
+                .map_err(|e| BadRunInfo(format!("shard {s}: {e}")))?;
+            if want != s {
+                return Err(BadRunInfo(format!(
+                    "shard {s} covers deals {}..{}, but shard {s} of {} deals in blocks of {} is deals {}..{}",
+                    s.first_deal,
+                    s.end_deal,
+                    self.hands,
+                    self.block_deals,
+                    want.first_deal,
+                    want.end_deal
+                )));
+            }
+        }
         if self
             .hands
             .checked_mul(self.rotations())

@@ -98,6 +98,7 @@ pub struct Worker<'a> {
     dealer: Dealer,
     bot_of_seat: Vec<u8>,
     distinct: usize,
+    block_deals: u64,
     duplicate: bool,
     allin_adjust: bool,
     names: Vec<&'a str>,
@@ -203,6 +204,7 @@ impl<'a> Worker<'a> {
             dealer: config.dealer(),
             bot_of_seat: config.bot_of_seat(),
             distinct: config.distinct_bots().len(),
+            block_deals: config.block_deals,
             duplicate: config.duplicate,
             allin_adjust: config.allin_adjust,
             names,
@@ -322,6 +324,12 @@ impl<'a> Worker<'a> {
     /// get a `table_joined`, so per-table memory starts afresh each chunk (a duplicate
     /// run sends one before every hand).
     ///
+    /// A plain run's range that starts inside the chunk (a shard of a run split on
+    /// block boundaries, `run --shard`) first plays the chunk's earlier deals without
+    /// recording them, as `replay` does: bots may remember what they saw since
+    /// `table_joined`, so they then decide exactly as in the run played whole (at most
+    /// `CHUNK_HANDS − 1` deals more, once per range).
+    ///
     /// With bots behind a wire (seconds per hand are possible) progress is counted and
     /// `control`'s stop request looked at after every deal; otherwise once per chunk.
     pub fn play_chunk(
@@ -336,6 +344,9 @@ impl<'a> Worker<'a> {
         let hi = ((chunk + 1) * CHUNK_HANDS).min(end);
         if !self.duplicate {
             self.table_joined(chunk);
+            if lo > chunk * CHUNK_HANDS {
+                self.replay_unrecorded(chunk * CHUNK_HANDS, lo, control);
+            }
         }
         if self.wired {
             self.play_deals_watched(lo, hi, tallies, &PerDeal(control));
@@ -352,6 +363,40 @@ impl<'a> Worker<'a> {
         {
             tallies.histories.append(out);
         }
+    }
+}
+
+impl Worker<'_> {
+    /// Plays deals `first..end` into scratch accumulators and forgets them, faults,
+    /// fault notes and hand histories included: only the bots' memory of the deals
+    /// remains (see [`Worker::play_chunk`]). Stops early when `control` asks.
+    fn replay_unrecorded(&mut self, first: u64, end: u64, control: &RunControl) {
+        let mut scratch = Totals {
+            stats: Stats::new(self.table.seats()),
+            units: DealSums::default(),
+            blocks: Blocks::covering(self.block_deals, self.distinct, first, end),
+            histories: Vec::new(),
+            fault_notes: Vec::new(),
+            depths: Depths::default(),
+        };
+        let written = self.history.as_ref().map_or(0, |(_, out)| out.len());
+        self.play_deals_watched(first, end, &mut scratch, &StopOnly(control));
+        for bot in &mut self.bots {
+            let _ = (bot.take_faults(), bot.take_fault_notes());
+        }
+        if let Some((_, out)) = &mut self.history {
+            out.truncate(written);
+        }
+    }
+}
+
+/// A stop check per deal and no progress: for deals that are played but not counted.
+struct StopOnly<'a>(&'a RunControl);
+
+impl Watch for StopOnly<'_> {
+    #[inline]
+    fn deal_done(&self, _hands: u64) -> bool {
+        !self.0.stop_requested()
     }
 }
 

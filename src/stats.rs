@@ -15,7 +15,7 @@ use crate::bot::{ActionKind, HandResult, MAX_SEATS, Street};
 use std::ops::AddAssign;
 
 /// One seat's (or one bot's) counts and chip sums over the hands it played.
-#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     /// Hands played (one per seat per hand dealt).
     pub hands: u64,
@@ -112,7 +112,7 @@ impl AddAssign<&Tally> for Tally {
 
 /// A whole table's accumulators: one [`Tally`] per seat. (Per-bot sums over
 /// independent units, for the intervals, are in [`DealSums`].)
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
     /// Per-seat tallies; entries at `seats..` stay zero.
     pub seats: [Tally; MAX_SEATS],
@@ -199,7 +199,7 @@ impl AddAssign<&Stats> for Stats {
 /// one hand in a plain run and every rotation of the deal in a duplicate run (the
 /// independent unit of a duplicate match). A unit's value for a bot is the sum of its
 /// results over its seats and the unit's hands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DealSums {
     /// Units (deals) recorded.
     pub units: u64,
@@ -262,7 +262,7 @@ pub const DEPTH_BUCKETS: [(u32, Option<u32>, &str); 5] = [
 ];
 
 /// One seat's results in one effective-stack bucket: hands and chip sums.
-#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DepthTally {
     /// Hands played in the bucket.
     pub hands: u64,
@@ -284,7 +284,7 @@ impl AddAssign<&DepthTally> for DepthTally {
 /// the smaller of the seat's stack and the largest other stack, in big blinds, put in
 /// one of [`DEPTH_BUCKETS`]. Fixed-size integer sums: recording allocates nothing and
 /// merging in any order gives the same totals.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Depths {
     /// Per seat, per bucket.
     pub seats: [[DepthTally; DEPTH_BUCKETS.len()]; MAX_SEATS],

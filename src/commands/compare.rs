@@ -7,7 +7,12 @@
 //! ([`crate::verdict`]). The baseline is either another built-in bot played live
 //! (`--baseline NAME --vs OPPONENTS`) or a stored run (`--baseline-file
 //! DIR/blocks.csv`, whose `run.json` alongside gives the seed, line-up, stakes and
-//! mode to replay the candidate with), so CI need not keep the old bot.
+//! mode to replay the candidate with), so CI need not keep the old bot. Both sides
+//! may be stored (`--candidate-file DIR/blocks.csv` with `--baseline-file`): a
+//! cluster plays the candidate in shards, `merge` joins them, and the verdict pairs
+//! the two stored runs' blocks without playing a hand. Two stored runs pair only when
+//! they played the same deals: the same seed, mode, blocks, table and opponents, with
+//! the bot under test in the same seats.
 //!
 //! The bot under test is found in each run under its CSV name ([`BotSpec::name`] of
 //! its seats: `call_bot` for `exec:python3 bots/python/call_bot.py`), never under the
@@ -60,7 +65,8 @@ pub enum Metric {
 #[derive(clap::Args, Debug)]
 pub struct GateArgs {
     /// The new version: a bot name (see `holdem-arena bots`) or an `exec:COMMAND` /
-    /// `exec-claw:COMMAND` external bot.
+    /// `exec-claw:COMMAND` external bot; with --candidate-file, the bot's name in that
+    /// stored run.
     #[arg(long)]
     pub candidate: String,
     /// The old version: a bot name played live, or with --baseline-file the bot's name
@@ -76,6 +82,11 @@ pub struct GateArgs {
     /// by block, instead of playing the baseline.
     #[arg(long)]
     pub baseline_file: Option<PathBuf>,
+    /// With --baseline-file: the candidate's stored run too (a blocks.csv with its
+    /// run.json, e.g. the merge of its shards), paired block by block without playing;
+    /// --candidate then names the bot in it.
+    #[arg(long, requires = "baseline_file")]
+    pub candidate_file: Option<PathBuf>,
     /// Non-inferiority margin in bb/100: fail when the candidate is worse by this much.
     #[arg(long, default_value_t = 5.0)]
     pub margin: f64,
@@ -274,19 +285,23 @@ impl Side {
     }
 }
 
-/// Where the baseline's blocks come from.
-enum Baseline {
-    /// Played live, like the candidate.
+/// Where one side's blocks come from.
+enum Source {
+    /// Played live.
     Live(Box<Side>),
-    /// A stored run's rows of the baseline bot, block `i` at index `i` (checked
+    /// A stored run's rows of the bot under test, block `i` at index `i` (checked
     /// against its run.json by [`read_blocks`]).
     Stored { name: String, rows: Vec<BlockRow> },
 }
 
-/// What to play: the candidate's run, and where the baseline's blocks come from.
+/// What to play: where the candidate's and the baseline's blocks come from.
 struct Plan {
-    candidate: Side,
-    baseline: Baseline,
+    candidate: Source,
+    baseline: Source,
+    /// Deals per block, the paired unit.
+    block_deals: u64,
+    /// Worker threads of a live side (1 when both are stored), for batch sizes.
+    threads: usize,
     /// The two versions as printed: their CSV names, or the command-line entries when
     /// the names are the same but the bots are not (two external bots whose commands
     /// share a script name).
@@ -400,6 +415,20 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
         .map(str::trim)
         .unwrap_or(&candidate_entry)
         .to_string();
+    if let (Some(candidate_file), Some(baseline_file)) = (&args.candidate_file, &args.baseline_file)
+    {
+        if !args.vs.is_empty() {
+            return Err(usage(
+                "--vs with --candidate-file: the opponents come from the stored run.json files; drop --vs"
+                    .into(),
+            ));
+        }
+        return stored_plan(
+            args,
+            (candidate_file, &candidate_entry),
+            (baseline_file, &baseline_entry),
+        );
+    }
     if let Some(file) = &args.baseline_file {
         if !args.vs.is_empty() {
             return Err(usage(
@@ -407,13 +436,7 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
                     .into(),
             ));
         }
-        let dir = crate::fs::parent_dir(file);
-        let info = RunInfo::read(dir).map_err(|e| {
-            usage(format!(
-                "--baseline-file {}: {e}; keep the run's run.json next to its blocks.csv",
-                file.display()
-            ))
-        })?;
+        let info = stored_info(file, "--baseline-file")?;
         let baseline_name = baseline_entry;
         if !info.lineup.contains(&baseline_name) {
             return Err(usage(format!(
@@ -489,12 +512,15 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
             (candidate.name(), &candidate_entry),
             (&baseline_name, &baseline_name),
         );
+        let threads = candidate.config.threads;
         return Ok(Plan {
-            candidate,
-            baseline: Baseline::Stored {
+            candidate: Source::Live(Box::new(candidate)),
+            baseline: Source::Stored {
                 name: baseline_name,
                 rows,
             },
+            block_deals: info.block_deals,
+            threads,
             candidate_label,
             baseline_label,
             deals,
@@ -542,11 +568,157 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
         (candidate.name(), &candidate_entry),
         (baseline.name(), &baseline_entry),
     );
+    let (block_deals, threads) = (candidate.config.block_deals, candidate.config.threads);
     Ok(Plan {
-        candidate,
-        baseline: Baseline::Live(Box::new(baseline)),
+        candidate: Source::Live(Box::new(candidate)),
+        baseline: Source::Live(Box::new(baseline)),
+        block_deals,
+        threads,
         candidate_label,
         baseline_label,
+        deals,
+    })
+}
+
+/// Reads the `run.json` beside `file` (given as `option`), refusing a shard's (its
+/// blocks are part of a run: merge the shards first).
+fn stored_info(file: &Path, option: &str) -> Result<RunInfo, CommandError> {
+    let info = RunInfo::read(crate::fs::parent_dir(file)).map_err(|e| {
+        usage(format!(
+            "{option} {}: {e}; keep the run's run.json next to its blocks.csv",
+            file.display()
+        ))
+    })?;
+    if let Some(s) = info.shard {
+        return Err(usage(format!(
+            "{option} {}: that is shard {s} of a run; merge its shards first (holdem-arena merge SHARD_DIR...) and give the merged blocks.csv",
+            file.display()
+        )));
+    }
+    Ok(info)
+}
+
+/// The seats of `name` in `info`'s line-up, or exit 2 naming `option`.
+fn seats_of(info: &RunInfo, name: &str, option: &str) -> Result<Vec<usize>, CommandError> {
+    let seats: Vec<usize> = (0..info.lineup.len())
+        .filter(|&s| info.lineup[s] == name)
+        .collect();
+    if seats.is_empty() {
+        return Err(usage(format!(
+            "{option} {name:?} is not in the stored line-up {}: name the stored bot with {option}",
+            info.lineup.join(",")
+        )));
+    }
+    Ok(seats)
+}
+
+/// The plan of `--candidate-file` with `--baseline-file`: both sides' rows from the
+/// stored runs (each `(file, bot name)`), which must have played the same deals.
+fn stored_plan(
+    args: &GateArgs,
+    (candidate_file, candidate_name): (&Path, &str),
+    (baseline_file, baseline_name): (&Path, &str),
+) -> Result<Plan, CommandError> {
+    let cand = stored_info(candidate_file, "--candidate-file")?;
+    let base = stored_info(baseline_file, "--baseline-file")?;
+    let cand_seats = seats_of(&cand, candidate_name, "--candidate")?;
+    let base_seats = seats_of(&base, baseline_name, "--baseline")?;
+    // What both runs must share to have played the same deals against the same play.
+    let opponents = |info: &RunInfo, seats: &[usize]| {
+        (0..info.lineup.len())
+            .map(|s| {
+                if seats.contains(&s) {
+                    "(bot under test)".to_string()
+                } else {
+                    info.lineup[s].clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let settings = |info: &RunInfo, seats: &[usize]| {
+        [
+            ("seed", info.seed.to_string()),
+            ("duplicate", info.duplicate.to_string()),
+            ("block_deals", info.block_deals.to_string()),
+            (
+                "blinds and ante (chips)",
+                format!(
+                    "{}/{} ante {}",
+                    info.small_blind_chips, info.big_blind_chips, info.ante_chips
+                ),
+            ),
+            ("stack (chips)", info.stack_chips.to_string()),
+            (
+                "per-seat stacks (chips)",
+                format!("{:?}", info.seat_stacks_chips),
+            ),
+            (
+                "all-in run-out samples",
+                info.allin_runout_samples.to_string(),
+            ),
+            ("line-up", opponents(info, seats)),
+        ]
+    };
+    for ((what, c), (_, b)) in settings(&cand, &cand_seats)
+        .into_iter()
+        .zip(settings(&base, &base_seats))
+    {
+        if c != b {
+            return Err(usage(format!(
+                "--candidate-file {}: {what} is {c}, but --baseline-file {} has {b}: the runs did not play the same deals; play the candidate with the baseline's settings",
+                candidate_file.display(),
+                baseline_file.display()
+            )));
+        }
+    }
+    let most = cand.hands.min(base.hands);
+    if let Some(h) = args.hands.filter(|&h| h > most) {
+        return Err(usage(format!(
+            "--hands {h}: the stored runs have {} and {} deals; give at most {most}, or leave --hands out",
+            cand.hands, base.hands
+        )));
+    }
+    let deals = args.hands.unwrap_or(most);
+    let bd = base.block_deals;
+    if (deals < cand.hands || deals < base.hands) && !deals.is_multiple_of(bd) {
+        return Err(usage(format!(
+            "--hands {deals}: the stored runs have {} and {} deals; pair whole blocks ({bd} deals each) of the longer one",
+            cand.hands, base.hands
+        )));
+    }
+    check_blocks(deals, bd)?;
+    for (info, role) in [(&cand, "the candidate"), (&base, "the baseline")] {
+        if let Some((bot, why)) = info.bot_faults.iter().next() {
+            return Err(refused(format!(
+                "no verdict: in {role}'s stored run {bot} {why}: its results are not its own play"
+            )));
+        }
+    }
+    let blocks = deals.div_ceil(bd);
+    let rows = |file: &Path, info: &RunInfo, name: &str| {
+        read_blocks(file, info, |r| r.bot == name && r.block < blocks)
+    };
+    let label = |name: &str, file: &Path| {
+        if candidate_name == baseline_name {
+            format!("{name} ({})", crate::fs::parent_dir(file).display())
+        } else {
+            name.to_string()
+        }
+    };
+    Ok(Plan {
+        candidate: Source::Stored {
+            name: candidate_name.to_string(),
+            rows: rows(candidate_file, &cand, candidate_name)?,
+        },
+        baseline: Source::Stored {
+            name: baseline_name.to_string(),
+            rows: rows(baseline_file, &base, baseline_name)?,
+        },
+        block_deals: bd,
+        threads: 1,
+        candidate_label: label(candidate_name, candidate_file),
+        baseline_label: label(baseline_name, baseline_file),
         deals,
     })
 }
@@ -586,10 +758,23 @@ fn pairs(
     end: u64,
     metric: Metric,
 ) -> Result<Vec<PairedBlock>, CommandError> {
-    let cand = plan.candidate.play(first, end)?;
+    let cand = match &mut plan.candidate {
+        Source::Live(side) => side.play(first, end)?,
+        Source::Stored { name, rows } => {
+            let (b0, b1) = (first / plan.block_deals, end.div_ceil(plan.block_deals));
+            let range = usize::try_from(b0).unwrap_or(usize::MAX)
+                ..usize::try_from(b1).unwrap_or(usize::MAX);
+            rows.get(range).map(<[BlockRow]>::to_vec).ok_or_else(|| {
+                usage(format!(
+                    "the candidate's stored run has no blocks {b0} to {} for {name:?}",
+                    b1 - 1
+                ))
+            })?
+        }
+    };
     let base: Vec<BlockRow> = match &mut plan.baseline {
-        Baseline::Live(side) => side.play(first, end)?,
-        Baseline::Stored { name, rows } => cand
+        Source::Live(side) => side.play(first, end)?,
+        Source::Stored { name, rows } => cand
             .iter()
             .map(|c| {
                 let s = usize::try_from(c.block)
@@ -728,7 +913,7 @@ pub fn gate(args: &GateArgs) -> Result<ExitCode, CommandError> {
     };
     let mut plan = plan(args, default_hands)?;
     let sprt = sprt_of(args);
-    let block_deals = plan.candidate.config.block_deals;
+    let block_deals = plan.block_deals;
     let mut all: Vec<PairedBlock> = Vec::new();
     let mut decision = None;
     let mut used = 0;
@@ -739,16 +924,20 @@ pub fn gate(args: &GateArgs) -> Result<ExitCode, CommandError> {
             used = all.len();
         }
         TestKind::Sprt => {
-            // Batches of whole blocks, big enough to keep every thread busy; the test
-            // looks at one block at a time, in order.
-            let per_batch = (2 * plan.candidate.config.threads as u64 * CHUNK_HANDS)
-                .div_ceil(block_deals)
-                .max(1)
-                * block_deals;
+            // Batches of whole blocks, big enough to keep every thread busy (two chunks
+            // a thread); the test looks at one block at a time, in order. Each batch
+            // ends at the first block boundary after a chunk boundary, so that the
+            // next one replays less than a block of its first chunk (see
+            // `sim::Worker::play_chunk`).
+            let per_batch = 2 * plan.threads as u64 * CHUNK_HANDS;
             let mut first = 0;
             let mut running = EstimateSums::default();
             'batches: while first < plan.deals {
-                let end = first.saturating_add(per_batch).min(plan.deals);
+                let end = (first / per_batch + 1)
+                    .saturating_mul(per_batch)
+                    .div_ceil(block_deals)
+                    .saturating_mul(block_deals)
+                    .min(plan.deals);
                 all.extend(pairs(&mut plan, first, end, args.metric)?);
                 while used < all.len() {
                     running.push(&all[used]);

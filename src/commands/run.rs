@@ -1,8 +1,13 @@
 //! `holdem-arena run`: play hands between bots and write `bots.csv`, `seats.csv`,
 //! `blocks.csv` and `run.json` (and, when asked, PHH hand histories).
+//!
+//! With `--shard I/N` (or `--shard auto`, from a Slurm job array or a Kubernetes
+//! Indexed Job) it plays only shard `I` of `N` of the run ([`Shard`]): the same deals
+//! as the run played whole, written to the shard's own folder with its exact sums
+//! (`totals.json`, [`crate::totals`]) for `merge` to join.
 
 use super::{CommandError, TableArgs, failed, interrupted, print_stdout, usage};
-use crate::config::{Lineup, RunConfig, RunSettings};
+use crate::config::{Lineup, RunConfig, RunSettings, Shard};
 use crate::history::Sample;
 use crate::report;
 use crate::run_info::RunInfo;
@@ -65,6 +70,102 @@ pub struct RunArgs {
     /// on more than 1% of its decisions (by default such a run says so and exits 1).
     #[arg(long)]
     pub allow_bot_faults: bool,
+    /// Play only shard INDEX of COUNT of the run (its whole blocks, the same deals as
+    /// the run played at once) and write what `merge` needs to join the shards; `auto`
+    /// takes them from a Slurm job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT,
+    /// SLURM_ARRAY_TASK_MIN) or, with --shards, a Kubernetes Indexed Job
+    /// (JOB_COMPLETION_INDEX).
+    #[arg(long, value_name = "INDEX/COUNT|auto")]
+    pub shard: Option<String>,
+    /// With --shard auto: the shard count, the index then being JOB_COMPLETION_INDEX or
+    /// SLURM_ARRAY_TASK_ID as it is (so that one failed array task can be resubmitted
+    /// alone).
+    #[arg(long, value_name = "COUNT")]
+    pub shards: Option<u64>,
+}
+
+/// The variables a scheduler sets that `--shard auto` reads.
+pub const SHARD_VARIABLES: [&str; 4] = [
+    "SLURM_ARRAY_TASK_ID",
+    "SLURM_ARRAY_TASK_COUNT",
+    "SLURM_ARRAY_TASK_MIN",
+    "JOB_COMPLETION_INDEX",
+];
+
+/// The shard's index and count from `--shard` and `--shards`, reading the scheduler's
+/// variables through `var` for `--shard auto`:
+/// - `JOB_COMPLETION_INDEX` (a Kubernetes Indexed Job, which does not say its
+///   completions): the index, with `--shards` the count;
+/// - `SLURM_ARRAY_TASK_ID` (a Slurm job array): with `--shards`, the index as it is
+///   (number the array from 0; a task resubmitted alone, `sbatch --array=5`, keeps its
+///   index); without, the index counts from `SLURM_ARRAY_TASK_MIN` and the count is
+///   `SLURM_ARRAY_TASK_COUNT`.
+///
+/// `None` without `--shard`.
+///
+/// # Errors
+/// Exit 2 naming the option or variable: `--shards` without `--shard auto`, `auto`
+/// with neither variable set (or both), a variable that is not a whole number, or
+/// Kubernetes without `--shards`. The index's range is checked by [`Shard::new`].
+pub fn shard_of_args(
+    shard: Option<&str>,
+    shards: Option<u64>,
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<Option<(u64, u64)>, CommandError> {
+    let Some(text) = shard else {
+        return match shards {
+            None => Ok(None),
+            Some(n) => Err(usage(format!(
+                "--shards {n} goes with --shard auto; give --shard auto --shards {n}, or --shard INDEX/{n}"
+            ))),
+        };
+    };
+    if text.trim() != "auto" {
+        if let Some(n) = shards {
+            return Err(usage(format!(
+                "--shards {n} goes with --shard auto, not with --shard {text}: drop --shards"
+            )));
+        }
+        return Ok(Some(Shard::parse(text)?));
+    }
+    let number = |name: &str| -> Result<Option<u64>, CommandError> {
+        match var(name) {
+            None => Ok(None),
+            Some(v) => v.trim().parse::<u64>().map(Some).map_err(|_| {
+                usage(format!(
+                    "--shard auto: {name}={v:?} is not a whole number (is this a job array task?)"
+                ))
+            }),
+        }
+    };
+    let slurm = number("SLURM_ARRAY_TASK_ID")?;
+    let kubernetes = number("JOB_COMPLETION_INDEX")?;
+    match (slurm, kubernetes, shards) {
+        (Some(_), Some(_), _) => Err(usage(
+            "--shard auto: both SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX are set; give --shard INDEX/COUNT".into(),
+        )),
+        (None, None, _) => Err(usage(
+            "--shard auto: neither SLURM_ARRAY_TASK_ID (a Slurm job array) nor JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) is set; give --shard INDEX/COUNT".into(),
+        )),
+        (None, Some(_), None) => Err(usage(
+            "--shard auto with JOB_COMPLETION_INDEX needs --shards COUNT (the Job's completions)".into(),
+        )),
+        (None, Some(index), Some(count)) | (Some(index), None, Some(count)) => {
+            Ok(Some((index, count)))
+        }
+        (Some(id), None, None) => {
+            let count = number("SLURM_ARRAY_TASK_COUNT")?.ok_or_else(|| {
+                usage("--shard auto: SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; give --shards COUNT".into())
+            })?;
+            let min = number("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+            let index = id.checked_sub(min).ok_or_else(|| {
+                usage(format!(
+                    "--shard auto: SLURM_ARRAY_TASK_ID {id} is below SLURM_ARRAY_TASK_MIN {min}"
+                ))
+            })?;
+            Ok(Some((index, count)))
+        }
+    }
 }
 
 /// Checks `args` and turns them into a run configuration.
@@ -109,13 +210,15 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, CommandE
     .map_err(CommandError::from)
 }
 
-/// The files a run writes in its output folder (`blocks.csv` during the run).
-const RUN_FILES: [&str; 5] = [
+/// The files a run writes in its output folder (`blocks.csv` during the run; a shard
+/// also [`crate::totals::FILE`]).
+const RUN_FILES: [&str; 6] = [
     "bots.csv",
     "seats.csv",
     "blocks.csv",
     "run.json",
     "depths.csv",
+    crate::totals::FILE,
 ];
 
 /// Creates the output folder and checks that files can be written in it and that no
@@ -192,12 +295,27 @@ impl sim::RunSink for RunFiles {
 /// Exit 2 for bad input (nothing written); exit 1 when writing fails or a bot behind a
 /// wire faulted (results written); 130 / 143 when stopped by a signal.
 pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
+    let shard = shard_of_args(args.shard.as_deref(), args.shards, |name| {
+        std::env::var(name).ok()
+    })?;
+    if shard.is_some() && args.seed.is_none() {
+        return Err(usage(
+            "--shard needs --seed: every shard of a run plays the same seed".into(),
+        ));
+    }
     let seed = args.seed.unwrap_or_else(rand::random);
     let mut config = config_from_args(args, seed)?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("results/seed-{seed}")));
+    let shard = shard
+        .map(|(index, count)| Shard::new(index, count, config.deals, config.block_deals))
+        .transpose()?;
+    let (first, end) = shard.map_or((0, config.deals), |s| (s.first_deal, s.end_deal));
+    let out = args.out.clone().unwrap_or_else(|| match shard {
+        None => PathBuf::from(format!("results/seed-{seed}")),
+        Some(s) => PathBuf::from(format!(
+            "results/seed-{seed}-shard-{}-of-{}",
+            s.index, s.count
+        )),
+    });
     if let Some(path) = &args.hand_histories {
         prepare_histories(path)?;
     }
@@ -230,9 +348,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
     };
     let control = sim::RunControl::default();
     let started = Instant::now();
-    let total = config.hands_played();
+    let total = (end - first) * config.rotations() as u64;
     let (tallies, elapsed) = super::progress::watch(total, &control, || {
-        let tallies = sim::run_deals_streaming(&config, 0, config.deals, &control, &mut files);
+        let tallies = sim::run_deals_streaming(&config, first, end, &control, &mut files);
         (tallies, started.elapsed().as_secs_f64())
     });
     let tallies = match tallies {
@@ -252,23 +370,32 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
         })?;
     }
 
-    let mut info = RunInfo::new(&config, elapsed);
+    let mut info = match shard {
+        None => RunInfo::new(&config, elapsed),
+        Some(s) => RunInfo::of_shard(&config, s, elapsed),
+    };
     info.bot_faults = report::bot_faults(&config, &tallies.stats);
-    files
-        .blocks
-        .finish()
-        .and_then(|()| report::write_run(&out, &config, &tallies, &info))?;
+    files.blocks.finish()?;
+    if shard.is_some() {
+        crate::totals::StoredTotals::of(&tallies).write(&out)?;
+    }
+    report::write_run(&out, &config, &tallies, &info)?;
     let rows = report::bot_rows(&config, &tallies);
     let mut text = report::summary_table(&rows);
     text += &report::fault_lines(&rows, &report::fault_notes(&config, &tallies));
     if config.stack_range.is_some() {
         text += &report::depth_lines(&report::depth_rows(&config, &tallies));
     }
+    let part = shard.map_or(String::new(), |s| {
+        format!(
+            " (shard {s}: deals {}..{} of {})",
+            s.first_deal, s.end_deal, config.deals
+        )
+    });
     text += &format!(
-        "{} hands in {elapsed:.2} s ({:.0} hands/s, {} threads); wrote {}\n",
-        config.hands_played(),
+        "{total} hands{part} in {elapsed:.2} s ({:.0} hands/s, {} threads); wrote {}\n",
         info.hands_per_second,
-        config.threads,
+        info.threads,
         out.display()
     );
     for (bot, why) in &info.bot_faults {
@@ -293,4 +420,76 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
     } else {
         ExitCode::from(1)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `shard_of_args` with the scheduler's variables `vars` (name=value pairs).
+    fn shard(
+        shard: Option<&str>,
+        shards: Option<u64>,
+        vars: &[(&str, &str)],
+    ) -> Result<Option<(u64, u64)>, String> {
+        shard_of_args(shard, shards, |name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        })
+        .map_err(|e| {
+            assert_eq!(e.exit_code(), 2, "{e}");
+            e.to_string()
+        })
+    }
+
+    #[test]
+    fn shard_auto_reads_slurm_arrays_and_kubernetes_indexed_jobs() {
+        assert_eq!(shard(None, None, &[]), Ok(None));
+        assert_eq!(shard(Some("3/64"), None, &[]), Ok(Some((3, 64))));
+        let array = [
+            ("SLURM_ARRAY_TASK_ID", "7"),
+            ("SLURM_ARRAY_TASK_COUNT", "8"),
+            ("SLURM_ARRAY_TASK_MIN", "4"),
+        ];
+        // --array=4-11: the index counts from the array's first task.
+        assert_eq!(shard(Some("auto"), None, &array), Ok(Some((3, 8))));
+        // A task resubmitted alone (--array=7) keeps its index when --shards is given.
+        let alone = [
+            ("SLURM_ARRAY_TASK_ID", "7"),
+            ("SLURM_ARRAY_TASK_COUNT", "1"),
+            ("SLURM_ARRAY_TASK_MIN", "7"),
+        ];
+        assert_eq!(shard(Some("auto"), Some(64), &alone), Ok(Some((7, 64))));
+        let job = [("JOB_COMPLETION_INDEX", "5")];
+        assert_eq!(shard(Some("auto"), Some(16), &job), Ok(Some((5, 16))));
+
+        let refused = |s, n, vars: &[(&str, &str)], needle: &str| {
+            let e = shard(s, n, vars).unwrap_err();
+            assert!(e.contains(needle), "{e}");
+        };
+        refused(Some("auto"), None, &[], "neither SLURM_ARRAY_TASK_ID");
+        refused(Some("auto"), None, &job, "needs --shards COUNT");
+        refused(
+            Some("auto"),
+            Some(4),
+            &[("JOB_COMPLETION_INDEX", "x")],
+            "\"x\" is not",
+        );
+        refused(
+            Some("auto"),
+            Some(4),
+            &[("JOB_COMPLETION_INDEX", "1"), ("SLURM_ARRAY_TASK_ID", "1")],
+            "both",
+        );
+        refused(
+            Some("auto"),
+            None,
+            &[("SLURM_ARRAY_TASK_ID", "1")],
+            "SLURM_ARRAY_TASK_COUNT is not",
+        );
+        refused(None, Some(4), &[], "--shards 4 goes with --shard auto");
+        refused(Some("1/4"), Some(4), &[], "drop --shards");
+        refused(Some("1-4"), None, &[], "give INDEX/COUNT");
+    }
 }
