@@ -484,15 +484,25 @@ impl<'a> BlockCheck<'a> {
                 format!("{} deals in blocks of {bd}", self.run.hands),
             );
         }
-        if row.hands != hands {
+        let per = self.run.hands_per_deal();
+        if per > 1 {
+            // Sessions: seats sit out and sessions can end early, so a block holds
+            // at most its sessions' hands.
+            let most = hands * per;
+            if row.hands > most || row.seat_hands > row.hands * seats {
+                return Err(BadBlocks(format!(
+                    "block {b} of {:?}: {} hands and {} seat-hands, but run.json allows at most {most} hands ({deals} sessions × {per} hands × {rotations} rotations) and {seats} seat-hands a hand",
+                    row.bot, row.hands, row.seat_hands
+                )));
+            }
+        } else if row.hands != hands {
             return wrong(
                 "hands",
                 row.hands,
                 hands,
                 format!("{deals} deals × {rotations} rotations"),
             );
-        }
-        if row.seat_hands != hands * seats {
+        } else if row.seat_hands != hands * seats {
             return wrong(
                 "seat_hands",
                 row.seat_hands,

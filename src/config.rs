@@ -199,6 +199,32 @@ pub enum ConfigError {
     /// `--stack-range` with `--stacks`.
     #[error("--stack-range and --stacks: give only one of them (a range draws every seat's stack)")]
     StackRangeAndStacks,
+    /// `--session` out of range.
+    #[error("--session {0}: a session holds 1 to {MAX_SESSION_HANDS} hands")]
+    SessionHands(u64),
+    /// `--rebuy` or `--rebuy-cooldown` without `--session`.
+    #[error(
+        "{0} without --session: rebuys happen in sessions, where stacks carry over (give --session HANDS)"
+    )]
+    RebuyWithoutSession(&'static str),
+    /// A session's buy-in outside the preset's range.
+    #[error(
+        "{what} with --table {table} and --session: {chips} chips is not a buy-in there; buy-ins are {min} to {max} chips ({document})"
+    )]
+    BuyInOutsideTable {
+        /// The flag and value that sets the buy-in.
+        what: String,
+        /// The preset.
+        table: &'static str,
+        /// The buy-in asked for, in chips.
+        chips: u64,
+        /// The preset's smallest buy-in, in chips.
+        min: u32,
+        /// The preset's largest buy-in, in chips.
+        max: u32,
+        /// The reference document.
+        document: &'static str,
+    },
     /// `--block-deals 0`.
     #[error("--block-deals 0: a block holds at least 1 deal")]
     NoBlockDeals,
@@ -510,6 +536,12 @@ pub struct TableRequest {
     pub stacks: Option<String>,
     /// `--stack-range`: `MIN..MAX` in chips or `20bb..200bb`.
     pub stack_range: Option<String>,
+    /// `--session`: hands per session.
+    pub session_hands: Option<u64>,
+    /// `--rebuy`.
+    pub rebuy: Option<Rebuy>,
+    /// `--rebuy-cooldown`, in hands.
+    pub rebuy_cooldown_hands: Option<u32>,
 }
 
 impl TableRequest {
@@ -538,6 +570,9 @@ impl TableRequest {
             stacks: self.stacks.clone(),
             stack_range: self.stack_range.clone(),
             preset,
+            session_hands: self.session_hands,
+            rebuy: self.rebuy,
+            rebuy_cooldown_hands: self.rebuy_cooldown_hands,
         })
     }
 }
@@ -611,6 +646,109 @@ impl StackRange {
     }
 }
 
+/// The most hands in one session (`--session`): a million.
+pub const MAX_SESSION_HANDS: u64 = 1_000_000;
+
+/// What a busted seat does in a session (`--rebuy`), after
+/// `../shared/reference/openpoker-auto-rebuy.txt`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Rebuy {
+    /// The platform's auto-rebuy: the seat sits out, then buys in again (the first
+    /// rebuy of a session at once, later ones after the cooldown).
+    Auto,
+    /// The seat sits out for the rest of the session.
+    Never,
+}
+
+/// A checked session mode (`--session`): stacks carry over from hand to hand for
+/// `hands` hands. A seat whose stack is below the big blind after settlement busts
+/// (`openpoker-auto-rebuy.txt`, step 1): it leaves the table with what is left and
+/// sits out; with [`Rebuy::Auto`] it buys in again with its starting stack, at once
+/// for its first rebuy of the session and `cooldown_hands` hands later for the next
+/// ones (the document's "the first rebuy is instant; later rebuys use a flat
+/// cooldown", counted in hands offline). A hand with fewer than two seated players
+/// is not dealt (the table waits; cooldowns still run); with [`Rebuy::Never`] the
+/// session ends when one player is left.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SessionRules {
+    /// Hands per session, 1 to [`MAX_SESSION_HANDS`].
+    pub hands: u32,
+    /// What a busted seat does.
+    pub rebuy: Rebuy,
+    /// Hands a busted seat waits before a rebuy after its first, in hands.
+    pub cooldown_hands: u32,
+}
+
+/// Deals per chunk (see [`RunConfig::chunk_deals`]).
+fn chunk_deals(session: Option<SessionRules>) -> u64 {
+    session.map_or(CHUNK_HANDS, |s| (CHUNK_HANDS / u64::from(s.hands)).max(1))
+}
+
+/// Checks the session options of `table` (with its drawn or per-seat stacks): rebuy options need a session, and with a preset every buy-in must be
+/// one of its buy-ins (`openpoker-websocket-protocol.txt`'s `join_lobby`: 1,000 to
+/// 5,000; `clawpoker-api.txt`: capped at the tier's maximum).
+fn check_session(
+    table: &TableSettings,
+    stack_range: Option<StackRange>,
+    seat_stacks: Option<&[u32]>,
+) -> Result<Option<SessionRules>, ConfigError> {
+    let Some(hands) = table.session_hands else {
+        if table.rebuy.is_some() {
+            return Err(ConfigError::RebuyWithoutSession("--rebuy"));
+        }
+        if table.rebuy_cooldown_hands.is_some() {
+            return Err(ConfigError::RebuyWithoutSession("--rebuy-cooldown"));
+        }
+        return Ok(None);
+    };
+    if hands == 0 || hands > MAX_SESSION_HANDS {
+        return Err(ConfigError::SessionHands(hands));
+    }
+    if let Some(p) = table.preset {
+        let big = u64::from(table.big_blind_chips);
+        let buy_ins: Vec<(String, u64)> = match (stack_range, seat_stacks) {
+            (Some(r), _) => vec![
+                (
+                    format!("--stack-range {}bb..", r.min_bb),
+                    u64::from(r.min_bb) * big,
+                ),
+                (
+                    format!("--stack-range ..{}bb", r.max_bb),
+                    u64::from(r.max_bb) * big,
+                ),
+            ],
+            (None, Some(list)) => list
+                .iter()
+                .map(|&c| (format!("--stacks {c}"), u64::from(c)))
+                .collect(),
+            (None, None) => vec![(
+                format!("--stack {}", table.stack_chips),
+                u64::from(table.stack_chips),
+            )],
+        };
+        for (what, chips) in buy_ins {
+            if chips < u64::from(p.min_buy_in_chips) || chips > u64::from(p.max_buy_in_chips) {
+                return Err(ConfigError::BuyInOutsideTable {
+                    what,
+                    table: p.name,
+                    chips,
+                    min: p.min_buy_in_chips,
+                    max: p.max_buy_in_chips,
+                    document: p.source,
+                });
+            }
+        }
+    }
+    Ok(Some(SessionRules {
+        hands: hands as u32,
+        rebuy: table.rebuy.unwrap_or(Rebuy::Auto),
+        cooldown_hands: table.rebuy_cooldown_hands.unwrap_or(0),
+    }))
+}
+
 /// The table a run plays at, before it is checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableSettings {
@@ -631,6 +769,13 @@ pub struct TableSettings {
     /// The platform preset the table follows (`--table`), if any: its seat limit and
     /// action timeout apply.
     pub preset: Option<&'static TablePreset>,
+    /// `--session`: hands per session (stacks carry over), 1 to [`MAX_SESSION_HANDS`].
+    pub session_hands: Option<u64>,
+    /// `--rebuy`: what a busted seat does (default [`Rebuy::Auto`]); only with sessions.
+    pub rebuy: Option<Rebuy>,
+    /// `--rebuy-cooldown`: hands a busted seat waits before a later rebuy (default 0);
+    /// only with sessions.
+    pub rebuy_cooldown_hands: Option<u32>,
 }
 
 impl Default for TableSettings {
@@ -644,6 +789,9 @@ impl Default for TableSettings {
             stacks: None,
             stack_range: None,
             preset: None,
+            session_hands: None,
+            rebuy: None,
+            rebuy_cooldown_hands: None,
         }
     }
 }
@@ -729,6 +877,10 @@ pub struct RunConfig {
     pub table: Option<&'static str>,
     /// Which hands get a PHH hand history (`None`: none, and no cost).
     pub history: Option<Sample>,
+    /// Sessions (`--session`): then a deal is a session of
+    /// [`SessionRules::hands`] hands in which stacks carry over, and `deals` counts
+    /// sessions. `None`: every hand starts from the configured stacks.
+    pub session: Option<SessionRules>,
 }
 
 impl RunConfig {
@@ -805,6 +957,16 @@ impl RunConfig {
         if block_deals == 0 {
             return Err(ConfigError::NoBlockDeals);
         }
+        let session = check_session(&table, stack_range, seat_stacks.as_deref())?;
+        // A session is a deal: `--hands` rounds up to whole sessions, and a block
+        // holds whole sessions, about `--block-deals` hands.
+        let (deals, block_deals) = match session {
+            Some(rules) => {
+                let h = u64::from(rules.hands);
+                (deals.div_ceil(h), (block_deals / h).max(1))
+            }
+            None => (deals, block_deals),
+        };
         if history == Some(Sample::Every(0)) {
             return Err(ConfigError::HistoryEveryZero);
         }
@@ -822,7 +984,7 @@ impl RunConfig {
             None => cores,
         };
         // More workers than chunks of hands would only start idle bots.
-        let chunks = usize::try_from(deals.div_ceil(CHUNK_HANDS)).unwrap_or(usize::MAX);
+        let chunks = usize::try_from(deals.div_ceil(chunk_deals(session))).unwrap_or(usize::MAX);
         Ok(RunConfig {
             lineup: lineup.0,
             deals,
@@ -841,7 +1003,25 @@ impl RunConfig {
             stack_range,
             table: table.preset.map(|p| p.name),
             history,
+            session,
         })
+    }
+
+    /// Deals per chunk of work: [`CHUNK_HANDS`], or as many whole sessions as make
+    /// about that many hands (at least one).
+    pub fn chunk_deals(&self) -> u64 {
+        chunk_deals(self.session)
+    }
+
+    /// Whether the run records results by effective stack (`depths.csv`): stacks vary
+    /// by hand with `--stack-range` and in sessions.
+    pub fn records_depths(&self) -> bool {
+        self.stack_range.is_some() || self.session.is_some()
+    }
+
+    /// Hands per deal at one rotation: a session's hands, or 1.
+    pub fn hands_per_deal(&self) -> u64 {
+        self.session.map_or(1, |s| u64::from(s.hands))
     }
 
     /// The dealer of this run: its cards, and its drawn stacks with `--stack-range`.
@@ -862,9 +1042,10 @@ impl RunConfig {
         if self.duplicate { self.lineup.len() } else { 1 }
     }
 
-    /// Table hands the run plays: deals × rotations.
+    /// Table hands the run deals: deals × rotations (× a session's hands; a session
+    /// with `--rebuy never` that falls to one player ends early).
     pub fn hands_played(&self) -> u64 {
-        self.deals * self.rotations() as u64
+        self.deals * self.rotations() as u64 * self.hands_per_deal()
     }
 
     /// The distinct bot names of the line-up, in order of first seat.

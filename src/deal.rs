@@ -147,6 +147,11 @@ pub struct Dealer {
 }
 
 impl Dealer {
+    /// Whether this dealer draws stacks per deal (`--stack-range`).
+    pub fn draws_stacks(&self) -> bool {
+        self.stacks.is_some()
+    }
+
     /// The dealer of the run with `seed`.
     pub const fn new(seed: u64) -> Dealer {
         Dealer {

@@ -62,11 +62,54 @@ pub struct Row {
     /// in `bots.csv`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allin_adj_sd_bb_per_hand: Option<f64>,
+    /// Sessions only: times a stack fell below the big blind after a hand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub busts: Option<u64>,
+    /// Sessions only: times a busted seat bought in again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rebuys: Option<u64>,
+    /// Sessions only: hands dealt while the seat sat out (not in `hands`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hands_sat_out: Option<u64>,
+    /// Sessions only: sessions played (one per seat, session and rotation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<u64>,
+    /// Sessions only: mean session result per seat, in big blinds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_session_bb: Option<f64>,
+    /// Sessions only: standard deviation of the session results, in big blinds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sd_session_bb: Option<f64>,
+    /// Sessions only: the worst session result, in big blinds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worst_session_bb: Option<f64>,
 }
 
 /// Rounds to 4 decimals so CSVs are short and stable to read.
 fn round4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
+}
+
+impl Row {
+    /// Fills the session columns from tally `t` (its seat-sessions) at a big blind of
+    /// `big_blind_chips`.
+    fn add_sessions(&mut self, t: &Tally, big_blind_chips: u32) {
+        let bb = f64::from(big_blind_chips);
+        let n = t.sessions.max(1) as f64;
+        let mean = t.net_chips as f64 / n;
+        let var = if t.sessions > 1 {
+            ((t.session_net_chips_squared as f64 - t.net_chips as f64 * mean) / (n - 1.0)).max(0.0)
+        } else {
+            0.0
+        };
+        self.busts = Some(t.busts);
+        self.rebuys = Some(t.rebuys);
+        self.hands_sat_out = Some(t.hands_sat_out);
+        self.sessions = Some(t.sessions);
+        self.mean_session_bb = Some(round4(mean / bb));
+        self.sd_session_bb = Some(round4(var.sqrt() / bb));
+        self.worst_session_bb = Some(round4(t.worst_session_chips as f64 / bb));
+    }
 }
 
 fn percent(part: u64, whole: u64) -> f64 {
@@ -105,6 +148,13 @@ fn row(seat: Option<u8>, bot: &str, seats: &[usize], t: &Tally, rate: WinRate) -
         allin_adj_bb_per_100: None,
         allin_adj_ci95_bb_per_100: None,
         allin_adj_sd_bb_per_hand: None,
+        busts: None,
+        rebuys: None,
+        hands_sat_out: None,
+        sessions: None,
+        mean_session_bb: None,
+        sd_session_bb: None,
+        worst_session_bb: None,
     }
 }
 
@@ -128,13 +178,22 @@ pub fn bot_rows(config: &RunConfig, tallies: &Totals) -> Vec<Row> {
                 total += &stats.seats[s];
             }
             let k = seats.len() as u32;
+            // In sessions the units' hands vary (seats sit out, sessions end early):
+            // the mean per unit gives bb/100 over the hands played.
+            let (seat_hands_per_unit, hands_per_unit) = match config.session {
+                None => (f64::from(k * rotations), f64::from(rotations)),
+                Some(_) => (
+                    total.hands as f64 / units.units.max(1) as f64,
+                    config.hands_per_deal() as f64 * f64::from(rotations),
+                ),
+            };
             let rate = |sum: i128, sum_squared: i128, scale: i64| {
                 UnitSample {
                     units: units.units,
                     sum,
                     sum_squared,
-                    seat_hands_per_unit: k * rotations,
-                    hands_per_unit: rotations,
+                    seat_hands_per_unit,
+                    hands_per_unit,
                     scale,
                 }
                 .win_rate(bb)
@@ -146,6 +205,9 @@ pub fn bot_rows(config: &RunConfig, tallies: &Totals) -> Vec<Row> {
             );
             let adjusted = rate(units.adjusted[b], units.adjusted_squared[b], FIXED_ONE);
             let mut r = row(None, name, &seats, &total, real);
+            if config.session.is_some() {
+                r.add_sessions(&total, bb);
+            }
             if config.allin_adjust {
                 r.allin_adj_bb_per_100 = Some(round4(adjusted.bb_per_100));
                 r.allin_adj_ci95_bb_per_100 = Some(round4(adjusted.ci95_bb_per_100));
@@ -210,6 +272,37 @@ pub fn depth_rows(config: &RunConfig, totals: &Totals) -> Vec<DepthRow> {
 /// Seat-hands a bucket needs before the summary names it as where a bot wins or
 /// bleeds.
 const DEPTH_LINE_MIN_HANDS: u64 = 1000;
+
+/// One summary line per bot of a session run (rows without session columns give
+/// none): its sessions' mean, spread and worst result, busts, rebuys and hands sat out.
+pub fn session_lines(rows: &[Row]) -> String {
+    let mut out = String::new();
+    for r in rows {
+        if let (
+            Some(n),
+            Some(mean),
+            Some(sd),
+            Some(worst),
+            Some(busts),
+            Some(rebuys),
+            Some(out_hands),
+        ) = (
+            r.sessions,
+            r.mean_session_bb,
+            r.sd_session_bb,
+            r.worst_session_bb,
+            r.busts,
+            r.rebuys,
+            r.hands_sat_out,
+        ) {
+            out += &format!(
+                "sessions: {} {n} sessions, {mean:+.1} bb a session (sd {sd:.1} bb), worst {worst:+.1} bb; {busts} busts, {rebuys} rebuys, {out_hands} hands sat out\n",
+                r.bot
+            );
+        }
+    }
+    out
+}
 
 /// One summary line per bot: the depth where it wins most and the one where it does
 /// worst ("bleeds" when it loses there) (buckets of at least 1,000 seat-hands), with their intervals.
@@ -305,8 +398,23 @@ pub fn seat_rows(config: &RunConfig, stats: &Stats) -> Vec<Row> {
         .enumerate()
         .map(|(s, bot)| {
             let t = &stats.seats[s];
-            let rate = UnitSample::per_hand(t.hands, t.net_chips, t.net_chips_squared).win_rate(bb);
-            row(Some(s as u8), bot.name(), &[s], t, rate)
+            let sample = match config.session {
+                None => UnitSample::per_hand(t.hands, t.net_chips, t.net_chips_squared),
+                // Over the seat's sessions, the independent units.
+                Some(_) => UnitSample {
+                    units: t.sessions,
+                    sum: i128::from(t.net_chips),
+                    sum_squared: t.session_net_chips_squared,
+                    seat_hands_per_unit: t.hands as f64 / t.sessions.max(1) as f64,
+                    hands_per_unit: config.hands_per_deal() as f64,
+                    scale: 1,
+                },
+            };
+            let mut r = row(Some(s as u8), bot.name(), &[s], t, sample.win_rate(bb));
+            if config.session.is_some() {
+                r.add_sessions(t, bb);
+            }
+            r
         })
         .collect()
 }
@@ -354,7 +462,7 @@ pub fn write_run(
     for (name, bytes) in files {
         crate::fs::write_atomically(dir, name, &bytes).map_err(|e| fail(name, &e))?;
     }
-    if config.stack_range.is_some() {
+    if config.records_depths() {
         let mut w = csv::Writer::from_writer(Vec::new());
         for r in depth_rows(config, tallies) {
             w.serialize(r).map_err(|e| fail("depths.csv", &e))?;

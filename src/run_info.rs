@@ -95,6 +95,10 @@ pub struct RunInfo {
     /// The platform table preset (`--table`), when the run used one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
+    /// Sessions (`--session`), when the run played them: then `hands` counts
+    /// sessions and `block_deals` sessions per block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<crate::config::SessionRules>,
     /// Worker threads.
     #[serde(default)]
     pub threads: usize,
@@ -118,6 +122,13 @@ pub struct RunInfo {
 }
 
 impl RunInfo {
+    /// Records the table hands really played (fewer than the configuration's when
+    /// sessions ended early: `--rebuy never`), and the rate they give.
+    pub fn set_hands_played(&mut self, hands: u64) {
+        self.hands_played = hands;
+        self.hands_per_second = (hands as f64 / self.elapsed_seconds.max(1e-9)).round();
+    }
+
     /// The record of `config`'s run that took `elapsed_seconds`.
     pub fn new(config: &RunConfig, elapsed_seconds: f64) -> RunInfo {
         RunInfo {
@@ -141,6 +152,7 @@ impl RunInfo {
             seat_stacks_chips: config.seat_stacks.clone(),
             stack_range_bb: config.stack_range,
             table: config.table.map(str::to_string),
+            session: config.session,
             threads: config.threads,
             elapsed_seconds: round4(elapsed_seconds),
             hands_per_second: (config.hands_played() as f64 / elapsed_seconds.max(1e-9)).round(),
@@ -158,9 +170,9 @@ impl RunInfo {
     /// the logical run's fields, `shard`, and `threads` and `hands_per_second` of the
     /// shard's own deals.
     pub fn of_shard(config: &RunConfig, shard: Shard, elapsed_seconds: f64) -> RunInfo {
-        let hands = shard.deals() * config.rotations() as u64;
-        let chunks = shard.end_deal.div_ceil(crate::config::CHUNK_HANDS)
-            - shard.first_deal / crate::config::CHUNK_HANDS;
+        let hands = shard.deals() * config.rotations() as u64 * config.hands_per_deal();
+        let size = config.chunk_deals();
+        let chunks = shard.end_deal.div_ceil(size) - shard.first_deal / size;
         RunInfo {
             threads: config
                 .threads
@@ -252,6 +264,7 @@ impl RunInfo {
                 ),
                 None => None,
             },
+            session: self.session,
         })
     }
 
@@ -295,6 +308,11 @@ impl RunInfo {
         } else {
             1
         }
+    }
+
+    /// Hands per deal at one rotation: a session's hands, or 1.
+    pub fn hands_per_deal(&self) -> u64 {
+        self.session.map_or(1, |s| u64::from(s.hands))
     }
 
     /// Blocks of the run: ⌈hands / block_deals⌉.
@@ -344,6 +362,7 @@ impl RunInfo {
         if self
             .hands
             .checked_mul(self.rotations())
+            .and_then(|h| h.checked_mul(self.hands_per_deal()))
             .and_then(|h| h.checked_mul(seats))
             .is_none()
         {

@@ -34,11 +34,14 @@
 use crate::allin_ev;
 use crate::blocks::{Blocks, InOrderBlocks};
 use crate::bot::{Bot, Event, FaultNotes, MAX_SEATS};
+use crate::config::SessionRules;
 pub use crate::config::{CHUNK_HANDS, RunConfig};
 use crate::deal::Dealer;
 use crate::engine::{Positions, Stakes, Table};
 use crate::history::{Sample, phh};
 use crate::stats::{DealSums, Depths, Stats};
+
+mod session;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -107,8 +110,14 @@ pub struct Worker<'a> {
     history: Option<(Sample, Vec<u8>)>,
     /// A seat is played by a bot behind a wire: progress and stop requests per deal.
     wired: bool,
-    /// Stacks vary by hand (`--stack-range`): results by depth are recorded.
+    /// Stacks vary by hand (`--stack-range`, sessions): results by depth are recorded.
     depths: bool,
+    /// Sessions (`--session`): stacks carry over within each deal's hands.
+    session: Option<SessionRules>,
+    /// Each seat's starting stack (its buy-in in sessions), in chips.
+    buy_ins: [u32; MAX_SEATS],
+    /// Deals per chunk ([`RunConfig::chunk_deals`]).
+    chunk_deals: u64,
 }
 
 /// Told after every deal a worker plays; says whether to go on.
@@ -211,7 +220,14 @@ impl<'a> Worker<'a> {
             stakes: config.stakes,
             history: config.history.map(|sample| (sample, Vec::new())),
             wired: config.has_external_bots(),
-            depths: config.stack_range.is_some(),
+            depths: config.records_depths(),
+            session: config.session,
+            chunk_deals: config.chunk_deals(),
+            buy_ins: {
+                let mut b = [0; MAX_SEATS];
+                b[..stacks.len()].copy_from_slice(&stacks);
+                b
+            },
         }
     }
 
@@ -241,6 +257,10 @@ impl<'a> Worker<'a> {
         tallies: &mut Totals,
         watch: &impl Watch,
     ) {
+        if let Some(rules) = self.session {
+            self.play_sessions_watched(first, end, rules, tallies, watch);
+            return;
+        }
         let seats = self.table.seats();
         let rotations = if self.duplicate { seats } else { 1 };
         let mut seat_hands = [0u64; MAX_SEATS];
@@ -275,6 +295,7 @@ impl<'a> Worker<'a> {
                     let info = phh::HandInfo {
                         seed: self.seed,
                         hand_index: hand,
+                        button: Positions::of_hand(hand, seats).button,
                         names: &self.names,
                         stakes: self.stakes,
                         deal: dealt,
@@ -340,12 +361,14 @@ impl<'a> Worker<'a> {
         tallies: &mut Totals,
         control: &RunControl,
     ) {
-        let lo = (chunk * CHUNK_HANDS).max(first);
-        let hi = ((chunk + 1) * CHUNK_HANDS).min(end);
-        if !self.duplicate {
+        let size = self.chunk_deals;
+        let lo = (chunk * size).max(first);
+        let hi = ((chunk + 1) * size).min(end);
+        // Sessions and duplicate deals start bots afresh themselves.
+        if !self.duplicate && self.session.is_none() {
             self.table_joined(chunk);
-            if lo > chunk * CHUNK_HANDS {
-                self.replay_unrecorded(chunk * CHUNK_HANDS, lo, control);
+            if lo > chunk * size {
+                self.replay_unrecorded(chunk * size, lo, control);
             }
         }
         if self.wired {
@@ -478,8 +501,9 @@ pub fn run_deals_streaming(
     control: &RunControl,
     sink: &mut impl RunSink,
 ) -> Result<Totals, RunError> {
-    let first_chunk = first / CHUNK_HANDS;
-    let end_chunk = end.div_ceil(CHUNK_HANDS).max(first_chunk);
+    let size = config.chunk_deals();
+    let first_chunk = first / size;
+    let end_chunk = end.div_ceil(size).max(first_chunk);
     let workers = config
         .threads
         .min(usize::try_from(end_chunk - first_chunk).unwrap_or(usize::MAX))
@@ -530,8 +554,8 @@ pub fn run_deals_streaming(
                 if chunk >= end_chunk {
                     return;
                 }
-                let lo = (chunk * CHUNK_HANDS).max(first);
-                let hi = ((chunk + 1) * CHUNK_HANDS).min(end);
+                let lo = (chunk * size).max(first);
+                let hi = ((chunk + 1) * size).min(end);
                 let mut tallies = Totals::new(config, lo, hi);
                 worker.play_chunk(chunk, first, end, &mut tallies, control);
                 if results.send((chunk, tallies)).is_err() {

@@ -49,6 +49,25 @@ pub struct Tally {
     /// External bots: decisions asked for (the denominator of the timeout share; not a
     /// CSV column).
     pub decisions: u64,
+    /// Sessions: hands dealt at the table while this seat sat out (busted, waiting to
+    /// rebuy or gone for good); not in `hands`.
+    #[serde(default)]
+    pub hands_sat_out: u64,
+    /// Sessions: times the stack fell below the big blind after a hand.
+    #[serde(default)]
+    pub busts: u64,
+    /// Sessions: times the seat bought in again after a bust.
+    #[serde(default)]
+    pub rebuys: u64,
+    /// Sessions played in this seat (one per session and rotation).
+    #[serde(default)]
+    pub sessions: u64,
+    /// Σ (session result)², in chips², over `sessions`.
+    #[serde(default)]
+    pub session_net_chips_squared: i128,
+    /// The worst session result, in chips (meaningful when `sessions > 0`).
+    #[serde(default)]
+    pub worst_session_chips: i64,
 }
 
 /// The share of a bot's decisions that may time out before its results are refused
@@ -80,6 +99,17 @@ impl Tally {
         None
     }
 
+    /// Adds one session's result in this seat, in chips.
+    pub fn record_session(&mut self, net_chips: i64) {
+        self.worst_session_chips = if self.sessions == 0 {
+            net_chips
+        } else {
+            self.worst_session_chips.min(net_chips)
+        };
+        self.sessions += 1;
+        self.session_net_chips_squared += i128::from(net_chips) * i128::from(net_chips);
+    }
+
     /// Adds a bot's protocol faults (see [`crate::bot::Faults`]).
     pub fn add_faults(&mut self, f: crate::bot::Faults) {
         self.timeouts += f.timeouts;
@@ -107,6 +137,18 @@ impl AddAssign<&Tally> for Tally {
         self.rejected_actions += o.rejected_actions;
         self.crashes += o.crashes;
         self.decisions += o.decisions;
+        self.hands_sat_out += o.hands_sat_out;
+        self.busts += o.busts;
+        self.rebuys += o.rebuys;
+        if o.sessions > 0 {
+            self.worst_session_chips = if self.sessions == 0 {
+                o.worst_session_chips
+            } else {
+                self.worst_session_chips.min(o.worst_session_chips)
+            };
+        }
+        self.sessions += o.sessions;
+        self.session_net_chips_squared += o.session_net_chips_squared;
     }
 }
 
@@ -118,6 +160,9 @@ pub struct Stats {
     pub seats: [Tally; MAX_SEATS],
     /// Number of seats.
     pub seat_count: usize,
+    /// Table hands recorded.
+    #[serde(default)]
+    pub table_hands: u64,
 }
 
 impl Stats {
@@ -127,12 +172,14 @@ impl Stats {
         Stats {
             seats: [Tally::default(); MAX_SEATS],
             seat_count: seats,
+            table_hands: 0,
         }
     }
 
     /// Adds one hand.
     #[inline]
     pub fn record(&mut self, hand: &HandResult<'_>) {
+        self.table_hands += 1;
         // Bit `s` set: seat `s` called or raised / raised / folded preflop.
         let (mut vpip, mut pfr, mut folded_preflop) = (0u16, 0u16, 0u16);
         for a in hand.actions {
@@ -166,6 +213,10 @@ impl Stats {
             .zip(per_seat)
             .enumerate()
         {
+            if hand.sat_out(s) {
+                t.hands_sat_out += 1;
+                continue;
+            }
             let net = i64::from(last) - i64::from(first);
             let flag = |mask: u16| u64::from(mask >> s & 1);
             t.hands += 1;
@@ -189,6 +240,7 @@ impl Stats {
 
 impl AddAssign<&Stats> for Stats {
     fn add_assign(&mut self, o: &Stats) {
+        self.table_hands += o.table_hands;
         for (a, b) in self.seats.iter_mut().zip(&o.seats) {
             *a += b;
         }
@@ -312,10 +364,13 @@ impl Depths {
     pub fn record(&mut self, hand: &HandResult<'_>, big_blind_chips: u32) {
         let stacks = hand.starting_stacks;
         for (s, &own) in stacks.iter().enumerate() {
+            if hand.sat_out(s) {
+                continue;
+            }
             let deepest_other = stacks
                 .iter()
                 .enumerate()
-                .filter(|&(o, _)| o != s)
+                .filter(|&(o, _)| o != s && !hand.sat_out(o))
                 .map(|(_, &x)| x)
                 .max()
                 .unwrap_or(0);
@@ -340,7 +395,7 @@ impl AddAssign<&Depths> for Depths {
 
 /// One bot's results summed over independent units (hands, or the rotations of a
 /// duplicate deal), and what one unit holds: the input of [`UnitSample::win_rate`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct UnitSample {
     /// Units recorded.
     pub units: u64,
@@ -348,10 +403,12 @@ pub struct UnitSample {
     pub sum: i128,
     /// Σ (unit result)², in (`1/scale` chip)².
     pub sum_squared: i128,
-    /// Seat-hands in one unit: the bot's seats × the unit's table hands.
-    pub seat_hands_per_unit: u32,
-    /// Table hands in one unit: 1, or the rotations of a duplicate deal.
-    pub hands_per_unit: u32,
+    /// Seat-hands in one unit: the bot's seats × the unit's table hands (in sessions,
+    /// the mean over the units: the seats' hands played ÷ units).
+    pub seat_hands_per_unit: f64,
+    /// Table hands in one unit: 1, the rotations of a duplicate deal, or a session's
+    /// hands (× rotations).
+    pub hands_per_unit: f64,
     /// Units of the sums per chip: 1 for chips, [`crate::allin_ev::FIXED_ONE`] for
     /// all-in-adjusted sums.
     pub scale: i64,
@@ -364,8 +421,8 @@ impl UnitSample {
             units: hands,
             sum: i128::from(sum_chips),
             sum_squared: sum_squared_chips,
-            seat_hands_per_unit: 1,
-            hands_per_unit: 1,
+            seat_hands_per_unit: 1.0,
+            hands_per_unit: 1.0,
             scale: 1,
         }
     }
@@ -384,8 +441,7 @@ impl UnitSample {
             };
         }
         let n = self.units as f64;
-        let per =
-            f64::from(self.seat_hands_per_unit) * f64::from(big_blind_chips) * self.scale as f64;
+        let per = self.seat_hands_per_unit * f64::from(big_blind_chips) * self.scale as f64;
         let mean = self.sum as f64 / n;
         let var = if self.units > 1 {
             ((self.sum_squared as f64 - self.sum as f64 * mean) / (n - 1.0)).max(0.0)
@@ -400,7 +456,7 @@ impl UnitSample {
             } else {
                 0.0
             },
-            sd_bb_per_hand: sd_unit_mean * f64::from(self.hands_per_unit).sqrt(),
+            sd_bb_per_hand: sd_unit_mean * self.hands_per_unit.sqrt(),
         }
     }
 }
@@ -463,7 +519,7 @@ mod tests {
     fn a_bot_in_two_seats_reports_per_seat_rates() {
         // Two seats, per-hand combined results 40 and 0 chips -> per seat 20 and 0.
         let two_seats = UnitSample {
-            seat_hands_per_unit: 2,
+            seat_hands_per_unit: 2.0,
             ..UnitSample::per_hand(2, 40, 1600)
         };
         assert!((two_seats.win_rate(20).bb_per_100 - 50.0).abs() < 1e-9);

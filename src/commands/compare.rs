@@ -458,19 +458,22 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
                 }
             })
             .collect();
-        if let Some(h) = args.hands.filter(|&h| h > info.hands) {
+        // In sessions run.json counts sessions; --hands counts hands.
+        let per = info.session.map_or(1, |s| u64::from(s.hands));
+        let (stored, block_hands) = (info.hands * per, info.block_deals * per);
+        let unit = if per > 1 { "hands" } else { "deals" };
+        if let Some(h) = args.hands.filter(|&h| h > stored) {
             return Err(usage(format!(
-                "--hands {h}: the stored run has {} deals; give at most that many, or leave --hands out",
-                info.hands
+                "--hands {h}: the stored run has {stored} {unit}; give at most that many, or leave --hands out"
             )));
         }
-        let deals = args.hands.unwrap_or(info.hands);
-        if deals < info.hands && !deals.is_multiple_of(info.block_deals) {
+        let hands = args.hands.unwrap_or(stored);
+        if hands < stored && !hands.is_multiple_of(block_hands) {
             return Err(usage(format!(
-                "--hands {deals}: with --baseline-file give whole blocks of the stored run ({} deals each) or leave it out",
-                info.block_deals
+                "--hands {hands}: with --baseline-file give whole blocks of the stored run ({block_hands} {unit} each) or leave it out"
             )));
         }
+        let deals = hands / per;
         let table = TableSettings {
             small_blind_chips: info.small_blind_chips,
             big_blind_chips: info.big_blind_chips,
@@ -488,15 +491,18 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
                 .as_deref()
                 .map(crate::config::table_preset)
                 .transpose()?,
+            session_hands: info.session.map(|s| u64::from(s.hands)),
+            rebuy: info.session.map(|s| s.rebuy),
+            rebuy_cooldown_hands: info.session.map(|s| s.cooldown_hands),
         };
         let config = side_config(
             args,
             &lineup,
-            deals,
+            hands,
             info.seed,
             table,
             info.duplicate,
-            info.block_deals,
+            block_hands,
         )?;
         check_blocks(deals, info.block_deals)?;
         let candidate = Side::new(
@@ -549,6 +555,7 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
     };
     let cand_config = live(&candidate_entry)?;
     let base_config = live(&baseline_entry)?;
+    let deals = cand_config.deals; // sessions, in session mode
     check_blocks(deals, cand_config.block_deals)?;
     let candidate = Side::new(
         cand_config,

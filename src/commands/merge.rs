@@ -622,7 +622,8 @@ pub fn merge_shards(args: &MergeArgs, infos: Vec<RunInfo>) -> Result<ExitCode, C
     }
     let totals = before.into_totals(config.block_deals, bots);
     let ordered: Vec<RunInfo> = order.iter().map(|&i| infos[i].clone()).collect();
-    let info = RunInfo::of_shards(&ordered, report::bot_faults(&config, &totals.stats));
+    let mut info = RunInfo::of_shards(&ordered, report::bot_faults(&config, &totals.stats));
+    info.set_hands_played(totals.stats.table_hands);
     config.threads = info.threads.max(1);
     report::write_run(&out, &config, &totals, &info)?;
     let bytes = shards_csv

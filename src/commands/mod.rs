@@ -157,6 +157,21 @@ pub struct TableArgs {
     /// seed, deal and seat; overrides --stack. Writes depths.csv.
     #[arg(long, value_name = "MIN..MAX")]
     pub stack_range: Option<String>,
+    /// Play sessions of HANDS hands in which stacks carry over: a stack below the big
+    /// blind busts, and the seat rebuys (--rebuy). --hands rounds up to whole
+    /// sessions; intervals are over sessions; a block holds whole sessions (about
+    /// --block-deals hands).
+    #[arg(long, value_name = "HANDS")]
+    pub session: Option<u64>,
+    /// In sessions, what a busted seat does: auto (sits out, then buys in again with
+    /// its starting stack, as Open Poker's auto-rebuy) or never (sits out the rest of
+    /// the session) [default: auto].
+    #[arg(long, value_enum)]
+    pub rebuy: Option<crate::config::Rebuy>,
+    /// In sessions, hands a busted seat waits before each rebuy after its first
+    /// (the first is at once, as on Open Poker) [default: 0].
+    #[arg(long, value_name = "HANDS")]
+    pub rebuy_cooldown: Option<u32>,
 }
 
 impl TableArgs {
@@ -173,6 +188,9 @@ impl TableArgs {
             stack_chips: self.stack,
             stacks: self.stacks.clone(),
             stack_range: self.stack_range.clone(),
+            session_hands: self.session,
+            rebuy: self.rebuy,
+            rebuy_cooldown_hands: self.rebuy_cooldown,
         }
         .resolve()
     }

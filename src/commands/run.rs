@@ -348,7 +348,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
     };
     let control = sim::RunControl::default();
     let started = Instant::now();
-    let total = (end - first) * config.rotations() as u64;
+    let total = (end - first) * config.rotations() as u64 * config.hands_per_deal();
     let (tallies, elapsed) = super::progress::watch(total, &control, || {
         let tallies = sim::run_deals_streaming(&config, first, end, &control, &mut files);
         (tallies, started.elapsed().as_secs_f64())
@@ -375,6 +375,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
         Some(s) => RunInfo::of_shard(&config, s, elapsed),
     };
     info.bot_faults = report::bot_faults(&config, &tallies.stats);
+    if shard.is_none() {
+        info.set_hands_played(tallies.stats.table_hands);
+    }
     files.blocks.finish()?;
     if shard.is_some() {
         crate::totals::StoredTotals::of(&tallies).write(&out)?;
@@ -383,7 +386,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
     let rows = report::bot_rows(&config, &tallies);
     let mut text = report::summary_table(&rows);
     text += &report::fault_lines(&rows, &report::fault_notes(&config, &tallies));
-    if config.stack_range.is_some() {
+    text += &report::session_lines(&rows);
+    if config.records_depths() {
         text += &report::depth_lines(&report::depth_rows(&config, &tallies));
     }
     let part = shard.map_or(String::new(), |s| {
@@ -392,6 +396,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
             s.first_deal, s.end_deal, config.deals
         )
     });
+    let total = tallies.stats.table_hands;
     text += &format!(
         "{total} hands{part} in {elapsed:.2} s ({:.0} hands/s, {} threads); wrote {}\n",
         info.hands_per_second,

@@ -97,8 +97,10 @@ impl ActorQueue {
 pub struct HandInfo<'a> {
     /// Run seed (with the hand index it fixes the cards).
     pub seed: u64,
-    /// Hand index within the run (0-based); the button is `hand_index % seats`.
+    /// Hand index within the run (0-based).
     pub hand_index: u64,
+    /// The hand's button seat (`hand_index % seats` outside sessions).
+    pub button: usize,
     /// Bot name by seat.
     pub names: &'a [&'a str],
     /// Blinds and ante, in chips.
@@ -107,14 +109,48 @@ pub struct HandInfo<'a> {
     pub deal: &'a Deal,
 }
 
-/// Player index (0-based: `p1` is 0) of `seat` with the button on `button`.
-pub fn player_of_seat(seat: usize, button: usize, seats: usize) -> usize {
-    (seat + seats - button - 1) % seats
+/// The hand's PHH players: the seats dealt in, clockwise from the one left of the
+/// button (`p1`; the button is the last), without the seats sitting out of a session
+/// hand, which PHH does not list.
+#[derive(Clone, Copy, Debug)]
+pub struct Players {
+    /// Seat of player index `p` (0-based: `p1` is 0), for `p < count`.
+    seat: [usize; MAX_SEATS],
+    /// Player index of each seat (meaningless for a seat sitting out).
+    player: [usize; MAX_SEATS],
+    /// Players dealt in.
+    pub count: usize,
 }
 
-/// Seat of player index `player` (0-based) with the button on `button`.
-pub fn seat_of_player(player: usize, button: usize, seats: usize) -> usize {
-    (button + 1 + player) % seats
+impl Players {
+    /// The players of a hand at `seats` seats with the button on `button` and the
+    /// seats in the bit mask `sitting_out` left out.
+    pub fn new(button: usize, seats: usize, sitting_out: u16) -> Players {
+        let mut p = Players {
+            seat: [0; MAX_SEATS],
+            player: [0; MAX_SEATS],
+            count: 0,
+        };
+        for k in 1..=seats {
+            let s = (button + k) % seats;
+            if sitting_out >> s & 1 == 0 {
+                p.seat[p.count] = s;
+                p.player[s] = p.count;
+                p.count += 1;
+            }
+        }
+        p
+    }
+
+    /// Seat of player index `player` (0-based).
+    pub fn seat_of(&self, player: usize) -> usize {
+        self.seat[player]
+    }
+
+    /// Player index (0-based) of a seat dealt in.
+    pub fn player_of(&self, seat: usize) -> usize {
+        self.player[seat]
+    }
 }
 
 /// Writes one hand as PHH table `[table_number]` to `out`.
@@ -127,9 +163,10 @@ pub fn write_hand<W: Write>(
     info: &HandInfo<'_>,
     result: &HandResult<'_>,
 ) -> io::Result<()> {
-    let seats = result.starting_stacks.len();
-    let button = crate::engine::Positions::of_hand(info.hand_index, seats).button;
-    let seat_of = |p: usize| seat_of_player(p, button, seats);
+    let table_seats = result.starting_stacks.len();
+    let players = Players::new(info.button, table_seats, result.sitting_out);
+    let seats = players.count;
+    let seat_of = |p: usize| players.seat_of(p);
     let stakes = info.stakes;
 
     writeln!(out, "[{table_number}]")?;
@@ -157,7 +194,7 @@ pub fn write_hand<W: Write>(
         let [a, b] = info.deal.hole_cards[seat_of(p)];
         writeln!(out, "  \"d dh p{} {a}{b}\",", p + 1)?;
     }
-    write_actions(out, info, result, button)?;
+    write_actions(out, info, result, &players)?;
     writeln!(out, "]")?;
 
     write_list(
@@ -173,7 +210,7 @@ pub fn write_hand<W: Write>(
     }
     writeln!(out, "]")?;
     write_list(out, "seats", (0..seats).map(|p| seat_of(p) + 1))?;
-    writeln!(out, "seat_count = {seats}")?;
+    writeln!(out, "seat_count = {table_seats}")?;
     // TOML integers are 64-bit signed: a larger seed is written as a string.
     if i64::try_from(info.seed).is_ok() {
         writeln!(out, "_seed = {}", info.seed)?;
@@ -202,20 +239,25 @@ fn write_actions<W: Write>(
     out: &mut W,
     info: &HandInfo<'_>,
     result: &HandResult<'_>,
-    button: usize,
+    players: &Players,
 ) -> io::Result<()> {
-    let seats = result.starting_stacks.len();
-    let player_of = |seat: usize| player_of_seat(seat, button, seats);
-    let seat_of = |p: usize| seat_of_player(p, button, seats);
+    let table_seats = result.starting_stacks.len();
+    let seats = players.count;
+    let player_of = |seat: usize| players.player_of(seat);
+    let seat_of = |p: usize| players.seat_of(p);
     let stakes = info.stakes;
 
     // Replay the chips to know when PokerKit starts the showdown.
     let mut stack = [0u32; MAX_SEATS];
     let mut bet = [0u32; MAX_SEATS];
     let mut folded = [false; MAX_SEATS];
-    stack[..seats].copy_from_slice(result.starting_stacks);
-    for s in stack.iter_mut().take(seats) {
-        *s -= stakes.ante_chips.min(*s);
+    stack[..table_seats].copy_from_slice(result.starting_stacks);
+    for (s, chips) in stack.iter_mut().enumerate().take(table_seats) {
+        if result.sat_out(s) {
+            (*chips, folded[s]) = (0, true); // not in the hand
+        } else {
+            *chips -= stakes.ante_chips.min(*chips);
+        }
     }
     // Blinds by player index: p1 small blind, p2 big blind; heads-up reversed.
     let (sb_player, bb_player) = if seats == 2 { (1, 0) } else { (0, 1) };
@@ -261,7 +303,7 @@ fn write_actions<W: Write>(
             let seat = seat_of((opener + step) % seats);
             if !folded[seat]
                 && stack[seat] > 0
-                && effective_stack(seat, &stack, &bet, &folded, seats) > 0
+                && effective_stack(seat, &stack, &bet, &folded, table_seats) > 0
             {
                 queue.push(seat);
             }
@@ -309,7 +351,7 @@ fn write_actions<W: Write>(
         // The engine closes a round as soon as nobody can bet against a player who
         // faces no bet; PokerKit still asks that player (who can only check, or
         // fold). Write the check it needs, marked as not the bot's decision.
-        let in_hand = (0..seats).filter(|&s| !folded[s]).count();
+        let in_hand = (0..table_seats).filter(|&s| !folded[s]).count();
         let max_bet = bet.iter().copied().max().unwrap_or(0);
         if in_hand >= 2 {
             for &seat in &queue.seats[..queue.len] {
@@ -319,8 +361,10 @@ fn write_actions<W: Write>(
                 }
             }
         }
-        let in_hand = (0..seats).filter(|&s| !folded[s]).count();
-        let with_chips = (0..seats).filter(|&s| !folded[s] && stack[s] > 0).count();
+        let in_hand = (0..table_seats).filter(|&s| !folded[s]).count();
+        let with_chips = (0..table_seats)
+            .filter(|&s| !folded[s] && stack[s] > 0)
+            .count();
         if !shown && in_hand >= 2 && (street == Street::River || with_chips <= 1) {
             shown = true;
             for step in 0..seats {

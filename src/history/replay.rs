@@ -237,6 +237,7 @@ pub fn replay(config: &RunConfig, hand_index: u64) -> Replay {
     let info = phh::HandInfo {
         seed: config.seed,
         hand_index,
+        button: crate::engine::Positions::of_hand(hand_index, names.len()).button,
         names: &names,
         stakes,
         deal: &deal,

@@ -41,4 +41,13 @@ export_hands ten-random 20000 "--history-every 10" random,random,random,random,r
   --seed 2002 --threads 2 --out "$work/range-six" \
   --hand-histories "$work/range-six.phhs" --history-hands 2000 > /dev/null
 
+# Sessions (--session): stacks carried over, busted seats sitting out (PHH lists the
+# seats dealt in), rebuys after a cooldown; and a duplicate session run without rebuys.
+"$bin" run --bots allin,random,raise,call,tag,allin --session 60 --rebuy-cooldown 4 --hands 3000 \
+  --seed 2003 --threads 2 --out "$work/session-six" \
+  --hand-histories "$work/session-six.phhs" --history-hands 3000 > /dev/null
+"$bin" run --bots tag,random,call --session 40 --rebuy never --duplicate --ante 2 --hands 2000 \
+  --seed 2004 --threads 2 --out "$work/session-three" \
+  --hand-histories "$work/session-three.phhs" --history-hands 2000 > /dev/null
+
 "$python" "$here/pokerkit_referee.py" "$work"/*.phhs

@@ -1,0 +1,229 @@
+//! Sessions (`--session HANDS`): a deal of the run is a session of HANDS hands at
+//! one table whose stacks carry over from hand to hand, as on the platforms
+//! (`../shared/reference/openpoker-auto-rebuy.txt`: stacks stay at the table until
+//! a bot busts, below the big blind after settlement, and rebuys).
+//!
+//! - Cards: hand `h` of session `d` gets the cards of deal index `d·HANDS + h`, so
+//!   a session's cards depend only on (seed, session, hand in session), whatever the
+//!   line-up, the busts or the thread count. With `--stack-range` the seats' buy-ins
+//!   are the stacks drawn for the session's first hand.
+//! - Button: on seat `(d + r) mod seats` for rotation `r` of session `d` (each
+//!   rotation moves the line-up one seat, cards and buy-ins with it, as
+//!   [`crate::deal::Deal::rotated`] does for a plain duplicate deal), then to the next
+//!   seated seat clockwise each hand. Bots get a `table_joined` (and must forget)
+//!   before every session and every rotation of it.
+//! - Busts and rebuys: see [`SessionRules`]. A seat sitting out is dealt nothing,
+//!   posts nothing and is never asked to act; its hands are counted in
+//!   `hands_sat_out`, not in `hands`.
+//! - Statistics: a session (with its rotations) is the independent unit of the
+//!   intervals and of `blocks.csv`; each seat's session results give the
+//!   `mean_session_bb`, `sd_session_bb` and `worst_session_bb` columns.
+
+use super::{Totals, Watch, Worker};
+use crate::allin_ev;
+use crate::bot::MAX_SEATS;
+use crate::config::{Rebuy, SessionRules};
+use crate::engine::{Positions, Seating};
+use crate::history::phh;
+
+/// A busted seat's wait: the session's hand at which it buys in again.
+const NEVER: u64 = u64::MAX;
+
+impl Worker<'_> {
+    /// Plays sessions `first..end` (every rotation of each with duplicate deals) into
+    /// `tallies`, telling `watch` after every session. Allocation-free unless hand
+    /// histories are asked for.
+    pub(super) fn play_sessions_watched(
+        &mut self,
+        first: u64,
+        end: u64,
+        rules: SessionRules,
+        tallies: &mut Totals,
+        watch: &impl Watch,
+    ) {
+        let seats = self.table.seats();
+        let rotations = if self.duplicate { seats } else { 1 };
+        let bots = self.distinct;
+        for d in first..end {
+            // The session's results per distinct bot, over its seats and rotations.
+            let mut unit = Unit::default();
+            for r in 0..rotations {
+                self.play_session(d, r, rotations, rules, tallies, &mut unit);
+            }
+            if !self.allin_adjust {
+                for (adj, &net) in unit.adjusted[..bots].iter_mut().zip(&unit.net) {
+                    *adj = net * allin_ev::FIXED_ONE;
+                }
+            }
+            tallies
+                .units
+                .record(&unit.net[..bots], &unit.adjusted[..bots]);
+            tallies.blocks.record(
+                d,
+                unit.table_hands,
+                &unit.seat_hands[..bots],
+                &unit.net[..bots],
+                &unit.adjusted[..bots],
+            );
+            if !watch.deal_done(unit.table_hands) {
+                return;
+            }
+        }
+    }
+
+    /// Plays rotation `r` of session `d` and adds it to `tallies` and `unit`.
+    fn play_session(
+        &mut self,
+        d: u64,
+        r: usize,
+        rotations: usize,
+        rules: SessionRules,
+        tallies: &mut Totals,
+        unit: &mut Unit,
+    ) {
+        let seats = self.table.seats();
+        let all: u16 = (1 << seats) - 1;
+        let per_session = u64::from(rules.hands);
+        let big_blind = self.stakes.big_blind_chips;
+        // Hand ids are unique in the run: rotation r of session d is the
+        // (d·rotations + r)-th block of `per_session` ids.
+        let first_id = (d * rotations as u64 + r as u64) * per_session;
+        self.table_joined(first_id);
+        let buy_ins = if self.depths && self.dealer.draws_stacks() {
+            self.dealer
+                .deal(d * per_session, seats)
+                .rotated(r, seats)
+                .stacks
+        } else {
+            self.buy_ins
+        };
+        let mut seating = Seating {
+            button: (d as usize + r) % seats,
+            sitting_out: 0,
+            stacks: buy_ins,
+        };
+        let mut rebuy_at = [NEVER; MAX_SEATS];
+        let mut rebuys = [0u32; MAX_SEATS];
+        let mut session_net = [0i64; MAX_SEATS];
+        let mut adjusted = [0i64; MAX_SEATS];
+        let mut last_button = None;
+        for h in 0..per_session {
+            for s in 0..seats {
+                if rebuy_at[s] == h {
+                    rebuy_at[s] = NEVER;
+                    seating.stacks[s] = buy_ins[s];
+                    seating.sitting_out &= !(1 << s);
+                    tallies.stats.seats[s].rebuys += 1;
+                }
+            }
+            let seated = all & !seating.sitting_out;
+            if seated.count_ones() < 2 {
+                if rebuy_at[..seats].iter().all(|&at| at == NEVER) {
+                    break; // nobody is coming back: the session is over
+                }
+                continue; // the table waits for a rebuy
+            }
+            seating.button = match last_button {
+                None if seated >> seating.button & 1 == 1 => seating.button,
+                None => Positions::next_seated(seating.button, seated, seats),
+                Some(b) => Positions::next_seated(b, seated, seats),
+            };
+            last_button = Some(seating.button);
+            let deal = self.dealer.deal(d * per_session + h, seats);
+            let dealt = deal.rotated(r, seats);
+            let hand = first_id + h;
+            let result = self
+                .table
+                .play_seated(hand, &dealt, &mut self.bots, &seating);
+            tallies.stats.record(&result);
+            if self.depths {
+                tallies.depths.record(&result, big_blind);
+            }
+            if let Some((sample, out)) = &mut self.history
+                && let Some(table_number) = sample.table_number(hand)
+            {
+                let info = phh::HandInfo {
+                    seed: self.seed,
+                    hand_index: hand,
+                    button: seating.button,
+                    names: &self.names,
+                    stakes: self.stakes,
+                    deal: &dealt,
+                };
+                phh::write_hand(out, table_number, &info, &result)
+                    .expect("writing to memory cannot fail");
+            }
+            if self.allin_adjust {
+                allin_ev::adjusted_net(
+                    &result,
+                    &dealt,
+                    seating.button,
+                    self.seed,
+                    d * per_session + h,
+                    &mut adjusted,
+                );
+            }
+            unit.table_hands += 1;
+            for s in 0..seats {
+                if result.sat_out(s) {
+                    continue;
+                }
+                let b = self.bot_of_seat[s] as usize;
+                let net = result.net_chips(s);
+                session_net[s] += net;
+                unit.net[b] += net;
+                unit.seat_hands[b] += 1;
+                if self.allin_adjust {
+                    unit.adjusted[b] += adjusted[s];
+                }
+            }
+            seating.stacks[..seats].copy_from_slice(result.final_stacks);
+            for s in 0..seats {
+                if seated >> s & 1 == 1 && seating.stacks[s] < big_blind {
+                    // Busted (openpoker-auto-rebuy.txt, steps 1-2): off the table
+                    // with what is left; with auto-rebuy back after the cooldown
+                    // (the first rebuy at once: step 5 and "the first rebuy is
+                    // instant").
+                    tallies.stats.seats[s].busts += 1;
+                    seating.sitting_out |= 1 << s;
+                    seating.stacks[s] = 0;
+                    if rules.rebuy == Rebuy::Auto {
+                        let wait = if rebuys[s] == 0 {
+                            0
+                        } else {
+                            u64::from(rules.cooldown_hands)
+                        };
+                        rebuy_at[s] = h + 1 + wait;
+                        rebuys[s] += 1;
+                    }
+                }
+            }
+        }
+        for (s, &net) in session_net[..seats].iter().enumerate() {
+            tallies.stats.seats[s].record_session(net);
+        }
+    }
+}
+
+/// One session's results (with its rotations) per distinct bot.
+struct Unit {
+    /// Table hands played.
+    table_hands: u64,
+    /// Per bot: seat-hands played.
+    seat_hands: [u64; MAX_SEATS],
+    /// Per bot: net result, in chips.
+    net: [i64; MAX_SEATS],
+    /// Per bot: all-in-adjusted result, in 1/`FIXED_ONE` chip.
+    adjusted: [i64; MAX_SEATS],
+}
+
+impl Default for Unit {
+    fn default() -> Unit {
+        Unit {
+            table_hands: 0,
+            seat_hands: [0; MAX_SEATS],
+            net: [0; MAX_SEATS],
+            adjusted: [0; MAX_SEATS],
+        }
+    }
+}
