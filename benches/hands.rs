@@ -38,6 +38,7 @@ fn config(lineup: &str, hands: u64, threads: usize, allin_adjust: bool) -> RunCo
         stack_range: None,
         table: None,
         history: None,
+        session: None,
     }
 }
 

@@ -31,6 +31,7 @@ fn main() {
         stack_range: None,
         table: None,
         history: None,
+        session: None,
     };
     let mut worker = Worker::new(&config);
     let mut tallies = Totals::new(&config, 0, hands);

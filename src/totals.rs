@@ -160,10 +160,20 @@ impl StoredTotals {
                 totals.units.units
             )));
         }
-        if let Some(s) = (0..seats).find(|&s| totals.stats.seats[s].hands != hands) {
+        // In sessions seats sit out and sessions may end early: at most every hand.
+        let per = run.hands_per_deal();
+        let wrong = |t: &crate::stats::Tally| {
+            if per > 1 {
+                t.hands + t.hands_sat_out > hands * per
+            } else {
+                t.hands != hands
+            }
+        };
+        if let Some(s) = (0..seats).find(|&s| wrong(&totals.stats.seats[s])) {
             return Err(invalid(format!(
-                "seat {s} played {} hands, but run.json gives {hands} ({deals} deals × {} rotations)",
+                "seat {s} played {} hands, but run.json gives {} ({deals} deals × {} rotations × {per} hands)",
                 totals.stats.seats[s].hands,
+                hands * per,
                 run.rotations()
             )));
         }

@@ -52,6 +52,18 @@ fn allocations_with_stacks(
     duplicate: bool,
     seat_stacks: Option<Vec<u32>>,
 ) -> u64 {
+    allocations_in(lineup, hands, duplicate, seat_stacks, None, None)
+}
+
+fn allocations_in(
+    lineup: &str,
+    deals: u64,
+    duplicate: bool,
+    seat_stacks: Option<Vec<u32>>,
+    stack_range: Option<holdem_arena::config::StackRange>,
+    session: Option<holdem_arena::config::SessionRules>,
+) -> u64 {
+    let hands = deals;
     let config = RunConfig {
         lineup: lineup
             .split(',')
@@ -69,9 +81,10 @@ fn allocations_with_stacks(
         block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
         allin_adjust: true,
         seat_stacks,
-        stack_range: None,
+        stack_range,
         table: None,
         history: None,
+        session,
     };
     let mut worker = Worker::new(&config);
     // Per-chunk accumulators (including the block vector) are made before playing.
@@ -81,8 +94,43 @@ fn allocations_with_stacks(
     worker.play_deals(0, hands, &mut tallies);
     COUNTING.with(|c| c.set(false));
     let after = ALLOCATIONS.load(Ordering::Relaxed);
-    assert_eq!(tallies.stats.seats[0].hands, config.hands_played());
+    if session.is_none() {
+        assert_eq!(tallies.stats.seats[0].hands, config.hands_played());
+    } else {
+        assert!(tallies.stats.table_hands > 0);
+    }
     after - before
+}
+
+#[test]
+fn sessions_and_drawn_stacks_allocate_nothing() {
+    use holdem_arena::config::{Rebuy, SessionRules, StackRange};
+    let range = StackRange {
+        min_bb: 5,
+        max_bb: 300,
+    };
+    let lineup = "random,allin,call,raise,tag,equity";
+    assert_eq!(
+        allocations_in(lineup, 20_000, false, None, Some(range), None),
+        0,
+        "--stack-range"
+    );
+    for (rebuy, cooldown, duplicate) in [
+        (Rebuy::Auto, 5, false),
+        (Rebuy::Never, 0, false),
+        (Rebuy::Auto, 0, true),
+    ] {
+        let session = SessionRules {
+            hands: 100,
+            rebuy,
+            cooldown_hands: cooldown,
+        };
+        assert_eq!(
+            allocations_in(lineup, 100, duplicate, None, Some(range), Some(session)),
+            0,
+            "sessions: {rebuy:?}, cooldown {cooldown}, duplicate {duplicate}"
+        );
+    }
 }
 
 #[test]

@@ -27,6 +27,7 @@ fn config(threads: usize) -> RunConfig {
         stack_range: None,
         table: None,
         history: Some(Sample::Every(7)),
+        session: None,
     }
 }
 

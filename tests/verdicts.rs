@@ -28,6 +28,7 @@ fn config(lineup: &str, hands: u64, duplicate: bool, threads: usize) -> RunConfi
         stack_range: None,
         table: None,
         history: None,
+        session: None,
     }
 }
 

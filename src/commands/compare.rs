@@ -269,7 +269,14 @@ impl Side {
                 r.block == b
                     && r.deals
                         == end.min(b.saturating_mul(bd).saturating_add(bd)) - first.max(b * bd)
-                    && r.seat_hands == r.deals * per_deal
+                    && match config.session {
+                        None => r.seat_hands == r.deals * per_deal,
+                        // Seats sit out in sessions, and sessions may end early.
+                        Some(s) => {
+                            r.seat_hands > 0
+                                && r.seat_hands <= r.deals * per_deal * u64::from(s.hands)
+                        }
+                    }
             });
         if !whole {
             return Err(refused(format!(

@@ -43,6 +43,11 @@ pub fn replay(args: &ReplayArgs) -> Result<ExitCode, CommandError> {
         )
     };
     let config = RunConfig::new(settings)?;
+    if config.session.is_some() {
+        return Err(super::usage(
+            "replay --session: a session hand depends on the session's earlier hands, which replay does not play yet; export the session's hands with run --hand-histories FILE --history-hands N".into(),
+        ));
+    }
     let hand = replay::replay(&config, args.hand);
     print_stdout(if args.phh { &hand.phh } else { &hand.text })?;
     Ok(ExitCode::SUCCESS)

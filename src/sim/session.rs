@@ -107,11 +107,18 @@ impl Worker<'_> {
         let mut session_net = [0i64; MAX_SEATS];
         let mut adjusted = [0i64; MAX_SEATS];
         let mut last_button = None;
+        // Chips bought in (buy-ins, rebuys) and taken off the table (what a busted
+        // seat had left): the table always holds their difference.
+        let (mut chips_in, mut chips_out) = (
+            buy_ins[..seats].iter().map(|&c| u64::from(c)).sum::<u64>(),
+            0u64,
+        );
         for h in 0..per_session {
             for s in 0..seats {
                 if rebuy_at[s] == h {
                     rebuy_at[s] = NEVER;
                     seating.stacks[s] = buy_ins[s];
+                    chips_in += u64::from(buy_ins[s]);
                     seating.sitting_out &= !(1 << s);
                     tallies.stats.seats[s].rebuys += 1;
                 }
@@ -186,6 +193,7 @@ impl Worker<'_> {
                     // instant").
                     tallies.stats.seats[s].busts += 1;
                     seating.sitting_out |= 1 << s;
+                    chips_out += u64::from(seating.stacks[s]);
                     seating.stacks[s] = 0;
                     if rules.rebuy == Rebuy::Auto {
                         let wait = if rebuys[s] == 0 {
@@ -199,6 +207,15 @@ impl Worker<'_> {
                 }
             }
         }
+        debug_assert_eq!(
+            seating.stacks[..seats]
+                .iter()
+                .map(|&c| u64::from(c))
+                .sum::<u64>()
+                + chips_out,
+            chips_in,
+            "chips not conserved in session {d}, rotation {r}"
+        );
         for (s, &net) in session_net[..seats].iter().enumerate() {
             tallies.stats.seats[s].record_session(net);
         }
