@@ -59,7 +59,7 @@ pub fn available_cores() -> usize {
 pub enum ConfigError {
     /// A `--bots` entry that is neither a built-in bot nor `exec:` / `exec-claw:`.
     #[error(
-        "unknown bot {entry:?} in --bots: known bots are {known}, or exec:COMMAND / exec-claw:COMMAND"
+        "unknown bot {entry:?} in --bots: known bots are {known}, or exec:COMMAND / exec-claw:COMMAND / ws:COMMAND / ws-claw:COMMAND"
     )]
     UnknownBot {
         /// The entry as given.
@@ -308,7 +308,9 @@ impl Lineup {
     }
 
     /// A line-up from its entries, seat 0 first. An entry is a registered name,
-    /// `exec:COMMAND` (Open Poker over JSON lines) or `exec-claw:COMMAND` (Claw Poker).
+    /// `exec:COMMAND` (Open Poker over JSON lines), `exec-claw:COMMAND` (Claw Poker),
+    /// `ws:COMMAND` or `ws-claw:COMMAND` (the same dialects over a WebSocket to the
+    /// embedded server).
     /// An external bot is named after its command (`call_bot` for `exec:python3
     /// bots/python/call_bot.py`); when that short name is a built-in name or is shared
     /// by a different command, the whole entry (`exec:...`) is its name instead.
@@ -325,16 +327,13 @@ impl Lineup {
             let entry = entry.trim();
             #[cfg(unix)]
             {
-                use crate::protocol::external::{Dialect, ExternalSpec};
-                let exec = if let Some(c) = entry.strip_prefix("exec:") {
-                    Some((Dialect::OpenPoker, c))
-                } else {
-                    entry.strip_prefix("exec-claw:").map(|c| (Dialect::Claw, c))
-                };
-                if let Some((dialect, command)) = exec {
+                use crate::protocol::external::{ExternalSpec, parse_entry};
+                let exec = parse_entry(entry);
+                if let Some((dialect, transport, command)) = exec {
                     let spec = ExternalSpec {
                         command: command.trim().to_string(),
                         dialect,
+                        transport,
                         name: String::new(),
                         action_timeout: DEFAULT_ACTION_TIMEOUT,
                         stderr_dir: None,

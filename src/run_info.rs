@@ -228,6 +228,7 @@ impl RunInfo {
                     crate::protocol::external::ExternalSpec {
                         command: String::new(),
                         dialect: crate::protocol::external::Dialect::OpenPoker,
+                        transport: crate::protocol::external::Transport::Pipes,
                         name: name.clone(),
                         action_timeout: crate::config::DEFAULT_ACTION_TIMEOUT,
                         stderr_dir: None,

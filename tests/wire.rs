@@ -384,10 +384,11 @@ fn stderr_log(dir: &tempfile::TempDir, file: &str) -> String {
 /// An external bot for seat 1 started outside a run (no stderr log).
 fn external(command: &str, dialect: holdem_arena::protocol::external::Dialect) -> Box<dyn Bot> {
     use holdem_arena::config::DEFAULT_ACTION_TIMEOUT;
-    use holdem_arena::protocol::external::ExternalSpec;
+    use holdem_arena::protocol::external::{ExternalSpec, Transport};
     let spec = ExternalSpec {
         command: command.into(),
         dialect,
+        transport: Transport::Pipes,
         name: "faulty_bot".into(),
         action_timeout: DEFAULT_ACTION_TIMEOUT,
         stderr_dir: None,

@@ -371,7 +371,7 @@ fn opponents(args: &GateArgs) -> Result<Vec<String>, CommandError> {
                 i + 1
             )));
         }
-        if entry.starts_with("exec:") || entry.starts_with("exec-claw:") {
+        if crate::protocol::external::parse_entry(entry).is_some() {
             vs.push(entry.to_string());
         } else {
             vs.extend(entry.split_whitespace().map(str::to_string));

@@ -71,6 +71,8 @@
 //!
 //! Unix only (it uses `poll(2)`, process groups and non-blocking pipes).
 
+mod socket;
+
 use super::{claw, openpoker as op};
 use crate::bot::{Action, Bot, Event, FaultNotes, Faults, HandResult, Turn};
 use std::collections::VecDeque;
@@ -78,7 +80,7 @@ use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
@@ -143,14 +145,40 @@ pub enum Dialect {
     Claw,
 }
 
-impl Dialect {
-    /// The `--bots` prefix: `exec:` or `exec-claw:`.
-    pub fn prefix(self) -> &'static str {
-        match self {
-            Dialect::OpenPoker => "exec:",
-            Dialect::Claw => "exec-claw:",
-        }
-    }
+/// How an external bot's messages travel.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Transport {
+    /// JSON lines on the process's stdin and stdout (`exec:`, `exec-claw:`).
+    Pipes,
+    /// A WebSocket connection the process opens to the embedded server
+    /// ([`super::ws_server`]), one message per text frame (`ws:`, `ws-claw:`); the
+    /// process's stdout and stderr both go to its stderr log.
+    WebSocket,
+}
+
+/// The `--bots` prefixes of external bots, with what each means: the one place they
+/// are spelled.
+pub const PREFIXES: [(&str, Dialect, Transport); 4] = [
+    ("exec:", Dialect::OpenPoker, Transport::Pipes),
+    ("exec-claw:", Dialect::Claw, Transport::Pipes),
+    ("ws:", Dialect::OpenPoker, Transport::WebSocket),
+    ("ws-claw:", Dialect::Claw, Transport::WebSocket),
+];
+
+/// The dialect, transport and command of an external `--bots` entry (`exec:CMD`,
+/// `exec-claw:CMD`, `ws:CMD`, `ws-claw:CMD`); `None` for anything else.
+pub fn parse_entry(entry: &str) -> Option<(Dialect, Transport, &str)> {
+    PREFIXES
+        .iter()
+        .find_map(|&(p, d, t)| entry.strip_prefix(p).map(|c| (d, t, c)))
+}
+
+/// The prefix of `dialect` over `transport`: `exec:`, `exec-claw:`, `ws:` or `ws-claw:`.
+pub fn prefix(dialect: Dialect, transport: Transport) -> &'static str {
+    PREFIXES
+        .iter()
+        .find(|&&(_, d, t)| d == dialect && t == transport)
+        .map_or("exec:", |&(p, _, _)| p)
 }
 
 /// How to start an external bot.
@@ -160,6 +188,8 @@ pub struct ExternalSpec {
     pub command: String,
     /// The dialect it speaks.
     pub dialect: Dialect,
+    /// How its messages travel: pipes, or a WebSocket to the embedded server.
+    pub transport: Transport,
     /// The name shown in the CSVs and sent to the bot as its `name`.
     pub name: String,
     /// Time allowed for each action, from `your_turn` to an accepted `action`.
@@ -312,7 +342,7 @@ impl ExternalSpec {
             .unwrap_or_else(|| "INTERPRETER".into());
         format!(
             "{shown} is not executable (chmod +x {shown}, or run it through its interpreter: {}{interpreter} {})",
-            self.dialect.prefix(),
+            prefix(self.dialect, self.transport),
             self.command.trim()
         )
     }
@@ -537,8 +567,10 @@ struct Proc {
     /// Set once the group was killed and the child reaped.
     ended: Option<io::Result<ExitStatus>>,
     stdin: Option<ChildStdin>,
-    stdout: ChildStdout,
-    stderr: Option<ChildStderr>,
+    /// `None` for a WebSocket bot, whose stdout goes with its stderr.
+    stdout: Option<ChildStdout>,
+    /// The stderr pipe (for a WebSocket bot, its stdout too).
+    stderr: Option<std::fs::File>,
     /// Registers the group for killing on Ctrl-C; dropped after reaping.
     _group: crate::interrupt::ChildGuard,
 }
@@ -701,6 +733,8 @@ pub struct ExternalBot {
     turns: u64,
     /// Claw only: the starting players, for `hand.started`.
     seats: Vec<claw::ClawPlayer>,
+    /// A WebSocket bot's connection (`None` over pipes).
+    socket: Option<socket::SocketLink>,
 }
 
 fn set_nonblocking(fd: RawFd) -> io::Result<()> {
@@ -723,40 +757,63 @@ fn unread_bytes(fd: RawFd) -> Option<u64> {
     (r == 0 && n >= 0).then_some(n as u64)
 }
 
-fn spawn(spec: &ExternalSpec) -> io::Result<Proc> {
+/// Starts `spec`'s command in its own process group with `env` added. Over pipes it
+/// gets stdin, stdout and stderr pipes; over a WebSocket no stdin, and one pipe for
+/// stdout and stderr together (a bot that prints its log to stdout must not block).
+fn spawn(spec: &ExternalSpec, env: &[(&'static str, String)]) -> io::Result<Proc> {
     let argv = spec.argv();
     let Some((program, args)) = argv.split_first() else {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, "empty command"));
     };
-    let mut child = Command::new(program)
+    let mut command = Command::new(program);
+    command
         .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()?;
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .process_group(0);
+    let merged = match spec.transport {
+        Transport::Pipes => {
+            command
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            None
+        }
+        Transport::WebSocket => {
+            let (reader, writer) = io::pipe()?;
+            command
+                .stdin(Stdio::null())
+                .stdout(writer.try_clone()?)
+                .stderr(writer);
+            Some(reader)
+        }
+    };
+    let mut child = command.spawn()?;
+    drop(command); // closes our copies of the write end of the merged pipe
     let pgid = child.id() as i32;
     let group = crate::interrupt::register_child(pgid);
-    let (Some(stdin), Some(stdout), Some(stderr)) =
-        (child.stdin.take(), child.stdout.take(), child.stderr.take())
-    else {
-        unreachable!("all three pipes were asked for");
+    let stderr = match merged {
+        Some(reader) => std::fs::File::from(std::os::fd::OwnedFd::from(reader)),
+        None => std::fs::File::from(std::os::fd::OwnedFd::from(
+            child.stderr.take().expect("stderr was piped"),
+        )),
     };
     let proc = Proc {
+        stdin: child.stdin.take(),
+        stdout: child.stdout.take(),
         child,
         pgid,
         ended: None,
-        stdin: Some(stdin),
-        stdout,
         stderr: Some(stderr),
         _group: group,
     };
     for fd in [
         proc.stdin.as_ref().map_or(-1, |p| p.as_raw_fd()),
-        proc.stdout.as_raw_fd(),
+        proc.stdout.as_ref().map_or(-1, |p| p.as_raw_fd()),
         proc.stderr.as_ref().map_or(-1, |p| p.as_raw_fd()),
     ] {
-        set_nonblocking(fd)?; // on error `proc` is dropped: killed and reaped
+        if fd >= 0 {
+            set_nonblocking(fd)?; // on error `proc` is dropped: killed and reaped
+        }
     }
     Ok(proc)
 }
@@ -786,7 +843,25 @@ impl ExternalBot {
     /// reported on stderr and counted as a crash; the seat then auto-folds.
     pub fn start(spec: &ExternalSpec, seat: u8) -> ExternalBot {
         let mut bot = ExternalBot::detached(spec, seat);
-        match spawn(spec) {
+        if spec.transport == Transport::WebSocket {
+            match super::ws_server::embedded() {
+                Ok(server) => {
+                    let registration = server.register(spec.dialect);
+                    bot.socket = Some(socket::SocketLink::new(
+                        registration,
+                        spec.dialect,
+                        format!("offline-seat-{seat}"),
+                        spec.name.clone(),
+                    ));
+                }
+                Err(e) => {
+                    bot.crash(&format!("could not start the WebSocket server ({e})"));
+                    return bot;
+                }
+            }
+        }
+        let env = bot.socket.as_ref().map_or(&[][..], |s| s.env()).to_vec();
+        match spawn(spec, &env) {
             Ok(p) => {
                 bot.proc = Some(p);
                 bot.slot = Some(crate::waits::register(format!(
@@ -836,6 +911,7 @@ impl ExternalBot {
             hand_id: 0,
             turns: 0,
             seats: Vec::new(),
+            socket: None,
         }
     }
 
@@ -886,6 +962,9 @@ impl ExternalBot {
     /// is written (`!want_line`), the child goes away or stops reading, or `deadline`
     /// passes.
     fn wait(&mut self, deadline: Instant, want_line: bool) -> Wait {
+        if self.socket.is_some() {
+            return self.wait_socket(deadline, want_line);
+        }
         let Some(proc) = self.proc.as_mut() else {
             return Wait::Closed("is not running".into());
         };
@@ -958,7 +1037,7 @@ impl ExternalBot {
             let mut fds = [
                 libc::pollfd {
                     fd: if read_more {
-                        proc.stdout.as_raw_fd()
+                        proc.stdout.as_ref().map_or(-1, |o| o.as_raw_fd())
                     } else {
                         -1
                     },
@@ -1018,6 +1097,132 @@ impl ExternalBot {
         result
     }
 
+    /// [`Self::wait`] for a WebSocket bot, with the same contract, over its connection
+    /// (see the `socket` module). While the bot is not connected (not yet, or dropped
+    /// within the reconnect window) the messages wait, and only the deadline, the
+    /// process's exit or the link's expiry end a wait for a line; a wait to flush
+    /// returns at once.
+    fn wait_socket(&mut self, deadline: Instant, want_line: bool) -> Wait {
+        let timeout = self.spec.action_timeout;
+        let spin_end = Instant::now() + SPIN;
+        let mut look_at = Instant::now() + LOOK_EVERY;
+        loop {
+            let (Some(_), Some(link)) = (self.proc.as_ref(), self.socket.as_mut()) else {
+                return Wait::Closed("is not running".into());
+            };
+            link.adopt();
+            let written = match link.write(&self.out) {
+                Ok(n) => n,
+                Err(how) => return Wait::Closed(how),
+            };
+            self.out.drain(..written);
+            self.written_bytes += written as u64;
+            let received = match link.read(&mut self.input, MAX_LINE_BYTES) {
+                Ok(r) => r,
+                Err(how) => return Wait::Closed(how),
+            };
+            let playing = link.playing();
+            let pending = !self.out.is_empty() || link.unflushed();
+            let fd = link.fd();
+            let unflushed = link.unflushed();
+            let now = Instant::now();
+            let expired = link.expired(now);
+            if received.rate_limited > 0 {
+                self.rate_limited(received);
+                continue;
+            }
+            if want_line && self.input.contains(&b'\n') {
+                return Wait::Line;
+            }
+            if !want_line && (!pending || !playing) {
+                return Wait::Flushed;
+            }
+            if pending && playing {
+                let since = *self.stalled_since.get_or_insert(now);
+                if now.duration_since(since) >= timeout {
+                    return Wait::Closed(format!(
+                        "stopped reading its WebSocket (messages waited {timeout:?} to be sent)"
+                    ));
+                }
+            } else {
+                self.stalled_since = None;
+            }
+            if let Some(why) = expired {
+                return Wait::Closed(why);
+            }
+            if now >= deadline {
+                return Wait::Timeout;
+            }
+            let Some(proc) = self.proc.as_mut() else {
+                return Wait::Closed("is not running".into());
+            };
+            if now >= look_at {
+                look_at = now + LOOK_EVERY;
+                if proc.exited() {
+                    drain_stderr(proc, &mut self.stderr);
+                    return Wait::Closed(describe_exit(proc.end()));
+                }
+            }
+            if fd.is_some() && now < spin_end {
+                std::thread::yield_now(); // answers usually come within microseconds
+                continue;
+            }
+            // Not connected: look at the server's hand-over channel every 2 ms.
+            let until = if fd.is_some() {
+                deadline.min(look_at)
+            } else {
+                deadline.min(now + Duration::from_millis(2))
+            };
+            let ms = until
+                .saturating_duration_since(now)
+                .as_micros()
+                .div_ceil(1000)
+                .min(i32::MAX as u128) as i32;
+            let mut fds = [
+                libc::pollfd {
+                    fd: fd.unwrap_or(-1),
+                    events: libc::POLLIN | if unflushed { libc::POLLOUT } else { 0 },
+                    revents: 0,
+                },
+                libc::pollfd {
+                    fd: proc.stderr.as_ref().map_or(-1, |e| e.as_raw_fd()),
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+            ];
+            // SAFETY: `fds` is a valid array of 2 pollfd for the duration of the call.
+            let r = unsafe { libc::poll(fds.as_mut_ptr(), 2, ms) };
+            if r > 0 && fds[1].revents != 0 {
+                drain_stderr(proc, &mut self.stderr);
+            }
+        }
+    }
+
+    /// Counts and answers messages the rate limit dropped: one `error` `rate_limited`
+    /// each (Open Poker, "Rate limits"), counted in `invalid_messages`, the first noted.
+    fn rate_limited(&mut self, r: socket::Received) {
+        self.faults.invalid_messages += u64::from(r.rate_limited);
+        if self.line_notes + 1 < FaultNotes::MAX {
+            self.line_notes += 1;
+            self.notes.push(format!(
+                "{} messages on the WebSocket were dropped (rate_limited: more than {} in {} s), the first: {}",
+                r.rate_limited,
+                socket::RATE_LIMIT,
+                socket::RATE_WINDOW.as_secs(),
+                quote(&r.first_dropped)
+            ));
+        }
+        for _ in 0..r.rate_limited {
+            self.send_error(
+                "rate_limited",
+                format!(
+                    "Rate limit exceeded: at most {} messages per second; message dropped",
+                    socket::RATE_LIMIT
+                ),
+            );
+        }
+    }
+
     /// Takes the first complete line out of the input buffer.
     fn take_line(&mut self) -> Vec<u8> {
         let Some(end) = self.input.iter().position(|&b| b == b'\n') else {
@@ -1057,6 +1262,7 @@ impl ExternalBot {
         if let Some(slot) = &self.slot {
             slot.stop();
         }
+        self.socket = None; // revokes its credentials
         self.faults.crashes += 1;
         self.notes.push(format!("crashed: {what}"));
         self.out.clear();
@@ -1094,11 +1300,12 @@ impl ExternalBot {
         }
         if self.line_notes + 1 < FaultNotes::MAX {
             self.line_notes += 1;
-            self.notes.push(format!(
-                "line {} of stdout {what}: {}",
-                self.stdout_lines,
-                quote(line)
-            ));
+            let source = if self.socket.is_some() {
+                format!("message {} on the WebSocket", self.stdout_lines)
+            } else {
+                format!("line {} of stdout", self.stdout_lines)
+            };
+            self.notes.push(format!("{source} {what}: {}", quote(line)));
         }
         let (code, message) = match self.flood.record(Instant::now()) {
             FloodVerdict::Fine => return,
@@ -1191,6 +1398,9 @@ impl ExternalBot {
         };
         // Where this request ends in the stream of bytes sent to the bot.
         let request_end = self.queued_bytes;
+        if let Some(link) = &mut self.socket {
+            link.request_sent();
+        }
         loop {
             if !self.alive() {
                 return turn.valid_actions.timeout_action();
@@ -1300,8 +1510,17 @@ impl ExternalBot {
                 return None;
             }
         };
-        let op::ClientMessage::Action(a) = msg else {
-            return None; // lobby and table requests mean nothing offline
+        let a = match msg {
+            op::ClientMessage::Action(a) => a,
+            op::ClientMessage::JoinLobby(_) if self.socket.is_some() => {
+                // Open Poker, "Error Codes": `already_seated`.
+                self.send_error(
+                    "already_seated",
+                    "Sent join_lobby while already seated at a table".into(),
+                );
+                return None;
+            }
+            _ => return None, // other lobby and table requests mean nothing offline
         };
         let verdict = if a.turn_token.as_deref() != Some(token) {
             Err("Stale or missing turn_token")
@@ -1392,7 +1611,8 @@ impl ExternalBot {
                 players,
             } => {
                 self.names = players.iter().map(|p| p.name.to_string()).collect();
-                if !self.connected {
+                if !self.connected && self.socket.is_none() {
+                    // (over a WebSocket the connection itself sends `connected`)
                     self.connected = true;
                     self.send(&M::Connected(op::Connected {
                         agent_id: format!("offline-seat-{seat}"),
@@ -1690,7 +1910,10 @@ fn read_available(pipe: &mut impl Read, buf: &mut Vec<u8>, cap: usize) -> io::Re
 /// # Errors
 /// How the bot failed: a line longer than [`MAX_LINE_BYTES`], or an unreadable pipe.
 fn read_stdout(proc: &mut Proc, input: &mut Vec<u8>) -> Result<bool, Gone> {
-    let open = read_available(&mut proc.stdout, input, MAX_LINE_BYTES)
+    let Some(stdout) = proc.stdout.as_mut() else {
+        return Ok(false);
+    };
+    let open = read_available(stdout, input, MAX_LINE_BYTES)
         .map_err(|e| Gone(format!("output unreadable ({e})")))?;
     if input.len() >= MAX_LINE_BYTES && !input.contains(&b'\n') {
         return Err(Gone(format!(
@@ -1774,6 +1997,9 @@ impl Drop for ExternalBot {
         // process group (children it left behind too) and reap it.
         let deadline = Instant::now() + EXIT_GRACE;
         self.wait(deadline, false);
+        if let Some(link) = &mut self.socket {
+            link.close(); // a WebSocket bot's end-of-file
+        }
         let Some(mut proc) = self.proc.take() else {
             return;
         };
@@ -1797,6 +2023,7 @@ mod tests {
         ExternalSpec {
             command: "python3 bot.py".into(),
             dialect,
+            transport: Transport::Pipes,
             name: "tested".into(),
             action_timeout: crate::config::DEFAULT_ACTION_TIMEOUT,
             stderr_dir: None,

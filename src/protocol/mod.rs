@@ -16,6 +16,8 @@ pub mod client;
 #[cfg(unix)]
 pub mod external;
 pub mod openpoker;
+#[cfg(unix)]
+pub mod ws_server;
 
 /// A message from the other side of the wire that cannot be used, and why (a card
 /// that is not a card, a board of 2 cards, an action list without amounts...).

@@ -1,0 +1,284 @@
+//! The embedded WebSocket server of `ws:` and `ws-claw:` seats: a loopback listener
+//! that authenticates each connection the way the platform does and hands it to the
+//! seat that issued its credentials.
+//!
+//! - Open Poker (`ws://127.0.0.1:PORT/ws`): the API key comes only in the
+//!   `Authorization: Bearer KEY` header (`openpoker-websocket-protocol.txt`,
+//!   "Authentication": "Query parameter authentication is not supported"); a missing or
+//!   unknown key gets `error` `auth_failed` and the socket is closed with code 4001.
+//! - Claw Poker (`ws://127.0.0.1:PORT/ws/agent`): the first message must be `auth` with
+//!   the `agent_id` and `secret` of a seat (`clawpoker-api.txt`, "WS /ws/agent",
+//!   "1. Authenticate"); anything else gets an `error` event with code `auth_failed` and
+//!   the same close code.
+//! - Any other path is refused in the handshake with HTTP 404.
+//!
+//! The server is started once per process, on the first `ws:` seat, on a free port of
+//! 127.0.0.1 (nothing listens on another interface), and lives until the process
+//! exits. One thread accepts; each connection's handshake and authentication run on a
+//! short-lived thread of their own, bounded by [`HANDSHAKE_TIMEOUT`], so a silent
+//! client holds up nobody. An authenticated socket is sent (non-blocking) to its seat's
+//! [`Registration`]; from then on the seat's worker thread reads and writes it itself,
+//! so a decision costs no thread hop and the hot loop stays synchronous and lock-free.
+//! A second connection with the same credentials is handed over too: the seat takes
+//! it and drops the old one (the protocol's session takeover). The registry's lock is
+//! taken only when a seat registers, leaves, or a connection authenticates.
+//!
+//! Built on `tungstenite` (the WebSocket crate under `tokio-tungstenite` and `axum`)
+//! used synchronously: the embedded server serves the runner's own worker threads,
+//! which are not async.
+
+use super::claw;
+use super::external::Dialect;
+use std::collections::HashMap;
+use std::io;
+use std::net::{TcpListener, TcpStream};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+use tungstenite::protocol::frame::coding::CloseCode;
+use tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use tungstenite::{Message, WebSocket};
+
+/// The WebSocket close code for a failed authentication (Open Poker, "Authentication":
+/// "closes the socket with code 4001").
+pub const AUTH_FAILED_CLOSE_CODE: u16 = 4001;
+
+/// Time a connection has to finish its handshake and, for Claw, to send `auth`.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The largest message accepted from a bot, in bytes (as the pipe transport's longest
+/// line); a larger one ends the connection.
+pub const MAX_MESSAGE_BYTES: usize = super::external::MAX_LINE_BYTES;
+
+/// An authenticated socket, non-blocking, ready for the seat's worker thread.
+pub type Socket = WebSocket<TcpStream>;
+
+/// The running server: its port and who may connect.
+pub struct Server {
+    port: u16,
+    /// Credentials (an Open Poker API key, or a Claw `agent_id` and secret joined by a
+    /// space) to the seat waiting for them.
+    seats: Mutex<HashMap<String, Sender<Socket>>>,
+}
+
+/// A seat's credentials and the channel its connections arrive on; dropping it
+/// revokes the credentials.
+pub struct Registration {
+    /// The environment variables the bot's process gets: its URL and credentials
+    /// (`OPENPOKER_WS_URL` and `OPENPOKER_API_KEY`, or `CLAW_WS_URL`, `CLAW_AGENT_ID`
+    /// and `CLAW_SECRET`).
+    pub env: Vec<(&'static str, String)>,
+    /// The URL the bot must connect to.
+    pub url: String,
+    /// Authenticated connections for this seat, newest last.
+    pub sockets: Receiver<Socket>,
+    key: String,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        if let Some(server) = SERVER.get() {
+            lock(&server.seats).remove(&self.key);
+        }
+    }
+}
+
+static SERVER: OnceLock<Server> = OnceLock::new();
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The process's server, started on first use.
+///
+/// # Errors
+/// The loopback listener cannot be bound.
+pub fn embedded() -> io::Result<&'static Server> {
+    static START: Mutex<()> = Mutex::new(());
+    if let Some(s) = SERVER.get() {
+        return Ok(s);
+    }
+    let _one = lock(&START);
+    if let Some(s) = SERVER.get() {
+        return Ok(s);
+    }
+    let listener = TcpListener::bind(("127.0.0.1", 0))?;
+    let port = listener.local_addr()?.port();
+    let server = SERVER.get_or_init(|| Server {
+        port,
+        seats: Mutex::new(HashMap::new()),
+    });
+    std::thread::Builder::new()
+        .name("ws-accept".into())
+        .spawn(move || accept_loop(listener))?;
+    Ok(server)
+}
+
+/// 128 random bits from the operating system's generator, as 32 hex digits.
+fn random_hex() -> String {
+    use rand::RngExt;
+    format!("{:032x}", rand::rng().random::<u128>())
+}
+
+impl Server {
+    /// The loopback port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The URL a bot of `dialect` connects to: `ws://127.0.0.1:PORT/ws` (Open Poker) or
+    /// `ws://127.0.0.1:PORT/ws/agent` (Claw Poker).
+    pub fn url(&self, dialect: Dialect) -> String {
+        match dialect {
+            Dialect::OpenPoker => format!("ws://127.0.0.1:{}/ws", self.port),
+            Dialect::Claw => format!("ws://127.0.0.1:{}/ws/agent", self.port),
+        }
+    }
+
+    /// Issues fresh credentials for one seat of `dialect`.
+    pub fn register(&self, dialect: Dialect) -> Registration {
+        let (tx, rx) = mpsc::channel();
+        let url = self.url(dialect);
+        let (key, env) = match dialect {
+            Dialect::OpenPoker => {
+                let key = format!("ha_{}", random_hex());
+                let env = vec![("OPENPOKER_WS_URL", url.clone()), ("OPENPOKER_API_KEY", key.clone())];
+                (key, env)
+            }
+            Dialect::Claw => {
+                let agent = format!("agent_{}", &random_hex()[..16]);
+                let secret = format!("sk_local_{}", random_hex());
+                let env = vec![
+                    ("CLAW_WS_URL", url.clone()),
+                    ("CLAW_AGENT_ID", agent.clone()),
+                    ("CLAW_SECRET", secret.clone()),
+                ];
+                (format!("{agent} {secret}"), env)
+            }
+        };
+        lock(&self.seats).insert(key.clone(), tx);
+        Registration {
+            env,
+            url,
+            sockets: rx,
+            key,
+        }
+    }
+
+    /// Sends `socket` to the seat holding `key`; gives it back when no seat does (or
+    /// the seat has gone).
+    fn hand_over(&self, key: &str, socket: Socket) -> Option<Socket> {
+        match lock(&self.seats).get(key) {
+            Some(tx) => tx.send(socket).err().map(|e| e.0),
+            None => Some(socket),
+        }
+    }
+}
+
+fn accept_loop(listener: TcpListener) {
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        let _ = std::thread::Builder::new()
+            .name("ws-handshake".into())
+            .spawn(move || {
+                let _ = authenticate(stream);
+            });
+    }
+}
+
+/// The configuration of every socket: messages and frames up to
+/// [`MAX_MESSAGE_BYTES`], and as much buffered for writing before a write fails.
+pub fn socket_config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .max_message_size(Some(MAX_MESSAGE_BYTES))
+        .max_frame_size(Some(MAX_MESSAGE_BYTES))
+        .max_write_buffer_size(super::external::MAX_PENDING_BYTES + (64 << 10))
+}
+
+/// Runs the handshake, authenticates, and hands the socket over (or refuses it).
+fn authenticate(stream: TcpStream) -> Result<(), tungstenite::Error> {
+    let server = SERVER.get().expect("the server is started before it accepts");
+    stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT))?;
+    stream.set_write_timeout(Some(HANDSHAKE_TIMEOUT))?;
+    stream.set_nodelay(true)?;
+    let mut path = String::new();
+    let mut bearer = None;
+    let callback = |req: &tungstenite::handshake::server::Request,
+                    resp: tungstenite::handshake::server::Response| {
+        path = req.uri().path().to_string();
+        bearer = req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|k| k.trim().to_string());
+        if path == "/ws" || path == "/ws/agent" {
+            Ok(resp)
+        } else {
+            let mut refusal = tungstenite::handshake::server::ErrorResponse::new(Some(
+                "no such endpoint: connect to /ws (Open Poker) or /ws/agent (Claw Poker)".into(),
+            ));
+            *refusal.status_mut() = tungstenite::http::StatusCode::NOT_FOUND;
+            Err(refusal)
+        }
+    };
+    let mut ws = tungstenite::accept_hdr_with_config(stream, callback, Some(socket_config()))
+        .map_err(|e| match e {
+            tungstenite::HandshakeError::Failure(e) => e,
+            tungstenite::HandshakeError::Interrupted(_) => {
+                tungstenite::Error::Io(io::ErrorKind::TimedOut.into())
+            }
+        })?;
+    let (key, refusal) = if path == "/ws" {
+        let refusal = serde_json::json!({
+            "type": "error",
+            "code": "auth_failed",
+            "message": "Invalid or missing API key (send it as Authorization: Bearer KEY)",
+        });
+        (bearer.unwrap_or_default(), refusal)
+    } else {
+        let refusal = serde_json::json!({
+            "type": "error",
+            "data": {"code": "auth_failed", "message": "Invalid agent_id or secret (send {\"type\": \"auth\", \"agent_id\": ..., \"secret\": ...} first)"},
+        });
+        (claw_credentials(&mut ws).unwrap_or_default(), refusal)
+    };
+    if !key.is_empty() {
+        ws.get_ref().set_read_timeout(None)?;
+        ws.get_ref().set_write_timeout(None)?;
+        ws.get_ref().set_nonblocking(true)?;
+        match server.hand_over(&key, ws) {
+            None => return Ok(()),
+            Some(back) => ws = back, // nobody holds these credentials
+        }
+        ws.get_ref().set_nonblocking(false)?;
+        ws.get_ref().set_read_timeout(Some(HANDSHAKE_TIMEOUT))?;
+        ws.get_ref().set_write_timeout(Some(HANDSHAKE_TIMEOUT))?;
+    }
+    ws.send(Message::text(refusal.to_string()))?;
+    ws.close(Some(CloseFrame {
+        code: CloseCode::from(AUTH_FAILED_CLOSE_CODE),
+        reason: "auth_failed".into(),
+    }))?;
+    // Let the client read the close frame; stop at its answer or the timeout.
+    while ws.read().is_ok() {}
+    Ok(())
+}
+
+/// Reads Claw's first message and returns `"AGENT_ID SECRET"` if it is `auth`.
+fn claw_credentials(ws: &mut Socket) -> Option<String> {
+    let first = loop {
+        match ws.read().ok()? {
+            Message::Text(t) => break t,
+            Message::Ping(_) | Message::Pong(_) => {}
+            _ => return None,
+        }
+    };
+    let Ok(claw::Message::Auth(auth)) = serde_json::from_str(first.as_str()) else {
+        return None;
+    };
+    if auth.agent_id.contains(' ') {
+        return None;
+    }
+    Some(format!("{} {}", auth.agent_id, auth.secret))
+}
