@@ -644,6 +644,9 @@ enum Wait {
     Timeout,
     /// The child closed a pipe, exited or stopped reading; the text says how.
     Closed(String),
+    /// A WebSocket bot reconnected (or took its session over) while a line was
+    /// awaited: the request must be sent again on the new connection.
+    Reconnected,
 }
 
 /// The times of the recent invalid actions, for Open Poker's flood limits.
@@ -949,7 +952,7 @@ impl ExternalBot {
     /// input in time, or has gone, is treated as crashed.
     fn flush(&mut self, deadline: Instant) {
         match self.wait(deadline, false) {
-            Wait::Flushed | Wait::Line => {}
+            Wait::Flushed | Wait::Line | Wait::Reconnected => {}
             Wait::Timeout => self.crash(&format!(
                 "stopped reading its input for {:?}",
                 self.spec.action_timeout
@@ -1110,13 +1113,16 @@ impl ExternalBot {
             let (Some(_), Some(link)) = (self.proc.as_ref(), self.socket.as_mut()) else {
                 return Wait::Closed("is not running".into());
             };
-            link.adopt();
+            let reconnected = link.adopt();
             let written = match link.write(&self.out) {
                 Ok(n) => n,
                 Err(how) => return Wait::Closed(how),
             };
             self.out.drain(..written);
             self.written_bytes += written as u64;
+            if reconnected && want_line {
+                return Wait::Reconnected;
+            }
             let received = match link.read(&mut self.input, MAX_LINE_BYTES) {
                 Ok(r) => r,
                 Err(how) => return Wait::Closed(how),
@@ -1363,10 +1369,9 @@ impl ExternalBot {
         )
     }
 
-    /// Asks the child for an action; see the module documentation for the rules.
-    fn ask(&mut self, turn: &Turn<'_>) -> Action {
-        let started = Instant::now();
-        let deadline = started + self.spec.action_timeout;
+    /// Sends the request for `turn` (`your_turn` with a fresh token, or
+    /// `action.requested`) and returns the token (empty for Claw).
+    fn request(&mut self, turn: &Turn<'_>) -> String {
         let token = match self.spec.dialect {
             Dialect::OpenPoker => {
                 let token = self.token();
@@ -1396,11 +1401,19 @@ impl ExternalBot {
                 String::new()
             }
         };
-        // Where this request ends in the stream of bytes sent to the bot.
-        let request_end = self.queued_bytes;
         if let Some(link) = &mut self.socket {
             link.request_sent();
         }
+        token
+    }
+
+    /// Asks the child for an action; see the module documentation for the rules.
+    fn ask(&mut self, turn: &Turn<'_>) -> Action {
+        let started = Instant::now();
+        let deadline = started + self.spec.action_timeout;
+        let mut token = self.request(turn);
+        // Where this request ends in the stream of bytes sent to the bot.
+        let request_end = self.queued_bytes;
         loop {
             if !self.alive() {
                 return turn.valid_actions.timeout_action();
@@ -1408,6 +1421,12 @@ impl ExternalBot {
             match self.wait(deadline, true) {
                 Wait::Line => {}
                 Wait::Flushed => unreachable!("waited for a line"),
+                Wait::Reconnected => {
+                    // "If it's still your turn, you'll receive a fresh your_turn"
+                    // (openpoker-common-bot-errors.txt, FAQ); the old token is stale.
+                    token = self.request(turn);
+                    continue;
+                }
                 Wait::Timeout => return self.timed_out(turn, request_end),
                 Wait::Closed(how) => {
                     self.crash(&how);
@@ -1512,6 +1531,19 @@ impl ExternalBot {
         };
         let a = match msg {
             op::ClientMessage::Action(a) => a,
+            op::ClientMessage::ResyncRequest(_) if self.socket.is_some() => {
+                // The missed events were delivered, in order, on reconnecting (and a
+                // pending turn sent again): nothing is left to replay.
+                self.send(&op::ServerMessage::ResyncResponse(op::ResyncResponse {
+                    from_table_seq: 0,
+                    to_table_seq: 0,
+                    replayed_events: Vec::new(),
+                    snapshot: serde_json::Value::Null,
+                    role: "player".into(),
+                    extra: op::Extra::new(),
+                }));
+                return None;
+            }
             op::ClientMessage::JoinLobby(_) if self.socket.is_some() => {
                 // Open Poker, "Error Codes": `already_seated`.
                 self.send_error(

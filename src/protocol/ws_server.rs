@@ -142,7 +142,10 @@ impl Server {
         let (key, env) = match dialect {
             Dialect::OpenPoker => {
                 let key = format!("ha_{}", random_hex());
-                let env = vec![("OPENPOKER_WS_URL", url.clone()), ("OPENPOKER_API_KEY", key.clone())];
+                let env = vec![
+                    ("OPENPOKER_WS_URL", url.clone()),
+                    ("OPENPOKER_API_KEY", key.clone()),
+                ];
                 (key, env)
             }
             Dialect::Claw => {
@@ -196,8 +199,11 @@ pub fn socket_config() -> WebSocketConfig {
 }
 
 /// Runs the handshake, authenticates, and hands the socket over (or refuses it).
+#[allow(clippy::result_large_err)] // the handshake callback's type is tungstenite's
 fn authenticate(stream: TcpStream) -> Result<(), tungstenite::Error> {
-    let server = SERVER.get().expect("the server is started before it accepts");
+    let server = SERVER
+        .get()
+        .expect("the server is started before it accepts");
     stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT))?;
     stream.set_write_timeout(Some(HANDSHAKE_TIMEOUT))?;
     stream.set_nodelay(true)?;

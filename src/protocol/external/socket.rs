@@ -99,7 +99,12 @@ fn would_block(e: &tungstenite::Error) -> bool {
 
 impl SocketLink {
     /// A link for a process about to be started with `registration`'s environment.
-    pub fn new(registration: Registration, dialect: Dialect, agent_id: String, name: String) -> Self {
+    pub fn new(
+        registration: Registration,
+        dialect: Dialect,
+        agent_id: String,
+        name: String,
+    ) -> Self {
         SocketLink {
             registration,
             dialect,
@@ -146,13 +151,16 @@ impl SocketLink {
     }
 
     /// Takes the newest connection the server handed over, if any (a reconnect, or a
-    /// takeover replacing the current one), and greets it.
-    pub fn adopt(&mut self) {
+    /// takeover replacing the current one), and greets it; `true` when it replaces a
+    /// seated one (the pending request, if any, must be sent again).
+    pub fn adopt(&mut self) -> bool {
         let mut newest = None;
         while let Ok(s) = self.registration.sockets.try_recv() {
             newest = Some(s);
         }
-        let Some(socket) = newest else { return };
+        let Some(socket) = newest else {
+            return false;
+        };
         if let Some(mut old) = self.socket.replace(socket) {
             let _ = old.close(None);
             let _ = old.flush();
@@ -173,6 +181,7 @@ impl SocketLink {
             }
             Dialect::Claw => State::Playing,
         };
+        seated
     }
 
     /// Why the connection is not usable, if it is not: never connected within
@@ -212,7 +221,9 @@ impl SocketLink {
     }
 
     fn write_frame(&mut self, text: String) {
-        let Some(ws) = self.socket.as_mut() else { return };
+        let Some(ws) = self.socket.as_mut() else {
+            return;
+        };
         match ws.write(Message::text(text)) {
             Ok(()) => self.unflushed = true,
             Err(e) if would_block(&e) => self.unflushed = true,
@@ -232,7 +243,9 @@ impl SocketLink {
                 let line = &out[used..used + end];
                 used += end + 1;
                 let text = String::from_utf8_lossy(line).into_owned();
-                let Some(ws) = self.socket.as_mut() else { break };
+                let Some(ws) = self.socket.as_mut() else {
+                    break;
+                };
                 match ws.write(Message::text(text)) {
                     Ok(()) => {}
                     Err(e) if would_block(&e) => {}
@@ -270,7 +283,9 @@ impl SocketLink {
     pub fn read(&mut self, input: &mut Vec<u8>, cap: usize) -> Result<Received, String> {
         let mut got = Received::default();
         while input.len() < cap {
-            let Some(ws) = self.socket.as_mut() else { break };
+            let Some(ws) = self.socket.as_mut() else {
+                break;
+            };
             let msg = ws.read();
             let text: &[u8] = match &msg {
                 Ok(Message::Text(t)) => t.as_str().as_bytes(),
@@ -280,7 +295,7 @@ impl SocketLink {
                     break;
                 }
                 Ok(_) => continue, // ping, pong: answered by tungstenite
-                Err(e) if would_block(&e) => break,
+                Err(e) if would_block(e) => break,
                 Err(tungstenite::Error::Capacity(_)) => {
                     return Err(format!(
                         "sent a WebSocket message longer than {} bytes",
@@ -347,6 +362,10 @@ fn push_line(input: &mut Vec<u8>, text: &[u8]) {
 fn is_join_lobby(text: &[u8]) -> bool {
     serde_json::from_slice::<serde_json::Value>(text)
         .ok()
-        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(|t| t == "join_lobby"))
+        .and_then(|v| {
+            v.get("type")
+                .and_then(|t| t.as_str())
+                .map(|t| t == "join_lobby")
+        })
         .unwrap_or(false)
 }
