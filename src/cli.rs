@@ -13,6 +13,7 @@ use crate::commands::merge::{self, MergeArgs};
 use crate::commands::plot::{self, PlotArgs};
 use crate::commands::replay::{self, ReplayArgs};
 use crate::commands::run::{self, RunArgs};
+use crate::commands::serve;
 use crate::commands::{self, CommandError, print_stdout};
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -47,6 +48,10 @@ pub enum Command {
     Plot(PlotArgs),
     /// Replay one hand of a run street by street (or, with --phh, in PHH).
     Replay(ReplayArgs),
+    /// A local Open Poker / Claw Poker server: WebSocket bots started by hand join
+    /// the lobby, are seated with --house-bots, and play --hands hands with stacks
+    /// carried over; writes the result files per bot name.
+    Serve(serve::ServeArgs),
     /// List the built-in bots, one per line.
     Bots,
     /// List the platforms' table presets (`--table`): blinds, seats, buy-in range,
@@ -100,6 +105,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
         Command::Merge(args) => merge::merge(&args),
         Command::Plot(args) => plot::plot(&args),
         Command::Replay(args) => replay::replay(&args),
+        Command::Serve(args) => serve::serve(args),
         Command::Bots => commands::list_bots(),
         Command::Tables => commands::list_tables(),
         Command::Eval { cards } => commands::eval::eval(&cards),

@@ -378,6 +378,21 @@ impl Lineup {
         Ok(Lineup(lineup))
     }
 
+    /// A line-up of already made seat specs (`serve`'s connected bots and house bots),
+    /// seat 0 first.
+    ///
+    /// # Errors
+    /// A seat count outside 2..=10.
+    pub fn from_specs(specs: Vec<BotSpec>) -> Result<Lineup, ConfigError> {
+        if !(2..=MAX_SEATS).contains(&specs.len()) {
+            return Err(ConfigError::SeatCount {
+                list: specs.iter().map(|s| s.name()).collect::<Vec<_>>().join(","),
+                seats: specs.len(),
+            });
+        }
+        Ok(Lineup(specs))
+    }
+
     /// Gives every external bot `timeout` per action.
     pub fn set_action_timeout(&mut self, timeout: Duration) {
         #[cfg(unix)]

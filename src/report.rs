@@ -331,7 +331,18 @@ pub fn depth_lines(rows: &[DepthRow]) -> String {
         let worst = mine
             .iter()
             .min_by(|a, b| a.bb_per_100.total_cmp(&b.bb_per_100));
-        if let (Some(best), Some(worst)) = (best, worst) {
+        if let ([only], Some(best)) = (mine.as_slice(), best) {
+            // One depth with enough hands: nothing to compare it with.
+            let verb = if only.bb_per_100 < 0.0 {
+                "bleeds"
+            } else {
+                "wins"
+            };
+            out += &format!(
+                "depths: {bot} {verb} at {} (the only depth with {DEPTH_LINE_MIN_HANDS}+ seat-hands)\n",
+                rate(best)
+            );
+        } else if let (Some(best), Some(worst)) = (best, worst) {
             let low = if worst.bb_per_100 < 0.0 {
                 "bleeds most"
             } else {

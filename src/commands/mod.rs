@@ -14,6 +14,7 @@ pub mod plot;
 pub mod progress;
 pub mod replay;
 pub mod run;
+pub mod serve;
 
 use crate::config::{ConfigError, TableRequest, TableSettings};
 use std::io::Write;

@@ -21,8 +21,10 @@ use std::time::Instant;
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
     /// Comma-separated bots, seat 0 first (2 to 10 seats): built-in names (see
-    /// `holdem-arena bots`), `exec:COMMAND` (an Open Poker bot speaking JSON lines on
-    /// stdin/stdout) or `exec-claw:COMMAND` (a Claw Poker bot).
+    /// `holdem-arena bots`), `ws:COMMAND` (an Open Poker bot that connects to the run's
+    /// WebSocket server, URL and key in OPENPOKER_WS_URL and OPENPOKER_API_KEY),
+    /// `ws-claw:COMMAND` (a Claw Poker one: CLAW_WS_URL, CLAW_AGENT_ID, CLAW_SECRET),
+    /// `exec:COMMAND` (Open Poker as JSON lines on stdin/stdout) or `exec-claw:COMMAND`.
     #[arg(long, default_value = crate::config::DEFAULT_LINEUP)]
     pub bots: String,
     /// Seconds an external bot has for each action before it is auto-folded (or
@@ -304,11 +306,10 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
         ));
     }
     let seed = args.seed.unwrap_or_else(rand::random);
-    let mut config = config_from_args(args, seed)?;
+    let config = config_from_args(args, seed)?;
     let shard = shard
         .map(|(index, count)| Shard::new(index, count, config.deals, config.block_deals))
         .transpose()?;
-    let (first, end) = shard.map_or((0, config.deals), |s| (s.first_deal, s.end_deal));
     let out = args.out.clone().unwrap_or_else(|| match shard {
         None => PathBuf::from(format!("results/seed-{seed}")),
         Some(s) => PathBuf::from(format!(
@@ -319,18 +320,44 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
     if let Some(path) = &args.hand_histories {
         prepare_histories(path)?;
     }
+    play(
+        config,
+        &out,
+        shard,
+        args.hand_histories.as_deref(),
+        args.allow_bot_faults,
+        args.seed.is_none().then_some(seed),
+    )
+}
+
+/// Plays `config` (its shard `shard`, or all of it) and writes its files to `out`,
+/// the hand histories to `hand_histories`; prints the summary; `announce_seed`: the
+/// seed to print first (it was picked at random).
+///
+/// # Errors
+/// As [`run`].
+pub fn play(
+    mut config: RunConfig,
+    out: &Path,
+    shard: Option<Shard>,
+    hand_histories: Option<&Path>,
+    allow_bot_faults: bool,
+    announce_seed: Option<u64>,
+) -> Result<ExitCode, CommandError> {
+    let (first, end) = shard.map_or((0, config.deals), |s| (s.first_deal, s.end_deal));
+    let out = out.to_path_buf();
     prepare_out_dir(&out)?;
     #[cfg(unix)]
     crate::protocol::external::keep_stderr_logs(&mut config.lineup, &out.join("bots"))?;
     crate::interrupt::install()
         .map_err(|e| failed(format!("cannot install the Ctrl-C handler: {e}")))?;
-    if args.seed.is_none() {
+    if let Some(seed) = announce_seed {
         print_stdout(&format!(
             "seed: {seed} (pass --seed {seed} to reproduce this run)\n"
         ))?;
     }
 
-    let histories = match &args.hand_histories {
+    let histories = match hand_histories {
         None => None,
         Some(path) => Some((
             crate::fs::StreamedFile::create(path).map_err(|e| {
@@ -404,23 +431,19 @@ pub fn run(args: &RunArgs) -> Result<ExitCode, CommandError> {
         out.display()
     );
     for (bot, why) in &info.bot_faults {
-        let verdict = if args.allow_bot_faults {
+        let verdict = if allow_bot_faults {
             "kept (--allow-bot-faults)"
         } else {
             "not its own (rerun with --allow-bot-faults to accept them)"
         };
         text += &format!(
             "{}: {bot} {why}: its results are {verdict}; see {}\n",
-            if args.allow_bot_faults {
-                "warning"
-            } else {
-                "error"
-            },
+            if allow_bot_faults { "warning" } else { "error" },
             out.join("bots").display()
         );
     }
     print_stdout(&text)?;
-    Ok(if info.bot_faults.is_empty() || args.allow_bot_faults {
+    Ok(if info.bot_faults.is_empty() || allow_bot_faults {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

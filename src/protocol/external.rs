@@ -738,6 +738,8 @@ pub struct ExternalBot {
     seats: Vec<claw::ClawPlayer>,
     /// A WebSocket bot's connection (`None` over pipes).
     socket: Option<socket::SocketLink>,
+    /// A `serve` lobby bot: a connection and no process of ours.
+    remote: bool,
 }
 
 fn set_nonblocking(fd: RawFd) -> io::Result<()> {
@@ -846,6 +848,10 @@ impl ExternalBot {
     /// reported on stderr and counted as a crash; the seat then auto-folds.
     pub fn start(spec: &ExternalSpec, seat: u8) -> ExternalBot {
         let mut bot = ExternalBot::detached(spec, seat);
+        if spec.transport == Transport::WebSocket && spec.command.is_empty() {
+            bot.seat_lobby_bot();
+            return bot;
+        }
         if spec.transport == Transport::WebSocket {
             match super::ws_server::embedded() {
                 Ok(server) => {
@@ -887,6 +893,30 @@ impl ExternalBot {
         bot
     }
 
+    /// Seats the `serve` lobby bot named after this seat's spec: its connection, and its
+    /// own credentials registered for its reconnects.
+    fn seat_lobby_bot(&mut self) {
+        let arrival = super::ws_server::running().and_then(|s| s.take_seated(&self.spec.name));
+        let (Some(server), Some(arrival)) = (super::ws_server::running(), arrival) else {
+            self.crash("is not connected");
+            return;
+        };
+        let registration = server.register_as(arrival.dialect, arrival.key);
+        let mut link = socket::SocketLink::new(
+            registration,
+            self.spec.dialect,
+            format!("offline-seat-{}", self.seat),
+            self.spec.name.clone(),
+        );
+        link.seat(arrival.socket);
+        self.socket = Some(link);
+        self.remote = true;
+        self.slot = Some(crate::waits::register(format!(
+            "{} (seat {})",
+            self.spec.name, self.seat
+        )));
+    }
+
     /// A bot with no process (it folds): the state [`ExternalBot::start`] begins from.
     fn detached(spec: &ExternalSpec, seat: u8) -> ExternalBot {
         ExternalBot {
@@ -915,18 +945,20 @@ impl ExternalBot {
             turns: 0,
             seats: Vec::new(),
             socket: None,
+            remote: false,
         }
     }
 
-    /// Whether the process is still playing (not crashed).
+    /// Whether the bot is still playing (not crashed): its process runs, or, for a
+    /// `serve` lobby bot, its seat is kept.
     pub fn alive(&self) -> bool {
-        self.proc.is_some()
+        self.proc.is_some() || (self.remote && self.socket.is_some())
     }
 
     /// Appends one message as a JSON line to the output buffer. A bot with more than
     /// [`MAX_PENDING_BYTES`] waiting has stopped reading: it is written off.
     fn send<T: serde::Serialize>(&mut self, msg: &T) {
-        if self.proc.is_none() {
+        if !self.alive() {
             return;
         }
         let before = self.out.len();
@@ -1110,7 +1142,7 @@ impl ExternalBot {
         let spin_end = Instant::now() + SPIN;
         let mut look_at = Instant::now() + LOOK_EVERY;
         loop {
-            let (Some(_), Some(link)) = (self.proc.as_ref(), self.socket.as_mut()) else {
+            let Some(link) = self.socket.as_mut() else {
                 return Wait::Closed("is not running".into());
             };
             let reconnected = link.adopt();
@@ -1159,12 +1191,11 @@ impl ExternalBot {
             if now >= deadline {
                 return Wait::Timeout;
             }
-            let Some(proc) = self.proc.as_mut() else {
-                return Wait::Closed("is not running".into());
-            };
             if now >= look_at {
                 look_at = now + LOOK_EVERY;
-                if proc.exited() {
+                if let Some(proc) = self.proc.as_mut()
+                    && proc.exited()
+                {
                     drain_stderr(proc, &mut self.stderr);
                     return Wait::Closed(describe_exit(proc.end()));
                 }
@@ -1191,14 +1222,21 @@ impl ExternalBot {
                     revents: 0,
                 },
                 libc::pollfd {
-                    fd: proc.stderr.as_ref().map_or(-1, |e| e.as_raw_fd()),
+                    fd: self
+                        .proc
+                        .as_ref()
+                        .and_then(|p| p.stderr.as_ref())
+                        .map_or(-1, |e| e.as_raw_fd()),
                     events: libc::POLLIN,
                     revents: 0,
                 },
             ];
             // SAFETY: `fds` is a valid array of 2 pollfd for the duration of the call.
             let r = unsafe { libc::poll(fds.as_mut_ptr(), 2, ms) };
-            if r > 0 && fds[1].revents != 0 {
+            if r > 0
+                && fds[1].revents != 0
+                && let Some(proc) = self.proc.as_mut()
+            {
                 drain_stderr(proc, &mut self.stderr);
             }
         }
@@ -1986,7 +2024,7 @@ fn drain_stderr(proc: &mut Proc, sink: &mut StderrSink) {
 impl Bot for ExternalBot {
     fn act(&mut self, turn: &Turn<'_>) -> Action {
         self.faults.decisions += 1;
-        if self.proc.is_none() {
+        if !self.alive() {
             return turn.valid_actions.timeout_action();
         }
         if let Some(slot) = &self.slot {
@@ -2000,7 +2038,7 @@ impl Bot for ExternalBot {
     }
 
     fn observe(&mut self, event: &Event<'_>) {
-        if self.proc.is_none() {
+        if !self.alive() {
             return;
         }
         match self.spec.dialect {
@@ -2021,7 +2059,7 @@ impl Bot for ExternalBot {
 
 impl Drop for ExternalBot {
     fn drop(&mut self) {
-        if self.proc.is_none() {
+        if !self.alive() {
             return;
         }
         // Write what is buffered (the last hand_result), close stdin so a well-behaved

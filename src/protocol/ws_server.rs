@@ -53,9 +53,30 @@ pub const MAX_MESSAGE_BYTES: usize = super::external::MAX_LINE_BYTES;
 /// An authenticated socket, non-blocking, ready for the seat's worker thread.
 pub type Socket = WebSocket<TcpStream>;
 
+/// A bot that joined `serve`'s lobby: authenticated with credentials no seat holds,
+/// greeted (`connected`, then `lobby_joined` after its `join_lobby`; Claw: after its
+/// `auth`), waiting for a seat.
+pub struct Arrival {
+    /// Its name in the result files: the Open Poker key or the Claw `agent_id`, when
+    /// that is a plain name (see [`agent_name`]).
+    pub name: String,
+    /// Its credentials, for [`Server::register_as`] once seated.
+    pub key: String,
+    /// The dialect it spoke.
+    pub dialect: Dialect,
+    /// Its connection.
+    pub socket: Socket,
+}
+
 /// The running server: its port and who may connect.
 pub struct Server {
     port: u16,
+    /// `serve`: where bots with unknown credentials go while the lobby is open.
+    lobby: Option<Mutex<Sender<Arrival>>>,
+    /// `serve`: the lobby bots given seats, by name, until their seat's bot takes them.
+    seated: Mutex<HashMap<String, Arrival>>,
+    /// Whether the lobby still takes bots (`serve` closes it when the table is full).
+    lobby_open: std::sync::atomic::AtomicBool,
     /// Credentials (an Open Poker API key, or a Claw `agent_id` and secret joined by a
     /// space) to the seat waiting for them.
     seats: Mutex<HashMap<String, Sender<Socket>>>,
@@ -85,6 +106,11 @@ impl Drop for Registration {
 
 static SERVER: OnceLock<Server> = OnceLock::new();
 
+/// The process's server, if one was started.
+pub fn running() -> Option<&'static Server> {
+    SERVER.get()
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
@@ -102,16 +128,47 @@ pub fn embedded() -> io::Result<&'static Server> {
     if let Some(s) = SERVER.get() {
         return Ok(s);
     }
-    let listener = TcpListener::bind(("127.0.0.1", 0))?;
+    start(TcpListener::bind(("127.0.0.1", 0))?, None)
+}
+
+/// Starts the process's server on `listener` for `serve`: bots with credentials no
+/// seat holds join the lobby and are sent to `lobby`.
+///
+/// # Errors
+/// A server is already running in this process, or the listener's address is unknown.
+pub fn serve(listener: TcpListener, lobby: Sender<Arrival>) -> io::Result<&'static Server> {
+    if SERVER.get().is_some() {
+        return Err(io::Error::other("a server is already running"));
+    }
+    start(listener, Some(lobby))
+}
+
+fn start(listener: TcpListener, lobby: Option<Sender<Arrival>>) -> io::Result<&'static Server> {
     let port = listener.local_addr()?.port();
     let server = SERVER.get_or_init(|| Server {
         port,
+        lobby_open: std::sync::atomic::AtomicBool::new(lobby.is_some()),
+        lobby: lobby.map(Mutex::new),
         seats: Mutex::new(HashMap::new()),
+        seated: Mutex::new(HashMap::new()),
     });
     std::thread::Builder::new()
         .name("ws-accept".into())
         .spawn(move || accept_loop(listener))?;
     Ok(server)
+}
+
+/// The name a lobby bot plays under: its Open Poker key or Claw `agent_id` when that
+/// is 1 to 32 letters, digits, `-` or `_` (offline the key names the agent, so
+/// `OPENPOKER_API_KEY=alice`), else `agent-` and the key's first 8 such characters.
+pub fn agent_name(key: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if (1..=32).contains(&key.len()) && key.chars().all(plain) {
+        key.to_string()
+    } else {
+        let head: String = key.chars().filter(|&c| plain(c)).take(8).collect();
+        format!("agent-{head}")
+    }
 }
 
 /// 128 random bits from the operating system's generator, as 32 hex digits.
@@ -166,6 +223,36 @@ impl Server {
             sockets: rx,
             key,
         }
+    }
+
+    /// Registers a seated lobby bot's own credentials, so that its reconnects and
+    /// takeovers reach its seat.
+    pub fn register_as(&self, dialect: Dialect, key: String) -> Registration {
+        let (tx, rx) = mpsc::channel();
+        lock(&self.seats).insert(key.clone(), tx);
+        Registration {
+            env: Vec::new(),
+            url: self.url(dialect),
+            sockets: rx,
+            key,
+        }
+    }
+
+    /// Gives a lobby bot a seat: the bot made for the seat named `arrival.name` takes it
+    /// with [`Server::take_seated`].
+    pub fn seat(&self, arrival: Arrival) {
+        lock(&self.seated).insert(arrival.name.clone(), arrival);
+    }
+
+    /// The seated lobby bot named `name`, once.
+    pub fn take_seated(&self, name: &str) -> Option<Arrival> {
+        lock(&self.seated).remove(name)
+    }
+
+    /// Closes the lobby: later bots with unknown credentials get `lobby_full`.
+    pub fn close_lobby(&self) {
+        self.lobby_open
+            .store(false, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Sends `socket` to the seat holding `key`; gives it back when no seat does (or
@@ -260,6 +347,14 @@ fn authenticate(stream: TcpStream) -> Result<(), tungstenite::Error> {
         ws.get_ref().set_nonblocking(false)?;
         ws.get_ref().set_read_timeout(Some(HANDSHAKE_TIMEOUT))?;
         ws.get_ref().set_write_timeout(Some(HANDSHAKE_TIMEOUT))?;
+        if let Some(lobby) = &server.lobby {
+            let dialect = if path == "/ws" {
+                Dialect::OpenPoker
+            } else {
+                Dialect::Claw
+            };
+            return join_lobby(server, lobby, ws, dialect, key);
+        }
     }
     ws.send(Message::text(refusal.to_string()))?;
     ws.close(Some(CloseFrame {
@@ -269,6 +364,70 @@ fn authenticate(stream: TcpStream) -> Result<(), tungstenite::Error> {
     // Let the client read the close frame; stop at its answer or the timeout.
     while ws.read().is_ok() {}
     Ok(())
+}
+
+/// `serve`'s lobby handshake for a bot no seat knows: Open Poker gets `connected` and
+/// must send `join_lobby` within [`HANDSHAKE_TIMEOUT`] (answered by `lobby_joined`);
+/// then the bot goes to the lobby. A full table answers `lobby_full` (Open Poker,
+/// "Error Codes") and closes.
+#[allow(clippy::result_large_err)]
+fn join_lobby(
+    server: &Server,
+    lobby: &Mutex<Sender<Arrival>>,
+    mut ws: Socket,
+    dialect: Dialect,
+    key: String,
+) -> Result<(), tungstenite::Error> {
+    let name = agent_name(key.split_once(' ').map_or(key.as_str(), |(id, _)| id));
+    if !server.lobby_open.load(std::sync::atomic::Ordering::SeqCst) {
+        let full = match dialect {
+            Dialect::OpenPoker => {
+                serde_json::json!({"type": "error", "code": "lobby_full", "message": "Server lobby capacity reached: the table is full"})
+            }
+            Dialect::Claw => {
+                serde_json::json!({"type": "error", "data": {"code": "lobby_full", "message": "the table is full"}})
+            }
+        };
+        ws.send(Message::text(full.to_string()))?;
+        ws.close(None)?;
+        while ws.read().is_ok() {}
+        return Ok(());
+    }
+    if dialect == Dialect::OpenPoker {
+        let connected = serde_json::json!({"type": "connected", "agent_id": key_id(&key), "name": name, "season_mode": false});
+        ws.send(Message::text(connected.to_string()))?;
+        loop {
+            let Message::Text(t) = ws.read()? else {
+                continue;
+            };
+            let v: serde_json::Value = serde_json::from_str(t.as_str()).unwrap_or_default();
+            if v.get("type").and_then(|t| t.as_str()) == Some("join_lobby") {
+                break;
+            }
+        }
+        let joined =
+            serde_json::json!({"type": "lobby_joined", "position": 1, "estimated_wait": 0});
+        ws.send(Message::text(joined.to_string()))?;
+    }
+    ws.get_ref().set_read_timeout(None)?;
+    ws.get_ref().set_write_timeout(None)?;
+    ws.get_ref().set_nonblocking(true)?;
+    let arrival = Arrival {
+        name,
+        key,
+        dialect,
+        socket: ws,
+    };
+    let _ = lock(lobby).send(arrival);
+    Ok(())
+}
+
+/// A stable agent id for a key that does not show the key.
+fn key_id(key: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut h);
+    format!("agent-{:016x}", h.finish())
 }
 
 /// Reads Claw's first message and returns `"AGENT_ID SECRET"` if it is `auth`.

@@ -120,6 +120,13 @@ impl SocketLink {
         }
     }
 
+    /// Puts an already greeted connection (a `serve` lobby bot) at the table.
+    pub fn seat(&mut self, socket: Socket) {
+        self.socket = Some(socket);
+        self.state = State::Playing;
+        self.connections = 1;
+    }
+
     /// The environment the bot's process gets (URL and credentials).
     pub fn env(&self) -> &[(&'static str, String)] {
         &self.registration.env
