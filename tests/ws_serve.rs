@@ -189,8 +189,8 @@ fn ctrl_c_mid_run_leaves_no_partial_file_and_a_full_table_answers_lobby_full() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    let _alice = bot(&served, "bots/python/ws_call_bot.py", "alice");
-    let _bob = bot(&served, "bots/python/ws_call_bot.py", "bob");
+    let mut alice = bot(&served, "bots/python/ws_call_bot.py", "alice");
+    let mut bob = bot(&served, "bots/python/ws_call_bot.py", "bob");
     let mut log = String::new();
     while !log.contains("table full") {
         assert!(served.stderr.read_line(&mut log).unwrap() > 0, "{log}");
@@ -209,6 +209,13 @@ fn ctrl_c_mid_run_leaves_no_partial_file_and_a_full_table_answers_lobby_full() {
     unsafe { libc::kill(served.child.id() as i32, libc::SIGINT) };
     let code = exit_within(&mut served.child, Duration::from_secs(30));
     assert_eq!(code, Some(130));
+    for b in [&mut alice, &mut bob] {
+        // Their server is gone: they exit after their retries, or are killed here.
+        if exit_within(b, Duration::from_secs(1)).is_none() {
+            let _ = b.kill();
+            let _ = b.wait();
+        }
+    }
     let left: Vec<_> = std::fs::read_dir(&out)
         .map(|d| d.map(|e| e.unwrap().file_name()).collect())
         .unwrap_or_default();
