@@ -114,6 +114,9 @@ pub struct Faults {
     /// including those answered for it after a crash): the denominator of the
     /// timeout share.
     pub decisions: u64,
+    /// How long its decisions took (from the request to the accepted answer or the
+    /// timeout); see [`crate::protocol::latency`].
+    pub latency: crate::protocol::latency::Latency,
 }
 
 /// Betting round, as the wire's `street` strings: `preflop`, `flop`, `turn`, `river`.

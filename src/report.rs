@@ -304,6 +304,78 @@ pub fn session_lines(rows: &[Row]) -> String {
     out
 }
 
+/// The file of decision latencies, written when a bot behind a wire played.
+pub const LATENCY_FILE: &str = "latency.csv";
+
+/// One row of `latency.csv`: a bot behind a wire's decision latencies, all its seats
+/// together (see [`crate::protocol::latency`]; wall-clock times, so this is the one
+/// file that differs between two runs of the same seed).
+#[derive(serde::Serialize, Debug, Clone, PartialEq)]
+pub struct LatencyRow {
+    /// Bot name.
+    pub bot: String,
+    /// Decisions timed.
+    pub decisions: u64,
+    /// Median decision time, in milliseconds (a bucket's upper edge: at most 19% high).
+    pub latency_p50_ms: f64,
+    /// 99th percentile, in milliseconds (likewise).
+    pub latency_p99_ms: f64,
+    /// Largest decision time, in milliseconds (exact).
+    pub latency_max_ms: f64,
+}
+
+/// The `latency.csv` rows, one per bot that has decision latencies, in seat order.
+pub fn latency_rows(config: &RunConfig, tallies: &Totals) -> Vec<LatencyRow> {
+    let mut rows = Vec::new();
+    for bot in config.distinct_bots() {
+        let mut sum = crate::protocol::latency::Latency::default();
+        for (seat, spec) in config.lineup.iter().enumerate() {
+            if spec.name() == bot
+                && let Some(l) = tallies.latency.get(seat)
+            {
+                sum += l;
+            }
+        }
+        if let (Some(p50), Some(p99), Some(max)) =
+            (sum.quantile_ms(0.5), sum.quantile_ms(0.99), sum.max_ms())
+        {
+            rows.push(LatencyRow {
+                bot: bot.to_string(),
+                decisions: sum.decisions(),
+                latency_p50_ms: round4(p50),
+                latency_p99_ms: round4(p99),
+                latency_max_ms: round4(max),
+            });
+        }
+    }
+    rows
+}
+
+/// One summary line per bot behind a wire: its decision latencies against its
+/// action timeout.
+pub fn latency_lines(config: &RunConfig, rows: &[LatencyRow]) -> String {
+    let timeout = |bot: &str| {
+        config.lineup.iter().find_map(|spec| match spec {
+            #[cfg(unix)]
+            crate::bots::BotSpec::Exec(e) if e.name == bot => Some(e.action_timeout.as_secs_f64()),
+            _ => None,
+        })
+    };
+    rows.iter()
+        .map(|r| {
+            format!(
+                "latency: {} p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms over {} decisions (action timeout {} s)\n",
+                r.bot,
+                r.latency_p50_ms,
+                r.latency_p99_ms,
+                r.latency_max_ms,
+                r.decisions,
+                timeout(&r.bot).unwrap_or(f64::NAN)
+            )
+        })
+        .collect()
+}
+
 /// One summary line per bot: the depth where it wins most and the one where it does
 /// worst ("bleeds" when it loses there) (buckets of at least 1,000 seat-hands), with their intervals.
 pub fn depth_lines(rows: &[DepthRow]) -> String {
@@ -434,7 +506,7 @@ pub fn seat_rows(config: &RunConfig, stats: &Stats) -> Vec<Row> {
 ///
 /// # Errors
 /// If serialization fails (it does not for [`Row`]).
-pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>, csv::Error> {
+pub fn to_csv<R: serde::Serialize>(rows: &[R]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
         w.serialize(r)?;
@@ -472,6 +544,12 @@ pub fn write_run(
     ];
     for (name, bytes) in files {
         crate::fs::write_atomically(dir, name, &bytes).map_err(|e| fail(name, &e))?;
+    }
+    let latency = latency_rows(config, tallies);
+    if !latency.is_empty() {
+        let bytes = to_csv(&latency).map_err(|e| fail(LATENCY_FILE, &e))?;
+        crate::fs::write_atomically(dir, LATENCY_FILE, &bytes)
+            .map_err(|e| fail(LATENCY_FILE, &e))?;
     }
     if config.records_depths() {
         let mut w = csv::Writer::from_writer(Vec::new());

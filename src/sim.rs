@@ -64,6 +64,9 @@ pub struct Totals {
     /// Per seat, results by effective stack (`depths.csv`), recorded when stacks are
     /// drawn (`--stack-range`).
     pub depths: Depths,
+    /// Per seat, the decision latencies of bots behind a wire (empty for in-process
+    /// line-ups; `latency.csv`).
+    pub latency: Vec<crate::protocol::latency::Latency>,
 }
 
 impl Totals {
@@ -77,7 +80,19 @@ impl Totals {
             histories: Vec::new(),
             fault_notes: Vec::new(),
             depths: Depths::default(),
+            latency: Vec::new(),
         }
+    }
+
+    /// Adds `seat`'s decision latencies (kept only when it has some).
+    fn add_latency(&mut self, seat: usize, latency: &crate::protocol::latency::Latency) {
+        if latency.decisions() == 0 {
+            return;
+        }
+        if self.latency.len() <= seat {
+            self.latency.resize(seat + 1, Default::default());
+        }
+        self.latency[seat] += latency;
     }
 
     /// Adds `seat`'s fault notes after those already kept.
@@ -378,7 +393,9 @@ impl<'a> Worker<'a> {
             control.add_hands(tallies.stats.seats[0].hands);
         }
         for (seat, bot) in self.bots.iter_mut().enumerate() {
-            tallies.stats.seats[seat].add_faults(bot.take_faults());
+            let faults = bot.take_faults();
+            tallies.add_latency(seat, &faults.latency);
+            tallies.stats.seats[seat].add_faults(faults);
             tallies.add_fault_notes(seat, bot.take_fault_notes());
         }
         if let Some((_, out)) = &mut self.history
@@ -401,6 +418,7 @@ impl Worker<'_> {
             histories: Vec::new(),
             fault_notes: Vec::new(),
             depths: Depths::default(),
+            latency: Vec::new(),
         };
         let written = self.history.as_ref().map_or(0, |(_, out)| out.len());
         self.play_deals_watched(first, end, &mut scratch, &StopOnly(control));
@@ -531,6 +549,9 @@ pub fn run_deals_streaming(
                     total.stats += &t.stats;
                     total.units += &t.units;
                     total.depths += &t.depths;
+                    for (seat, latency) in t.latency.iter().enumerate() {
+                        total.add_latency(seat, latency);
+                    }
                     for (seat, notes) in t.fault_notes.into_iter().enumerate() {
                         total.add_fault_notes(seat, notes);
                     }

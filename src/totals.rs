@@ -98,7 +98,8 @@ impl StoredTotals {
         }
     }
 
-    /// The sums as the reports take them (no blocks, no hand histories).
+    /// The sums as the reports take them (no blocks, no hand histories, no decision
+    /// latencies: wall-clock times are not merged).
     pub fn into_totals(self, block_deals: u64, bots: usize) -> Totals {
         Totals {
             stats: self.stats,
@@ -107,6 +108,7 @@ impl StoredTotals {
             histories: Vec::new(),
             fault_notes: self.fault_notes,
             depths: self.depths,
+            latency: Vec::new(),
         }
     }
 

@@ -52,7 +52,7 @@ fn python_path() -> &'static str {
 type Rows = Vec<HashMap<String, String>>;
 
 /// Runs `run --bots BOTS ARGS` with the venv's python3; returns bots.csv's rows, the
-/// out folder and stderr. Panics unless it exits 0.
+/// out folder and what it printed (stdout, then stderr). Panics unless it exits 0.
 fn run(bots: &str, args: &[&str]) -> (Rows, tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
@@ -64,7 +64,8 @@ fn run(bots: &str, args: &[&str]) -> (Rows, tempfile::TempDir, String) {
         .timeout(std::time::Duration::from_secs(240))
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{bots}: {stderr}");
     let rows = csv::Reader::from_path(out.join("bots.csv"))
         .unwrap()
@@ -141,6 +142,18 @@ fn the_websocket_strategy_bot_plays_and_results_do_not_depend_on_threads() {
     let (_, two_dir, _) = run(bots, &["--hands", "2000", "--threads", "2"]);
     no_faults(&one, 1, &stderr);
     assert!(one[1]["pfr"].parse::<f64>().unwrap() > 0.0);
+    // Decision latencies: their own file (wall-clock times are not reproducible).
+    let latency: Rows = csv::Reader::from_path(one_dir.path().join("out/latency.csv"))
+        .unwrap()
+        .deserialize()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(latency.len(), 1, "{latency:?}");
+    assert_eq!(latency[0]["bot"], "ws_strategy_bot");
+    let ms = |c: &str| latency[0][c].parse::<f64>().unwrap();
+    assert!(0.0 < ms("latency_p50_ms") && ms("latency_p50_ms") <= ms("latency_p99_ms"));
+    assert!(ms("latency_p99_ms") <= ms("latency_max_ms"));
+    assert!(stderr.contains("latency: ws_strategy_bot p50"), "{stderr}");
     for f in ["bots.csv", "seats.csv", "blocks.csv"] {
         let read = |d: &tempfile::TempDir| std::fs::read(d.path().join("out").join(f)).unwrap();
         assert_eq!(read(&one_dir), read(&two_dir), "{f}");

@@ -214,12 +214,13 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, CommandE
 
 /// The files a run writes in its output folder (`blocks.csv` during the run; a shard
 /// also [`crate::totals::FILE`]).
-const RUN_FILES: [&str; 6] = [
+const RUN_FILES: [&str; 7] = [
     "bots.csv",
     "seats.csv",
     "blocks.csv",
     "run.json",
     "depths.csv",
+    crate::report::LATENCY_FILE,
     crate::totals::FILE,
 ];
 
@@ -414,6 +415,7 @@ pub fn play(
     let mut text = report::summary_table(&rows);
     text += &report::fault_lines(&rows, &report::fault_notes(&config, &tallies));
     text += &report::session_lines(&rows);
+    text += &report::latency_lines(&config, &report::latency_rows(&config, &tallies));
     if config.records_depths() {
         text += &report::depth_lines(&report::depth_rows(&config, &tallies));
     }

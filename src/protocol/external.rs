@@ -2030,7 +2030,9 @@ impl Bot for ExternalBot {
         if let Some(slot) = &self.slot {
             slot.start();
         }
+        let asked = Instant::now();
         let action = self.ask(turn);
+        self.faults.latency.record(asked.elapsed());
         if let Some(slot) = &self.slot {
             slot.stop();
         }

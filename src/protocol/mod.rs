@@ -15,6 +15,7 @@ pub mod claw;
 pub mod client;
 #[cfg(unix)]
 pub mod external;
+pub mod latency;
 pub mod openpoker;
 #[cfg(unix)]
 pub mod ws_server;
