@@ -592,8 +592,10 @@ impl EventKinds {
     pub const ACTION_REJECTED: EventKinds = EventKinds(1 << 5);
     /// [`Event::HandResult`].
     pub const HAND_RESULT: EventKinds = EventKinds(1 << 6);
+    /// [`Event::Busted`] and [`Event::Rebought`].
+    pub const BUST_AND_REBUY: EventKinds = EventKinds(1 << 7);
     /// Every kind.
-    pub const ALL: EventKinds = EventKinds(0x7f);
+    pub const ALL: EventKinds = EventKinds(0xff);
 
     /// Both sets.
     pub const fn union(self, other: EventKinds) -> EventKinds {
@@ -668,6 +670,21 @@ pub enum Event<'a> {
     },
     /// `hand_result`.
     HandResult(&'a HandResult<'a>),
+    /// `busted` (sessions only, sent to the busted seat after the hand's
+    /// `hand_result`): its stack fell below the big blind and it left the table
+    /// (`openpoker-auto-rebuy.txt`, steps 1-2).
+    Busted {
+        /// With `--rebuy auto`, the hands it sits out before it buys in again (0: at
+        /// once, the first rebuy; else the cooldown, counted in hands offline);
+        /// `None` with `--rebuy never`.
+        rebuy_in_hands: Option<u64>,
+    },
+    /// `rebuy_confirmed` (sessions only, sent to the seat before the hand it plays
+    /// again): it bought in again and is back at the table.
+    Rebought {
+        /// Its new stack, in chips: the buy-in.
+        stack_chips: u32,
+    },
 }
 
 impl Event<'_> {
@@ -681,6 +698,7 @@ impl Event<'_> {
             Event::CommunityCards { .. } => EventKinds::COMMUNITY_CARDS,
             Event::ActionRejected { .. } => EventKinds::ACTION_REJECTED,
             Event::HandResult(_) => EventKinds::HAND_RESULT,
+            Event::Busted { .. } | Event::Rebought { .. } => EventKinds::BUST_AND_REBUY,
         }
     }
 }

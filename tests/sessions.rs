@@ -486,3 +486,40 @@ fn session_shards_merge_into_the_whole_run() {
         );
     }
 }
+
+#[test]
+fn external_bots_get_busted_auto_rebuy_scheduled_and_rebuy_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = play(
+        dir.path(),
+        "wired",
+        &[
+            "--bots",
+            "allin,exec:python3 tests/fixtures/session_bot.py",
+            "--hands",
+            "400",
+            "--session",
+            "100",
+            "--rebuy-cooldown",
+            "3",
+            "--seed",
+            "5",
+            "--threads",
+            "1",
+        ],
+    );
+    let bots = rows(&out.join("bots.csv"));
+    let me = bots.iter().find(|r| r["bot"] == "session_bot").unwrap();
+    let log = std::fs::read_to_string(out.join("bots/session_bot.seat1.stderr.log")).unwrap();
+    let count = |needle: &str| log.lines().filter(|l| l.starts_with(needle)).count() as f64;
+    let busts = num(me, "busts");
+    assert!(busts >= 2.0, "{busts}");
+    assert_eq!(count("got busted ['rebuy', 'leave']"), busts);
+    assert_eq!(count("got rebuy_confirmed 2000.0"), num(me, "rebuys"));
+    // Every rebuy but a session's first waits out the cooldown, announced in hands.
+    let scheduled = count("got auto_rebuy_scheduled 3");
+    assert!(
+        scheduled >= 1.0 && scheduled < num(me, "rebuys") + 1.0,
+        "{scheduled}"
+    );
+}

@@ -1760,6 +1760,34 @@ impl ExternalBot {
                 extra: op::Extra::new(),
             }),
             Event::HandResult(r) => M::HandResult(self.hand_result(r)),
+            Event::Busted { rebuy_in_hands } => {
+                // openpoker-auto-rebuy.txt: `busted`, then with a cooldown
+                // `auto_rebuy_scheduled`. Offline the cooldown counts hands
+                // (`cooldown_hands`, an extension field); there is no clock time.
+                self.send(&M::Busted(op::Busted {
+                    options: vec!["rebuy".into(), "leave".into()],
+                    extra: op::Extra::new(),
+                }));
+                if let Some(hands) = rebuy_in_hands.filter(|&h| h > 0) {
+                    self.send(&serde_json::json!({
+                        "type": "auto_rebuy_scheduled",
+                        "rebuy_at": null,
+                        "cooldown_seconds": null,
+                        "cooldown_hands": hands,
+                    }));
+                }
+                return;
+            }
+            Event::Rebought { stack_chips } => {
+                // Offline the rebuy seats the bot again at once: `new_stack` is its
+                // stack at the table (live it is 0.0 until a later join_lobby).
+                self.send(&serde_json::json!({
+                    "type": "rebuy_confirmed",
+                    "new_stack": op::chips(stack_chips),
+                    "chip_balance": 0.0,
+                }));
+                return;
+            }
         };
         self.send(&msg);
     }
@@ -1830,6 +1858,9 @@ impl ExternalBot {
         use claw::{Envelope as E, Message as M};
         let hand = self.hand_id.to_string();
         match *event {
+            // Claw's document describes no bust or rebuy message: its `hand.started`
+            // and `action.requested` carry the stacks.
+            Event::Busted { .. } | Event::Rebought { .. } => {}
             Event::TableJoined { seat, players, .. } => {
                 self.names = players.iter().map(|p| p.name.to_string()).collect();
                 self.seats = players

@@ -21,7 +21,7 @@
 
 use super::{Totals, Watch, Worker};
 use crate::allin_ev;
-use crate::bot::MAX_SEATS;
+use crate::bot::{Event, MAX_SEATS};
 use crate::config::{Rebuy, SessionRules};
 use crate::engine::{Positions, Seating};
 use crate::history::phh;
@@ -121,6 +121,12 @@ impl Worker<'_> {
                     chips_in += u64::from(buy_ins[s]);
                     seating.sitting_out &= !(1 << s);
                     tallies.stats.seats[s].rebuys += 1;
+                    tell(
+                        &mut self.bots[s],
+                        &Event::Rebought {
+                            stack_chips: buy_ins[s],
+                        },
+                    );
                 }
             }
             let seated = all & !seating.sitting_out;
@@ -195,6 +201,7 @@ impl Worker<'_> {
                     seating.sitting_out |= 1 << s;
                     chips_out += u64::from(seating.stacks[s]);
                     seating.stacks[s] = 0;
+                    let mut rebuy_in_hands = None;
                     if rules.rebuy == Rebuy::Auto {
                         let wait = if rebuys[s] == 0 {
                             0
@@ -203,7 +210,9 @@ impl Worker<'_> {
                         };
                         rebuy_at[s] = h + 1 + wait;
                         rebuys[s] += 1;
+                        rebuy_in_hands = Some(wait);
                     }
+                    tell(&mut self.bots[s], &Event::Busted { rebuy_in_hands });
                 }
             }
         }
@@ -242,5 +251,15 @@ impl Default for Unit {
             net: [0; MAX_SEATS],
             adjusted: [0; MAX_SEATS],
         }
+    }
+}
+
+/// Shows `event` to `bot` if it subscribes to busts and rebuys.
+fn tell(bot: &mut Box<dyn crate::bot::Bot>, event: &Event<'_>) {
+    if bot
+        .subscriptions()
+        .contains(crate::bot::EventKinds::BUST_AND_REBUY)
+    {
+        bot.observe(event);
     }
 }
