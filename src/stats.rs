@@ -363,18 +363,26 @@ impl Depths {
     /// Adds one hand.
     pub fn record(&mut self, hand: &HandResult<'_>, big_blind_chips: u32) {
         let stacks = hand.starting_stacks;
+        // The two deepest seated stacks: a seat's deepest opponent is the deepest
+        // stack, or the second deepest when it is the deepest itself (one pass, not
+        // one per seat).
+        let (mut deepest, mut second, mut deepest_seat) = (0u32, 0u32, usize::MAX);
+        for (s, &x) in stacks.iter().enumerate() {
+            if hand.sat_out(s) {
+                continue;
+            }
+            if x > deepest {
+                (second, deepest, deepest_seat) = (deepest, x, s);
+            } else if x > second {
+                second = x;
+            }
+        }
         for (s, &own) in stacks.iter().enumerate() {
             if hand.sat_out(s) {
                 continue;
             }
-            let deepest_other = stacks
-                .iter()
-                .enumerate()
-                .filter(|&(o, _)| o != s && !hand.sat_out(o))
-                .map(|(_, &x)| x)
-                .max()
-                .unwrap_or(0);
-            let t = &mut self.seats[s][Depths::bucket(own.min(deepest_other), big_blind_chips)];
+            let other = if s == deepest_seat { second } else { deepest };
+            let t = &mut self.seats[s][Depths::bucket(own.min(other), big_blind_chips)];
             let net = hand.net_chips(s);
             t.hands += 1;
             t.net_chips += net;
