@@ -124,6 +124,13 @@ fn plan(
             args.bots
         )));
     }
+    let blocks = args.hands.div_ceil(args.block_deals.max(1));
+    if args.block_deals > 0 && blocks < 2 {
+        return Err(usage(format!(
+            "--hands {} with --block-deals {} makes {blocks} block a match: an interval needs at least 2; give more --hands or a smaller --block-deals",
+            args.hands, args.block_deals
+        )));
+    }
     let table = args.table.settings()?;
     let mut names: Vec<Option<String>> = vec![None; entries.len()];
     let mut matches = Vec::new();
@@ -334,7 +341,8 @@ fn summary(t: &Crosstable, ratings: &[Rating], block_deals: u64) -> String {
 }
 
 /// The crosstable as an SVG heat map: each cell coloured by the row bot's bb/100
-/// (blue won, red lost, white even, scaled to the largest magnitude), with its
+/// (blue won, red lost, white even, on a square-root scale up to the largest
+/// magnitude), with its
 /// number, interval and `*` when significant.
 fn draw_crosstable(t: &Crosstable, title: &str) -> Result<String, Box<dyn std::error::Error>> {
     let n = t.bots.len() as i32;
@@ -369,10 +377,10 @@ fn draw_crosstable(t: &Crosstable, title: &str) -> Result<String, Box<dyn std::e
         root.draw(&Text::new(
             "row bot's all-in-adjusted bb/100 against the column bot ± 95% interval; * excludes 0"
                 .to_string(),
-            (size.0 as i32 / 2, 42),
-            centred(12),
+            (size.0 as i32 / 2, 44),
+            centred(14),
         ))?;
-        let right = ("sans-serif", 13)
+        let right = ("sans-serif", 15)
             .into_font()
             .into_text_style(&root)
             .pos(Pos::new(HPos::Right, VPos::Center));
@@ -381,7 +389,7 @@ fn draw_crosstable(t: &Crosstable, title: &str) -> Result<String, Box<dyn std::e
             root.draw(&Text::new(
                 bot.clone(),
                 (left + i * cell_w + cell_w / 2, top - 16),
-                centred(13),
+                centred(15),
             ))?;
             root.draw(&Text::new(
                 bot.clone(),
@@ -396,7 +404,9 @@ fn draw_crosstable(t: &Crosstable, title: &str) -> Result<String, Box<dyn std::e
                 let colour = match cell {
                     None => RGBColor(220, 220, 220),
                     Some(cell) => {
+                        // Square-root scale: one lopsided match does not wash out the rest.
                         let s = (cell.bb_per_100 / most).clamp(-1.0, 1.0);
+                        let s = s.signum() * s.abs().sqrt();
                         let fade = |full: u8| (255.0 - s.abs() * (255.0 - f64::from(full))) as u8;
                         if s >= 0.0 {
                             RGBColor(fade(33), fade(102), fade(172))
@@ -414,8 +424,8 @@ fn draw_crosstable(t: &Crosstable, title: &str) -> Result<String, Box<dyn std::e
                     BLACK.mix(0.3),
                 ))?;
                 if let Some(cell) = cell {
-                    let dark = (cell.bb_per_100 / most).abs() > 0.6;
-                    let style = centred(13).color(if dark { &WHITE } else { &BLACK });
+                    let dark = (cell.bb_per_100 / most).abs() > 0.36;
+                    let style = centred(15).color(if dark { &WHITE } else { &BLACK });
                     root.draw(&Text::new(
                         format!(
                             "{:+.1}{}",
