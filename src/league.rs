@@ -207,38 +207,27 @@ impl Scores {
 /// Solves `a x = b` for a symmetric positive definite `a` (Cholesky), in place in `b`.
 /// Returns false when `a` is not positive definite.
 fn solve_spd(a: &mut [Vec<f64>], b: &mut [f64]) -> bool {
+    let dot = |x: &[f64], y: &[f64]| x.iter().zip(y).map(|(p, q)| p * q).sum::<f64>();
     let n = b.len();
     for j in 0..n {
-        let mut d = a[j][j];
-        for k in 0..j {
-            d -= a[j][k] * a[j][k];
-        }
+        let d = a[j][j] - dot(&a[j][..j], &a[j][..j]);
         if d <= 0.0 || !d.is_finite() {
             return false;
         }
         let d = d.sqrt();
         a[j][j] = d;
         for i in j + 1..n {
-            let mut s = a[i][j];
-            for k in 0..j {
-                s -= a[i][k] * a[j][k];
-            }
+            let s = a[i][j] - dot(&a[i][..j], &a[j][..j]);
             a[i][j] = s / d;
         }
     }
+    // L y = b, then Lᵀ x = y.
     for i in 0..n {
-        let mut s = b[i];
-        for k in 0..i {
-            s -= a[i][k] * b[k];
-        }
-        b[i] = s / a[i][i];
+        b[i] = (b[i] - dot(&a[i][..i], &b[..i])) / a[i][i];
     }
     for i in (0..n).rev() {
-        let mut s = b[i];
-        for k in i + 1..n {
-            s -= a[k][i] * b[k];
-        }
-        b[i] = s / a[i][i];
+        let s: f64 = (i + 1..n).map(|k| a[k][i] * b[k]).sum();
+        b[i] = (b[i] - s) / a[i][i];
     }
     true
 }
