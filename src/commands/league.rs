@@ -2,7 +2,7 @@
 //!
 //! In the heads-up format (the only one so far; `table:K` is refused as not
 //! implemented yet) every unordered pair of the field plays one duplicate match of
-//! `--hands` deals on the league's seed: the `run` machinery ([`super::run::play_into`])
+//! `--hands` deals on the league's seed: the `run` machinery (`run::play_into`)
 //! with `--duplicate` and the all-in adjustment, into `OUT/pairs/A-vs-B/` with the
 //! usual run files. The crosstable, the Bradley–Terry ratings and their intervals are
 //! computed from the matches' blocks ([`crate::league`]) and written as
