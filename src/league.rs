@@ -46,6 +46,90 @@ pub fn pairings(bots: usize) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// Most seats at a table of a `table:K` league (the engine's).
+pub const MAX_TABLE_SEATS: usize = crate::bot::MAX_SEATS;
+
+/// The seat orders of a `table:K` league, each a permutation of `0..k` (entry `s` is
+/// the member seated at seat `s`):
+/// - `k ≤ 4`: all `k!` orders, in lexicographic order, so every member sits in every
+///   seat and directly after every other member equally often, and every deal is
+///   played in every arrangement;
+/// - `k ≥ 5`: a Williams design (E. J. Williams, "Experimental designs balanced for
+///   the estimation of residual effects of treatments", Australian Journal of
+///   Scientific Research A 2, 1949): the Latin square whose first row is
+///   `0, 1, k−1, 2, k−2, …` and whose row `r` adds `r` mod `k`, with the rows'
+///   reverses too when `k` is odd: `k` orders (even `k`) or `2k` (odd), each member
+///   in each seat equally often and directly after each other member (seat `s`, then
+///   seat `s + 1`) equally often.
+///
+/// `k` from 2 to [`MAX_TABLE_SEATS`].
+pub fn seat_orders(k: usize) -> Vec<Vec<usize>> {
+    if k <= 4 {
+        let mut orders = Vec::new();
+        let mut order: Vec<usize> = (0..k).collect();
+        permutations(&mut order, 0, &mut orders);
+        orders.sort();
+        return orders;
+    }
+    let first: Vec<usize> = (0..k)
+        .map(|j| {
+            if j % 2 == 1 {
+                j.div_ceil(2)
+            } else {
+                (k - j / 2) % k
+            }
+        })
+        .collect();
+    let mut orders: Vec<Vec<usize>> = (0..k)
+        .map(|r| first.iter().map(|&x| (x + r) % k).collect())
+        .collect();
+    if k % 2 == 1 {
+        let reversed: Vec<Vec<usize>> = orders
+            .iter()
+            .map(|o| o.iter().rev().copied().collect())
+            .collect();
+        orders.extend(reversed);
+    }
+    orders
+}
+
+/// Every permutation of `order[at..]` after `order[..at]`, into `out`.
+fn permutations(order: &mut [usize], at: usize, out: &mut Vec<Vec<usize>>) {
+    if at == order.len() {
+        out.push(order.to_vec());
+        return;
+    }
+    for i in at..order.len() {
+        order.swap(at, i);
+        permutations(order, at + 1, out);
+        order.swap(at, i);
+    }
+}
+
+/// The tables of a `table:K` league of `bots` bots: every `k`-subset of the field,
+/// in lexicographic order, so every pair of bots meets at the same number of tables
+/// (`C(bots − 2, k − 2)`), and every bot sits at `C(bots − 1, k − 1)`.
+pub fn subsets(bots: usize, k: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut current = Vec::with_capacity(k);
+    fn walk(from: usize, n: usize, k: usize, current: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if current.len() == k {
+            out.push(current.clone());
+            return;
+        }
+        for i in from..n {
+            if n - i < k - current.len() {
+                break;
+            }
+            current.push(i);
+            walk(i + 1, n, k, current, out);
+            current.pop();
+        }
+    }
+    walk(0, bots, k, &mut current, &mut out);
+    out
+}
+
 /// One match of a heads-up league: bots `row` and `col` (indices into the field),
 /// with each one's block results in block order, `(seat-hands, all-in-adjusted
 /// result in big blinds)`, block `k` of one being block `k` of the other.
@@ -59,6 +143,71 @@ pub struct MatchBlocks {
     pub row_blocks: Vec<(u64, f64)>,
     /// The second bot's blocks.
     pub col_blocks: Vec<(u64, f64)>,
+}
+
+/// One run of a league: the field index of the bot in each seat, and each seat's
+/// block results in block order, `(seat-hands, all-in-adjusted result in big
+/// blinds)`. Every run of a league plays the same deals in the same blocks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableBlocks {
+    /// The bot in each seat (indices into the field; a bot sits at most once).
+    pub seats: Vec<usize>,
+    /// Each seat's blocks.
+    pub blocks: Vec<Vec<(u64, f64)>>,
+}
+
+/// Adds `(hands, bb)` blocks into `into`, block by block (growing it as needed).
+fn add_blocks(into: &mut Vec<(u64, f64)>, blocks: impl Iterator<Item = (u64, f64)>) {
+    for (k, (h, bb)) in blocks.enumerate() {
+        if into.len() <= k {
+            into.push((0, 0.0));
+        }
+        into[k].0 += h;
+        into[k].1 += bb;
+    }
+}
+
+/// Each bot's blocks over every run it sat in: block `k` is the sum of its block `k`
+/// at each of its tables, so one block holds whole permutation groups (every seat
+/// order of every table of the design, on the same deals).
+pub fn field_blocks(bots: usize, runs: &[TableBlocks]) -> Vec<Vec<(u64, f64)>> {
+    let mut out = vec![Vec::new(); bots];
+    for run in runs {
+        for (seat, &b) in run.seats.iter().enumerate() {
+            add_blocks(&mut out[b], run.blocks[seat].iter().copied());
+        }
+    }
+    out
+}
+
+/// The pairwise results of a `table:K` league: for each pair `(a, b)`, over the runs
+/// at which both sat, block by block, `a`'s result minus `b`'s (with `a`'s hands, the
+/// same as `b`'s), and the reverse: so a cell of the [`Crosstable`] is how many
+/// bb/100 the row bot did better than the column bot at the same tables, and a block
+/// is won by the one that did better in it.
+pub fn pairwise_at_tables(bots: usize, runs: &[TableBlocks]) -> Vec<MatchBlocks> {
+    pairings(bots)
+        .into_iter()
+        .filter_map(|(a, b)| {
+            let mut row = Vec::new();
+            let mut col = Vec::new();
+            for run in runs {
+                let seat = |x: usize| run.seats.iter().position(|&s| s == x);
+                let (Some(sa), Some(sb)) = (seat(a), seat(b)) else {
+                    continue;
+                };
+                let pairs = run.blocks[sa].iter().zip(&run.blocks[sb]);
+                add_blocks(&mut row, pairs.clone().map(|(x, y)| (x.0, x.1 - y.1)));
+                add_blocks(&mut col, pairs.map(|(x, y)| (y.0, y.1 - x.1)));
+            }
+            (!row.is_empty()).then_some(MatchBlocks {
+                row: a,
+                col: b,
+                row_blocks: row,
+                col_blocks: col,
+            })
+        })
+        .collect()
 }
 
 /// One cell of the crosstable: the row bot's result against the column bot.
@@ -422,6 +571,94 @@ mod tests {
             row_blocks: r,
             col_blocks: c,
         }
+    }
+
+    #[test]
+    fn seat_orders_balance_seats_and_neighbours_for_every_table_size() {
+        for k in 2..=MAX_TABLE_SEATS {
+            let orders = seat_orders(k);
+            let expected = match k {
+                2 => 2,
+                3 => 6,
+                4 => 24,
+                _ if k % 2 == 0 => k,
+                _ => 2 * k,
+            };
+            assert_eq!(orders.len(), expected, "k = {k}");
+            let mut in_seat = vec![vec![0; k]; k];
+            let mut after = vec![vec![0; k]; k];
+            for o in &orders {
+                let mut sorted = o.clone();
+                sorted.sort();
+                assert_eq!(sorted, (0..k).collect::<Vec<_>>(), "k = {k}: {o:?}");
+                for (seat, &m) in o.iter().enumerate() {
+                    in_seat[m][seat] += 1;
+                }
+                for w in o.windows(2) {
+                    after[w[0]][w[1]] += 1;
+                }
+            }
+            let seats = orders.len() / k;
+            assert!(
+                in_seat.iter().flatten().all(|&c| c == seats),
+                "k = {k}: {in_seat:?}"
+            );
+            let follows = orders.len() * (k - 1) / (k * (k - 1));
+            for (a, row) in after.iter().enumerate() {
+                for (b, &c) in row.iter().enumerate() {
+                    assert_eq!(c, if a == b { 0 } else { follows }, "k = {k}: {a} then {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn subsets_meet_every_pair_equally_often() {
+        assert_eq!(
+            subsets(4, 3),
+            vec![vec![0, 1, 2], vec![0, 1, 3], vec![0, 2, 3], vec![1, 2, 3]]
+        );
+        assert_eq!(subsets(3, 3), vec![vec![0, 1, 2]]);
+        let s = subsets(7, 4);
+        assert_eq!(s.len(), 35);
+        for a in 0..7 {
+            for b in a + 1..7 {
+                let met = s
+                    .iter()
+                    .filter(|t| t.contains(&a) && t.contains(&b))
+                    .count();
+                assert_eq!(met, 10, "C(5, 2) tables for {a} and {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn table_results_add_up_over_whole_permutation_groups() {
+        // Two runs of three bots on two blocks: bot 0 and 1 swap seats, bot 2 stays.
+        let run = |seats: Vec<usize>, results: [[f64; 2]; 3]| TableBlocks {
+            seats,
+            blocks: results
+                .iter()
+                .map(|r| r.iter().map(|&bb| (100, bb)).collect())
+                .collect(),
+        };
+        let runs = [
+            run(vec![0, 1, 2], [[3.0, 1.0], [-1.0, -2.0], [-2.0, 1.0]]),
+            run(vec![1, 0, 3], [[2.0, 0.0], [1.0, 1.0], [-3.0, -1.0]]),
+        ];
+        let field = field_blocks(4, &runs);
+        assert_eq!(field[0], vec![(200, 4.0), (200, 2.0)]);
+        assert_eq!(field[1], vec![(200, 1.0), (200, -2.0)]);
+        assert_eq!(field[2], vec![(100, -2.0), (100, 1.0)]);
+        let pairs = pairwise_at_tables(4, &runs);
+        // 0 and 1 met twice, 0 and 2 once, 1 and 3 once...; 2 and 3 never.
+        let of = |a, b| pairs.iter().find(|m| (m.row, m.col) == (a, b));
+        let m01 = of(0, 1).unwrap();
+        assert_eq!(m01.row_blocks, vec![(200, 4.0 - 1.0), (200, 2.0 + 2.0)]);
+        assert_eq!(m01.col_blocks, vec![(200, -3.0), (200, -4.0)]);
+        assert_eq!(of(0, 2).unwrap().row_blocks, vec![(100, 5.0), (100, 0.0)]);
+        assert!(of(2, 3).is_none());
+        assert_eq!(pairs.len(), 5);
     }
 
     #[test]

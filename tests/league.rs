@@ -11,37 +11,39 @@ use std::path::{Path, PathBuf};
 
 const FIELD: [&str; 4] = ["tag", "tag_loose", "call", "random"];
 
-/// Plays the test league at `threads` threads into `DIR/name`; returns the folder and
-/// what it printed.
-fn league(dir: &Path, name: &str, threads: &str) -> (PathBuf, String) {
+/// Plays a league of [`FIELD`] with `args` at `threads` threads into `DIR/name`;
+/// returns the folder and what it printed.
+fn play(dir: &Path, name: &str, threads: &str, args: &[&str]) -> (PathBuf, String) {
     let out = dir.join(name);
     let assert = arena()
-        .args([
-            "league",
-            "--bots",
-            &FIELD.join(","),
-            "--hands",
-            "20000",
-            "--seed",
-            "15",
-            "--threads",
-            threads,
-            "--out",
-            out.to_str().unwrap(),
-        ])
+        .args(["league", "--bots", &FIELD.join(","), "--seed", "15"])
+        .args(args)
+        .args(["--threads", threads, "--out", out.to_str().unwrap()])
         .assert()
         .success();
     (out, common::stdout_of(&assert))
 }
 
-/// The league's files and each match's run files but `run.json` (which records the
-/// time taken and the thread count), relative to the league's folder.
-fn deterministic_files(out: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = ["league.csv", "ratings.csv", "crosstable.svg", "league.json"]
-        .iter()
-        .map(PathBuf::from)
-        .collect();
-    let mut pairs: Vec<PathBuf> = std::fs::read_dir(out.join("pairs"))
+/// The test's heads-up league at `threads` threads.
+fn league(dir: &Path, name: &str, threads: &str) -> (PathBuf, String) {
+    play(dir, name, threads, &["--hands", "20000"])
+}
+
+/// The league's files and each run's files but `run.json` (which records the time
+/// taken and the thread count), relative to the league's folder; the runs are in
+/// `runs` (`pairs` or `tables`).
+fn deterministic_files(out: &Path, runs: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = [
+        "league.csv",
+        "field.csv",
+        "ratings.csv",
+        "crosstable.svg",
+        "league.json",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .collect();
+    let mut pairs: Vec<PathBuf> = std::fs::read_dir(out.join(runs))
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
@@ -54,13 +56,11 @@ fn deterministic_files(out: &Path) -> Vec<PathBuf> {
     files
 }
 
-#[test]
-fn a_heads_up_league_ranks_the_field_with_intervals_the_same_at_any_thread_count() {
-    let dir = tempfile::tempdir().unwrap();
-    let (one, printed) = league(dir.path(), "one", "1");
-    let (two, _) = league(dir.path(), "two", "2");
-    let files = deterministic_files(&one);
-    assert_eq!(files.len(), 4 + 6 * 3, "6 matches: {files:?}");
+/// The deterministic files of two leagues (`runs` runs in folder `runs_dir`) are
+/// byte-identical.
+fn assert_same_files(one: &Path, two: &Path, runs_dir: &str, runs: usize) {
+    let files = deterministic_files(one, runs_dir);
+    assert_eq!(files.len(), 5 + runs * 3, "{runs} runs: {files:?}");
     for f in &files {
         assert_eq!(
             std::fs::read(one.join(f)).unwrap(),
@@ -69,6 +69,14 @@ fn a_heads_up_league_ranks_the_field_with_intervals_the_same_at_any_thread_count
             f.display()
         );
     }
+}
+
+#[test]
+fn a_heads_up_league_ranks_the_field_with_intervals_the_same_at_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, printed) = league(dir.path(), "one", "1");
+    let (two, _) = league(dir.path(), "two", "2");
+    assert_same_files(&one, &two, "pairs", 6);
 
     // One row per ordered pair.
     let cells: BTreeMap<(String, String), BTreeMap<String, String>> = rows(&one.join("league.csv"))
@@ -178,6 +186,92 @@ fn a_heads_up_league_ranks_the_field_with_intervals_the_same_at_any_thread_count
 }
 
 #[test]
+fn a_three_handed_league_plays_every_table_in_every_seat_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--format",
+        "table:3",
+        "--hands",
+        "10000",
+        "--block-deals",
+        "500",
+    ];
+    let (one, printed) = play(dir.path(), "one", "1", &args);
+    let (two, _) = play(dir.path(), "two", "2", &args);
+    // 4 tables of 3 (every 3 of the 4 bots) × 6 seat orders.
+    assert_same_files(&one, &two, "tables", 24);
+
+    // Each bot in each seat equally often (2 orders of each of its 3 tables), from the
+    // runs' own seats.csv.
+    let mut in_seat: BTreeMap<(String, String), u32> = BTreeMap::new();
+    let mut recomputed: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for run in std::fs::read_dir(one.join("tables")).unwrap() {
+        let run = run.unwrap().path();
+        for r in rows(&run.join("seats.csv")) {
+            *in_seat
+                .entry((r["bot"].clone(), r["seat"].clone()))
+                .or_default() += 1;
+        }
+        for r in rows(&run.join("blocks.csv")) {
+            let e = recomputed.entry(r["bot"].clone()).or_default();
+            e.0 += num(&r, "allin_adj_bb");
+            e.1 += num(&r, "seat_hands");
+        }
+    }
+    assert_eq!(in_seat.len(), 4 * 3);
+    assert!(in_seat.values().all(|&c| c == 6), "{in_seat:?}");
+
+    // field.csv: each bot over all its hands, the runs' blocks added up; zero-sum.
+    let field = rows(&one.join("field.csv"));
+    assert_eq!(field.len(), 4);
+    let mut chips = 0.0;
+    for f in &field {
+        let (bb, hands) = recomputed[&f["bot"]];
+        assert_eq!(num(f, "hands"), hands);
+        assert_eq!(hands, 180_000.0, "3 tables × 6 orders × 10000 deals");
+        assert!(
+            (100.0 * bb / hands - num(f, "bb_per_100")).abs() < 1e-3,
+            "{f:?}"
+        );
+        chips += num(f, "bb_per_100") * hands / 100.0;
+    }
+    assert!(
+        chips.abs() < 1.0,
+        "the field's results add up to 0: {chips} bb"
+    );
+
+    // The crosstable: row bot less column bot at the tables both sat, antisymmetric.
+    let cells: BTreeMap<(String, String), BTreeMap<String, String>> = rows(&one.join("league.csv"))
+        .into_iter()
+        .map(|r| ((r["row_bot"].clone(), r["column_bot"].clone()), r))
+        .collect();
+    assert_eq!(cells.len(), 12);
+    for ((a, b), cell) in &cells {
+        let back = &cells[&(b.clone(), a.clone())];
+        assert!((num(cell, "bb_per_100") + num(back, "bb_per_100")).abs() < 1e-3);
+        assert_eq!(
+            num(cell, "hands"),
+            2.0 * 6.0 * 10_000.0,
+            "{a} and {b} share 2 tables"
+        );
+    }
+    for weaker in ["call", "random"] {
+        let c = &cells[&("tag".to_string(), weaker.to_string())];
+        assert!(
+            num(c, "bb_per_100") > 0.0 && c["excludes_zero"] == "true",
+            "tag does better than {weaker} at the same tables: {c:?}"
+        );
+    }
+    let ratings = rows(&one.join("ratings.csv"));
+    let elo = |x: &str| num(ratings.iter().find(|r| r["bot"] == x).unwrap(), "elo");
+    assert!(
+        elo("tag") > elo("call") && elo("tag") > elo("random"),
+        "{ratings:?}"
+    );
+    assert!(printed.contains("at the tables both sat"), "{printed}");
+}
+
+#[test]
 fn bad_league_input_is_refused_with_one_line_naming_it_and_nothing_written() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
@@ -197,7 +291,14 @@ fn bad_league_input_is_refused_with_one_line_naming_it_and_nothing_written() {
             vec!["--format", "swiss"],
             "--format \"swiss\": give heads-up or table:K",
         ),
-        (vec!["--format", "table:4"], "not implemented yet"),
+        (
+            vec!["--format", "table:5"],
+            "--format table:5 needs at least 5 bots",
+        ),
+        (
+            vec!["--bots", "tag,call,tag", "--format", "table:3"],
+            "tag is given twice",
+        ),
         (vec!["--hands", "0"], "--hands"),
         (vec!["--hands", "1000"], "makes 1 block a match"),
         (vec!["--block-deals", "0"], "--block-deals"),

@@ -1,18 +1,24 @@
 //! `holdem-arena league`: who is best, and against whom does each bot lose.
 //!
-//! In the heads-up format (the only one so far; `table:K` is refused as not
-//! implemented yet) every unordered pair of the field plays one duplicate match of
-//! `--hands` deals on the league's seed: the `run` machinery (`run::play_into`)
+//! In the heads-up format every unordered pair of the field plays one duplicate match
+//! of `--hands` deals on the league's seed: the `run` machinery (`run::play_into`)
 //! with `--duplicate` and the all-in adjustment, into `OUT/pairs/A-vs-B/` with the
-//! usual run files. The crosstable, the Bradley–Terry ratings and their intervals are
-//! computed from the matches' blocks ([`crate::league`]) and written as
-//! `league.csv`, `ratings.csv`, `crosstable.svg` and `league.json`, each atomically.
+//! usual run files. In the `table:K` format every K-subset of the field plays
+//! `--hands` deals in every seat order of the design ([`crate::league::seat_orders`]),
+//! each order one run (plain deals, all-in adjusted) into `OUT/tables/NNNN-A-B-C/`.
+//! The crosstable, the per-bot results, the Bradley–Terry ratings and their intervals
+//! are computed from the runs' blocks ([`crate::league`]) and written as
+//! `league.csv`, `field.csv`, `ratings.csv`, `crosstable.svg` and `league.json`, each
+//! atomically.
 
 use super::{CommandError, TableArgs, failed, print_stdout, usage};
 use crate::blocks::{DEFAULT_BLOCK_DEALS, read_blocks};
 use crate::config::{Lineup, RunConfig, RunSettings};
 use crate::fs::write_atomically;
-use crate::league::{BOOTSTRAP_REPLICATES, Cell, Crosstable, MatchBlocks, Rating, pairings};
+use crate::league::{
+    BOOTSTRAP_REPLICATES, Cell, Crosstable, MAX_TABLE_SEATS, MatchBlocks, Rating, TableBlocks,
+    pairings, seat_orders, subsets,
+};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Serialize;
@@ -34,8 +40,9 @@ pub struct LeagueArgs {
     /// picked at random and printed when absent.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// How the field plays: heads-up (every pair a duplicate match); table:K (K-handed
-    /// tables, 3 ≤ K ≤ 10) is not implemented yet.
+    /// How the field plays: heads-up (every pair a duplicate match) or table:K
+    /// (3 ≤ K ≤ 10: every K bots of the field at a table, in every seat order of the
+    /// design; --hands deals each order).
     #[arg(long, default_value = "heads-up")]
     pub format: String,
     /// Worker threads per match (default: one per CPU core).
@@ -57,14 +64,38 @@ pub struct LeagueArgs {
     pub out: Option<PathBuf>,
 }
 
-/// The league's files in its output folder (the matches' are under `pairs/`).
-const LEAGUE_FILES: [&str; 4] = ["league.csv", "ratings.csv", "crosstable.svg", "league.json"];
+/// The league's files in its output folder (the runs' are under `pairs/` or
+/// `tables/`).
+const LEAGUE_FILES: [&str; 5] = [
+    "league.csv",
+    "field.csv",
+    "ratings.csv",
+    "crosstable.svg",
+    "league.json",
+];
+
+/// Most runs a `table:K` league plays (tables × seat orders).
+pub const MAX_TABLE_RUNS: usize = 2000;
 
 /// The formats of `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
     /// Every pair a duplicate heads-up match.
     HeadsUp,
+    /// K-handed tables: every K-subset of the field in every seat order of the design.
+    Table(usize),
+}
+
+impl Format {
+    /// What a crosstable cell is, for the summary and the heat map.
+    fn cell_meaning(self) -> &'static str {
+        match self {
+            Format::HeadsUp => "row bot's all-in-adjusted bb/100 against the column bot",
+            Format::Table(_) => {
+                "row bot's all-in-adjusted bb/100 less the column bot's, at the tables both sat"
+            }
+        }
+    }
 }
 
 /// Parses `--format`.
@@ -74,24 +105,21 @@ fn format_of(text: &str) -> Result<Format, CommandError> {
         return Ok(Format::HeadsUp);
     }
     if let Some(k) = text.strip_prefix("table:") {
-        return match k.trim().parse::<u32>() {
-            Ok(k) if (3..=10).contains(&k) => Err(usage(format!(
-                "--format table:{k}: K-handed leagues are not implemented yet; use --format heads-up"
-            ))),
+        return match k.trim().parse::<usize>() {
+            Ok(k) if (3..=MAX_TABLE_SEATS).contains(&k) => Ok(Format::Table(k)),
             _ => Err(usage(format!(
-                "--format {text}: K must be a whole number from 3 to 10 (table:3 ... table:10); heads-up is --format heads-up"
+                "--format {text}: K must be a whole number from 3 to {MAX_TABLE_SEATS} (table:3 ... table:{MAX_TABLE_SEATS}); heads-up is --format heads-up"
             ))),
         };
     }
     Err(usage(format!(
-        "--format {text:?}: give heads-up or table:K (3 ≤ K ≤ 10)"
+        "--format {text:?}: give heads-up or table:K (3 ≤ K ≤ {MAX_TABLE_SEATS})"
     )))
 }
 
-/// One match to play: its two bots and its run.
+/// One run to play: the bot in each seat (field indices) and its configuration.
 struct Match {
-    row: usize,
-    col: usize,
+    seats: Vec<usize>,
     config: RunConfig,
     dir: PathBuf,
 }
@@ -109,19 +137,48 @@ fn file_safe(name: &str) -> String {
         .collect()
 }
 
-/// The field's names and the matches to play, every input checked before anything is
-/// written.
+/// The line-ups of `format` over a field of `n` bots: for heads-up every pair, for
+/// `table:K` every K-subset in every seat order ([`crate::league::seat_orders`]).
+fn lineups(format: Format, n: usize) -> Vec<Vec<usize>> {
+    match format {
+        Format::HeadsUp => pairings(n).into_iter().map(|(a, b)| vec![a, b]).collect(),
+        Format::Table(k) => {
+            let orders = seat_orders(k);
+            subsets(n, k)
+                .into_iter()
+                .flat_map(|t| {
+                    orders
+                        .iter()
+                        .map(move |o| o.iter().map(|&m| t[m]).collect())
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        }
+    }
+}
+
+/// The format, the field's names and the runs to play, every input checked before
+/// anything is written.
 fn plan(
     args: &LeagueArgs,
     seed: u64,
     out: &Path,
-) -> Result<(Vec<String>, Vec<Match>), CommandError> {
-    let Format::HeadsUp = format_of(&args.format)?;
+) -> Result<(Format, Vec<String>, Vec<Match>), CommandError> {
+    let format = format_of(&args.format)?;
     let entries: Vec<&str> = args.bots.split(',').map(str::trim).collect();
     if entries.len() < 2 {
         return Err(usage(format!(
             "--bots {}: a league needs at least 2 bots, comma-separated",
             args.bots
+        )));
+    }
+    if let Format::Table(k) = format
+        && k > entries.len()
+    {
+        return Err(usage(format!(
+            "--format table:{k} needs at least {k} bots, each once, but --bots {} has {}; give more bots or a smaller K",
+            args.bots,
+            entries.len()
         )));
     }
     let blocks = args.hands.div_ceil(args.block_deals.max(1));
@@ -131,64 +188,76 @@ fn plan(
             args.hands, args.block_deals
         )));
     }
+    let lineups = lineups(format, entries.len());
+    if lineups.len() > MAX_TABLE_RUNS {
+        return Err(usage(format!(
+            "--format {} with {} bots makes {} runs (tables × seat orders): at most {MAX_TABLE_RUNS}; give fewer bots",
+            args.format.trim(),
+            entries.len(),
+            lineups.len()
+        )));
+    }
     let table = args.table.settings()?;
     let mut names: Vec<Option<String>> = vec![None; entries.len()];
     let mut matches = Vec::new();
     let mut dirs: Vec<PathBuf> = Vec::new();
-    for (row, col) in pairings(entries.len()) {
-        let lineup = Lineup::from_entries(&[entries[row], entries[col]])?;
+    for (index, seats) in lineups.into_iter().enumerate() {
+        let seat_entries: Vec<&str> = seats.iter().map(|&b| entries[b]).collect();
+        let lineup = Lineup::from_entries(&seat_entries)?;
         let config = RunConfig::new(RunSettings {
             lineup,
             deals: args.hands,
             seed,
             threads: args.threads,
             table: table.clone(),
-            duplicate: true,
+            // Heads-up: both seats of each deal; tables: the design's seat orders.
+            duplicate: format == Format::HeadsUp,
             block_deals: args.block_deals,
             allin_adjust: true,
             history: None,
             action_timeout_s: args.action_timeout,
         })?;
-        for (b, seat) in [(row, 0), (col, 1)] {
+        for (seat, &b) in seats.iter().enumerate() {
             let name = config.lineup[seat].name().to_string();
             match &names[b] {
                 None => names[b] = Some(name),
                 Some(n) if *n == name => {}
                 Some(n) => {
                     return Err(usage(format!(
-                        "--bots: {:?} is named {n} in one match and {name} in another (two external bots share a script name); give them scripts of different names",
+                        "--bots: {:?} is named {n} in one run and {name} in another (two external bots share a script name); give them scripts of different names",
                         entries[b]
                     )));
                 }
             }
         }
-        if let Some(n) = config.lineup.first().map(|b| b.name())
-            && config.lineup[1].name() == n
+        let seat_names: Vec<&str> = config.lineup.iter().map(|b| b.name()).collect();
+        if let Some(n) = seat_names
+            .iter()
+            .enumerate()
+            .find_map(|(i, n)| seat_names[..i].contains(n).then_some(n))
         {
             return Err(usage(format!(
                 "--bots {}: {n} is given twice; name each bot once",
                 args.bots
             )));
         }
-        let (a, b) = (config.lineup[0].name(), config.lineup[1].name());
-        let mut dir = out
-            .join("pairs")
-            .join(format!("{}-vs-{}", file_safe(a), file_safe(b)));
+        let safe: Vec<String> = seat_names.iter().map(|n| file_safe(n)).collect();
+        let mut dir = match format {
+            Format::HeadsUp => out.join("pairs").join(safe.join("-vs-")),
+            Format::Table(_) => out
+                .join("tables")
+                .join(format!("{index:04}-{}", safe.join("-"))),
+        };
         if dirs.contains(&dir) {
-            dir =
-                out.join("pairs")
-                    .join(format!("{}-vs-{}-{row}-{col}", file_safe(a), file_safe(b)));
+            dir = out
+                .join("pairs")
+                .join(format!("{}-{index}", safe.join("-vs-")));
         }
         dirs.push(dir.clone());
-        matches.push(Match {
-            row,
-            col,
-            config,
-            dir,
-        });
+        matches.push(Match { seats, config, dir });
     }
     let names = names.into_iter().map(Option::unwrap_or_default).collect();
-    Ok((names, matches))
+    Ok((format, names, matches))
 }
 
 /// One row of `league.csv`: the row bot's result against the column bot.
@@ -214,21 +283,33 @@ struct RatingRow<'a> {
     blocks_won: u64,
     blocks_drawn: u64,
     blocks_lost: u64,
-    mean_bb_per_100: f64,
+    field_bb_per_100: f64,
+    field_ci95_bb_per_100: f64,
+}
+
+/// One row of `field.csv`: a bot's result over all its runs.
+#[derive(Serialize)]
+struct FieldRow<'a> {
+    bot: &'a str,
+    hands: u64,
+    blocks: usize,
+    bb_per_100: f64,
+    ci95_bb_per_100: f64,
+    excludes_zero: bool,
 }
 
 /// `league.json`: how the league was played.
 #[derive(Serialize)]
 struct LeagueInfo<'a> {
-    format: &'static str,
+    format: String,
     bots: &'a [String],
     seed: u64,
-    deals_per_match: u64,
+    deals_per_run: u64,
     block_deals: u64,
     metric: &'static str,
     rating: &'static str,
     bootstrap_replicates: usize,
-    matches: Vec<String>,
+    runs: Vec<String>,
 }
 
 /// Rounds to `d` decimals so CSVs are short and stable to read.
@@ -262,7 +343,18 @@ fn league_csv(t: &Crosstable) -> Result<Vec<u8>, String> {
     }))
 }
 
-fn ratings_csv(t: &Crosstable, ratings: &[Rating]) -> Result<Vec<u8>, String> {
+fn field_csv(t: &Crosstable, field: &[Cell]) -> Result<Vec<u8>, String> {
+    csv_bytes(t.bots.iter().zip(field).map(|(bot, c)| FieldRow {
+        bot,
+        hands: c.hands,
+        blocks: c.blocks,
+        bb_per_100: round(c.bb_per_100, 4),
+        ci95_bb_per_100: round(c.ci95_bb_per_100, 4),
+        excludes_zero: c.excludes_zero(),
+    }))
+}
+
+fn ratings_csv(t: &Crosstable, field: &[Cell], ratings: &[Rating]) -> Result<Vec<u8>, String> {
     csv_bytes(ratings.iter().enumerate().map(|(k, r)| RatingRow {
         rank: k + 1,
         bot: &t.bots[r.bot],
@@ -272,7 +364,8 @@ fn ratings_csv(t: &Crosstable, ratings: &[Rating]) -> Result<Vec<u8>, String> {
         blocks_won: r.blocks_won,
         blocks_drawn: r.blocks_drawn,
         blocks_lost: r.blocks_lost,
-        mean_bb_per_100: round(t.mean_bb_per_100(r.bot), 4),
+        field_bb_per_100: round(field[r.bot].bb_per_100, 4),
+        field_ci95_bb_per_100: round(field[r.bot].ci95_bb_per_100, 4),
     }))
 }
 
@@ -287,7 +380,13 @@ fn cell_text(c: &Cell) -> String {
 }
 
 /// The summary: the crosstable, then the ranking, one line per bot.
-fn summary(t: &Crosstable, ratings: &[Rating], block_deals: u64) -> String {
+fn summary(
+    format: Format,
+    t: &Crosstable,
+    field: &[Cell],
+    ratings: &[Rating],
+    block_deals: u64,
+) -> String {
     let n = t.bots.len();
     let width = t.bots.iter().map(String::len).max().unwrap_or(0).max(4);
     let cell_width = (0..n)
@@ -304,8 +403,19 @@ fn summary(t: &Crosstable, ratings: &[Rating], block_deals: u64) -> String {
         .map(|c| c.blocks)
         .max()
         .unwrap_or(0);
+    let (unit, won) = match format {
+        Format::HeadsUp => (format!("{block_deals} duplicate deals"), "blocks won"),
+        Format::Table(k) => (
+            format!(
+                "{block_deals} deals in each of the {} seat orders of every table",
+                seat_orders(k).len()
+            ),
+            "blocks done better than the other at the same tables",
+        ),
+    };
     let mut s = format!(
-        "crosstable: row bot's all-in-adjusted bb/100 against the column bot ± 95% interval over {blocks} blocks of {block_deals} duplicate deals; * the interval excludes 0\n{:<width$}",
+        "crosstable: {} ± 95% interval over {blocks} blocks of {unit}; * the interval excludes 0\n{:<width$}",
+        format.cell_meaning(),
         ""
     );
     for b in &t.bots {
@@ -323,18 +433,18 @@ fn summary(t: &Crosstable, ratings: &[Rating], block_deals: u64) -> String {
         s.push('\n');
     }
     s += &format!(
-        "ratings: Bradley–Terry on blocks won (Elo scale, field mean 0), 95% bootstrap interval over blocks ({BOOTSTRAP_REPLICATES} replicates)\n{:>4}  {:<width$}  {:>6}  {:>15}  {:>17}  {:>11}\n",
-        "rank", "bot", "elo", "95% interval", "blocks won/drawn/lost", "mean bb/100"
+        "ratings: Bradley–Terry on {won} (Elo scale, field mean 0), 95% bootstrap interval over blocks ({BOOTSTRAP_REPLICATES} replicates); the last column is the bot's bb/100 over all its hands ± 95%\n{:>4}  {:<width$}  {:>6}  {:>15}  {:>21}  {:>17}\n",
+        "rank", "bot", "elo", "95% interval", "blocks won/drawn/lost", "bb/100 vs field"
     );
     for (k, r) in ratings.iter().enumerate() {
         s += &format!(
-            "{:>4}  {:<width$}  {:>+6.0}  {:>15}  {:>21}  {:>+11.2}\n",
+            "{:>4}  {:<width$}  {:>+6.0}  {:>15}  {:>21}  {:>17}\n",
             k + 1,
             t.bots[r.bot],
             r.elo,
             format!("[{:+.0}, {:+.0}]", r.elo_ci95_low, r.elo_ci95_high),
             format!("{}/{}/{}", r.blocks_won, r.blocks_drawn, r.blocks_lost),
-            t.mean_bb_per_100(r.bot)
+            cell_text(&field[r.bot])
         );
     }
     s
@@ -344,7 +454,11 @@ fn summary(t: &Crosstable, ratings: &[Rating], block_deals: u64) -> String {
 /// (blue won, red lost, white even, on a square-root scale up to the largest
 /// magnitude), with its
 /// number, interval and `*` when significant.
-fn draw_crosstable(t: &Crosstable, title: &str) -> Result<String, Box<dyn std::error::Error>> {
+fn draw_crosstable(
+    t: &Crosstable,
+    title: &str,
+    meaning: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
     let n = t.bots.len() as i32;
     let (cell_w, cell_h, left, top) = (120i32, 48i32, 150i32, 110i32);
     let size = (
@@ -375,8 +489,7 @@ fn draw_crosstable(t: &Crosstable, title: &str) -> Result<String, Box<dyn std::e
             centred(15),
         ))?;
         root.draw(&Text::new(
-            "row bot's all-in-adjusted bb/100 against the column bot ± 95% interval; * excludes 0"
-                .to_string(),
+            format!("{meaning} ± 95% interval; * excludes 0"),
             (size.0 as i32 / 2, 44),
             centred(14),
         ))?;
@@ -461,7 +574,7 @@ pub fn league(args: &LeagueArgs) -> Result<ExitCode, CommandError> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("results/league-seed-{seed}")));
-    let (names, mut matches) = plan(args, seed, &out)?;
+    let (format, names, mut matches) = plan(args, seed, &out)?;
     for name in LEAGUE_FILES {
         let path = out.join(name);
         crate::fs::check_replaceable(&path).map_err(|e| {
@@ -506,25 +619,65 @@ pub fn league(args: &LeagueArgs) -> Result<ExitCode, CommandError> {
                 .map(|r| (r.seat_hands, r.allin_adj_bb))
                 .collect()
         };
-        played.push(MatchBlocks {
-            row: m.row,
-            col: m.col,
-            row_blocks: of(0),
-            col_blocks: of(1),
+        played.push(TableBlocks {
+            seats: m.seats.clone(),
+            blocks: (0..m.seats.len()).map(of).collect(),
         });
     }
-    let table = Crosstable::new(names, &played)?;
-    let ratings = crate::league::ratings(table.bots.len(), &played, seed);
+    let bots = names.len();
+    let pairwise: Vec<MatchBlocks> = match format {
+        Format::HeadsUp => played
+            .iter()
+            .map(|t| MatchBlocks {
+                row: t.seats[0],
+                col: t.seats[1],
+                row_blocks: t.blocks[0].clone(),
+                col_blocks: t.blocks[1].clone(),
+            })
+            .collect(),
+        Format::Table(_) => crate::league::pairwise_at_tables(bots, &played),
+    };
+    let field = crate::league::field_blocks(bots, &played)
+        .iter()
+        .zip(&names)
+        .map(|(blocks, name)| Cell::of(blocks, name))
+        .collect::<Result<Vec<Cell>, _>>()?;
+    let table = Crosstable::new(names, &pairwise)?;
+    let ratings = crate::league::ratings(bots, &pairwise, seed);
+    let (format_name, title, rating) = match format {
+        Format::HeadsUp => (
+            "heads-up".to_string(),
+            format!(
+                "heads-up league, seed {seed}, {} duplicate deals a match",
+                args.hands
+            ),
+            "Bradley-Terry on blocks won, one virtual draw per pair, Elo scale, field mean 0; 95% percentile bootstrap over blocks",
+        ),
+        Format::Table(k) => (
+            format!("table:{k}"),
+            format!(
+                "{k}-handed league, seed {seed}, {} deals in each of {} seat orders a table",
+                args.hands,
+                seat_orders(k).len()
+            ),
+            "Bradley-Terry on blocks done better than the other bot at the same tables, one virtual draw per pair, Elo scale, field mean 0; 95% percentile bootstrap over blocks",
+        ),
+    };
     let info = LeagueInfo {
-        format: "heads-up",
+        format: format_name,
         bots: &table.bots,
         seed,
-        deals_per_match: args.hands,
+        deals_per_run: args.hands,
         block_deals: args.block_deals,
-        metric: "all-in-adjusted bb/100, duplicate deals",
-        rating: "Bradley-Terry on blocks won, one virtual draw per pair, Elo scale, field mean 0; 95% percentile bootstrap over blocks",
+        metric: match format {
+            Format::HeadsUp => "all-in-adjusted bb/100, duplicate deals",
+            Format::Table(_) => {
+                "all-in-adjusted bb/100, every seat order of the design on the same deals"
+            }
+        },
+        rating,
         bootstrap_replicates: BOOTSTRAP_REPLICATES,
-        matches: matches
+        runs: matches
             .iter()
             .map(|m| {
                 m.dir
@@ -535,16 +688,13 @@ pub fn league(args: &LeagueArgs) -> Result<ExitCode, CommandError> {
             })
             .collect(),
     };
-    let title = format!(
-        "heads-up league, seed {seed}, {} duplicate deals a match",
-        args.hands
-    );
-    let files: [(&str, Result<Vec<u8>, String>); 4] = [
+    let files: [(&str, Result<Vec<u8>, String>); 5] = [
         ("league.csv", league_csv(&table)),
-        ("ratings.csv", ratings_csv(&table, &ratings)),
+        ("field.csv", field_csv(&table, &field)),
+        ("ratings.csv", ratings_csv(&table, &field, &ratings)),
         (
             "crosstable.svg",
-            draw_crosstable(&table, &title)
+            draw_crosstable(&table, &title, format.cell_meaning())
                 .map(String::into_bytes)
                 .map_err(|e| e.to_string()),
         ),
@@ -559,9 +709,9 @@ pub fn league(args: &LeagueArgs) -> Result<ExitCode, CommandError> {
         write_atomically(&out, name, &bytes)
             .map_err(|e| failed(format!("cannot write {}: {e}", path.display())))?;
     }
-    let mut text = summary(&table, &ratings, args.block_deals);
+    let mut text = summary(format, &table, &field, &ratings, args.block_deals);
     text += &format!(
-        "{} matches, {hands} hands in {:.1} s; wrote {}\n",
+        "{} runs, {hands} hands in {:.1} s; wrote {}\n",
         matches.len(),
         started.elapsed().as_secs_f64(),
         out.display()
@@ -583,13 +733,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formats_are_heads_up_or_refused_with_what_is_allowed() {
+    fn formats_are_heads_up_or_table_k_or_refused_with_what_is_allowed() {
         assert_eq!(format_of("heads-up").unwrap(), Format::HeadsUp);
+        assert_eq!(format_of("table:3").unwrap(), Format::Table(3));
+        assert_eq!(format_of("table:10").unwrap(), Format::Table(10));
         for (text, needle) in [
             ("table:1", "from 3 to 10"),
             ("table:11", "from 3 to 10"),
             ("table:x", "from 3 to 10"),
-            ("table:4", "not implemented yet"),
             ("round-robin", "give heads-up or table:K"),
         ] {
             let e = format_of(text).unwrap_err();
