@@ -460,9 +460,12 @@ fn draw_crosstable(
     meaning: &str,
 ) -> Result<String, Box<dyn std::error::Error>> {
     let n = t.bots.len() as i32;
-    let (cell_w, cell_h, left, top) = (120i32, 48i32, 150i32, 110i32);
+    let (cell_w, cell_h, top) = (120i32, 48i32, 110i32);
+    // Room for the longest row label (about 8 px a character at this size).
+    let longest = t.bots.iter().map(|b| b.chars().count()).max().unwrap_or(0);
+    let left = (8 * i32::try_from(longest).unwrap_or(i32::MAX / 16) + 24).max(150);
     let size = (
-        (left + n * cell_w + 24) as u32,
+        (left + n * cell_w + 24).max(760) as u32,
         (top + n * cell_h + 44) as u32,
     );
     let most = t
