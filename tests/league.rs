@@ -272,6 +272,41 @@ fn a_three_handed_league_plays_every_table_in_every_seat_order() {
 }
 
 #[test]
+fn an_external_bot_plays_in_a_league_as_its_built_in_twin() {
+    // The Python calling station plays exactly as `call`: the same cells against
+    // tag, and nothing between the two.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("external");
+    arena()
+        .args([
+            "league",
+            "--bots",
+            "tag,call,exec:python3 bots/python/call_bot.py",
+            "--hands",
+            "1000",
+            "--block-deals",
+            "250",
+            "--seed",
+            "4",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let cells: BTreeMap<(String, String), BTreeMap<String, String>> = rows(&out.join("league.csv"))
+        .into_iter()
+        .map(|r| ((r["row_bot"].clone(), r["column_bot"].clone()), r))
+        .collect();
+    let cell = |a: &str, b: &str| cells[&(a.to_string(), b.to_string())]["bb_per_100"].clone();
+    assert_eq!(cell("tag", "call"), cell("tag", "call_bot"));
+    assert_eq!(
+        num(&cells[&("call".into(), "call_bot".into())], "bb_per_100"),
+        0.0
+    );
+    assert!(out.join("pairs/tag-vs-call_bot/blocks.csv").exists());
+}
+
+#[test]
 fn bad_league_input_is_refused_with_one_line_naming_it_and_nothing_written() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");

@@ -242,17 +242,22 @@ fn plan(
             )));
         }
         let safe: Vec<String> = seat_names.iter().map(|n| file_safe(n)).collect();
-        let mut dir = match format {
-            Format::HeadsUp => out.join("pairs").join(safe.join("-vs-")),
+        // Two names may sanitise alike (external bots' names): the run's index then
+        // tells the folders apart (table folders always carry it).
+        let dir = match format {
+            Format::HeadsUp => {
+                let dir = out.join("pairs").join(safe.join("-vs-"));
+                if dirs.contains(&dir) {
+                    out.join("pairs")
+                        .join(format!("{}-{index}", safe.join("-vs-")))
+                } else {
+                    dir
+                }
+            }
             Format::Table(_) => out
                 .join("tables")
                 .join(format!("{index:04}-{}", safe.join("-"))),
         };
-        if dirs.contains(&dir) {
-            dir = out
-                .join("pairs")
-                .join(format!("{}-{index}", safe.join("-vs-")));
-        }
         dirs.push(dir.clone());
         matches.push(Match { seats, config, dir });
     }
