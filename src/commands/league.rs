@@ -181,6 +181,11 @@ fn plan(
             entries.len()
         )));
     }
+    if let (Format::Table(k), Some(hands)) = (format, args.table.session) {
+        return Err(usage(format!(
+            "--session {hands} with --format table:{k}: sessions are not implemented for K-handed leagues (seats sit out, so two bots at a table play different hands); drop --session or use --format heads-up"
+        )));
+    }
     let blocks = args.hands.div_ceil(args.block_deals.max(1));
     if args.block_deals > 0 && blocks < 2 {
         return Err(usage(format!(
