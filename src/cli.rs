@@ -40,9 +40,11 @@ pub enum Command {
     /// CI gate: exit 0 when --candidate is not worse than the baseline by more than
     /// --margin bb/100, 1 when it is, 2 on bad input (SPRT or fixed-sample test).
     Gate(GateArgs),
-    /// League: every pair of --bots plays a duplicate heads-up match; prints and writes
-    /// the crosstable (league.csv, crosstable.svg) and Bradley–Terry ratings with 95%
-    /// intervals (ratings.csv), each match's run files under OUT/pairs/.
+    /// League: every pair of --bots plays a duplicate heads-up match (or, with
+    /// --format table:K, every K of them play in every seat order of a balanced
+    /// design); prints and writes the crosstable (league.csv, crosstable.svg), each
+    /// bot's result (field.csv) and Bradley–Terry ratings with 95% intervals
+    /// (ratings.csv), each run's files under OUT/pairs/ or OUT/tables/.
     League(LeagueArgs),
     /// Merge runs of the same match made with other seeds: each bot's win rate and 95%
     /// interval over all their blocks (writes merged.csv).

@@ -1,9 +1,15 @@
 //! Leagues: the pure parts of `holdem-arena league` (the runs are played in
-//! [`crate::commands::league`]): the pairings, the crosstable and the ratings.
+//! [`crate::commands::league`]): the pairings and seat designs, the crosstable and the
+//! ratings.
 //!
 //! In the heads-up format every unordered pair of bots plays one duplicate match (each
 //! deal from both seats, all-in adjusted) on the league's seed, so every pair plays
-//! the same deals in the same blocks.
+//! the same deals in the same blocks. In the `table:K` format every K-subset of the
+//! field ([`subsets`]) plays the same deals in every seat order of a balanced design
+//! ([`seat_orders`]); a bot's result adds up its blocks over all its runs
+//! ([`field_blocks`]), and the pairwise results are differences at the tables both
+//! bots sat ([`pairwise_at_tables`]), which the crosstable and the ratings below take
+//! as they take a heads-up match.
 //!
 //! - **Crosstable**: cell (row, column) is the row bot's all-in-adjusted win rate
 //!   against the column bot in bb/100, with the half-width of its 95% interval from

@@ -33,7 +33,8 @@ pub struct LeagueArgs {
     /// `holdem-arena bots`), `exec:COMMAND` or `exec-claw:COMMAND`.
     #[arg(long)]
     pub bots: String,
-    /// Deals per match (each deal is played from both seats: twice as many hands).
+    /// Deals per run: per heads-up match (each deal is played from both seats: twice as
+    /// many hands), or per seat order of a `table:K` table.
     #[arg(long, default_value_t = 100_000)]
     pub hands: u64,
     /// League seed, the same for every match (so every pair plays the same deals);
@@ -45,7 +46,8 @@ pub struct LeagueArgs {
     /// design; --hands deals each order).
     #[arg(long, default_value = "heads-up")]
     pub format: String,
-    /// Worker threads per match (default: one per CPU core).
+    /// Worker threads of each run (default: one per CPU core); the runs play one after
+    /// another.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Blinds, ante and stacks.
