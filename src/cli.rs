@@ -9,6 +9,7 @@
 
 use crate::commands::compare::{self, GateArgs};
 use crate::commands::connect::{self, ConnectArgs};
+use crate::commands::league::{self, LeagueArgs};
 use crate::commands::merge::{self, MergeArgs};
 use crate::commands::plot::{self, PlotArgs};
 use crate::commands::replay::{self, ReplayArgs};
@@ -40,6 +41,12 @@ pub enum Command {
     /// CI gate: exit 0 when --candidate is not worse than the baseline by more than
     /// --margin bb/100, 1 when it is, 2 on bad input (SPRT or fixed-sample test).
     Gate(GateArgs),
+    /// League: every pair of --bots plays a duplicate heads-up match (or, with
+    /// --format table:K, every K of them play in every seat order of a balanced
+    /// design); prints and writes the crosstable (league.csv, crosstable.svg), each
+    /// bot's result (field.csv) and Bradley–Terry ratings with 95% intervals
+    /// (ratings.csv), each run's files under OUT/pairs/ or OUT/tables/.
+    League(LeagueArgs),
     /// Merge runs of the same match made with other seeds: each bot's win rate and 95%
     /// interval over all their blocks (writes merged.csv).
     Merge(MergeArgs),
@@ -102,6 +109,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Gate(args) => compare::gate(&args),
+        Command::League(args) => league::league(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Plot(args) => plot::plot(&args),
         Command::Replay(args) => replay::replay(&args),

@@ -46,6 +46,7 @@ pub mod eval;
 pub mod fs;
 pub mod history;
 pub mod interrupt;
+pub mod league;
 pub mod protocol;
 pub mod report;
 pub mod run_info;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{arena, arena_output};
+use common::{arena, arena_output, num, rows};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -18,28 +18,6 @@ fn play(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
         .assert()
         .success();
     out
-}
-
-/// The rows of a CSV file as column → value maps.
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
-fn num(row: &BTreeMap<String, String>, column: &str) -> f64 {
-    row[column]
-        .parse()
-        .unwrap_or_else(|_| panic!("{column} = {:?}", row[column]))
 }
 
 /// One PHH hand as the tests need it: its hand index and, per seat dealt in, the

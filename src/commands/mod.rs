@@ -9,6 +9,7 @@
 pub mod compare;
 pub mod connect;
 pub mod eval;
+pub mod league;
 pub mod merge;
 pub mod plot;
 pub mod progress;

@@ -226,7 +226,7 @@ const RUN_FILES: [&str; 7] = [
 
 /// Creates the output folder and checks that files can be written in it and that no
 /// result file would replace something other than a regular file.
-fn prepare_out_dir(dir: &Path) -> Result<(), CommandError> {
+pub(crate) fn prepare_out_dir(dir: &Path) -> Result<(), CommandError> {
     let unwritable = |e: std::io::Error| {
         usage(format!(
             "--out {}: cannot write there ({e}); give a writable folder",
@@ -290,6 +290,80 @@ impl sim::RunSink for RunFiles {
             *error = Some(e);
         }
     }
+}
+
+/// A run played into its output folder by [`play_into`].
+pub(crate) struct Played {
+    /// The run's merged tallies.
+    pub tallies: sim::Totals,
+    /// What `run.json` records (its bot faults filled in).
+    pub info: RunInfo,
+    /// Seconds the hands took.
+    pub elapsed: f64,
+}
+
+/// Plays `config`'s deals (or `shard`'s) into the prepared folder `out` (see
+/// [`prepare_out_dir`]): streams `blocks.csv` and, when given, the hand histories,
+/// then writes `bots.csv`, `seats.csv`, `run.json` (and a shard's
+/// [`crate::totals::FILE`]), each atomically. Shared by `run` and `league` (one run per
+/// pair).
+///
+/// # Errors
+/// 130 / 143 when stopped by a signal (nothing but what was streamed is left, and
+/// that is removed); exit 1 when the run fails or a file cannot be written.
+pub(crate) fn play_into(
+    config: &RunConfig,
+    out: &Path,
+    shard: Option<Shard>,
+    histories: Option<crate::fs::StreamedFile>,
+) -> Result<Played, CommandError> {
+    let (first, end) = shard.map_or((0, config.deals), |s| (s.first_deal, s.end_deal));
+    let mut files = RunFiles {
+        blocks: report::BlocksFile::create(out, config)?,
+        histories: histories.map(|file| (file, None)),
+    };
+    let control = sim::RunControl::default();
+    let started = Instant::now();
+    let total = (end - first) * config.rotations() as u64 * config.hands_per_deal();
+    let (tallies, elapsed) = super::progress::watch(total, &control, || {
+        let tallies = sim::run_deals_streaming(config, first, end, &control, &mut files);
+        (tallies, started.elapsed().as_secs_f64())
+    });
+    let tallies = match tallies {
+        Ok(t) => t,
+        Err(sim::RunError::Stopped { hands_done }) => return Err(interrupted(hands_done, total)),
+        Err(e) => {
+            return Err(failed(e.to_string()));
+        }
+    };
+    if let Some((file, error)) = files.histories {
+        let path = file.path().to_path_buf();
+        error.map_or_else(|| file.finish(), Err).map_err(|e| {
+            failed(format!(
+                "--hand-histories {}: cannot write ({e})",
+                path.display()
+            ))
+        })?;
+    }
+
+    let mut info = match shard {
+        None => RunInfo::new(config, elapsed),
+        Some(s) => RunInfo::of_shard(config, s, elapsed),
+    };
+    info.bot_faults = report::bot_faults(config, &tallies.stats);
+    if shard.is_none() {
+        info.set_hands_played(tallies.stats.table_hands);
+    }
+    files.blocks.finish()?;
+    if shard.is_some() {
+        crate::totals::StoredTotals::of(&tallies).write(out)?;
+    }
+    report::write_run(out, config, &tallies, &info)?;
+    Ok(Played {
+        tallies,
+        info,
+        elapsed,
+    })
 }
 
 /// Runs `holdem-arena run`.
@@ -360,57 +434,18 @@ pub fn play(
 
     let histories = match hand_histories {
         None => None,
-        Some(path) => Some((
-            crate::fs::StreamedFile::create(path).map_err(|e| {
-                failed(format!(
-                    "--hand-histories {}: cannot write ({e})",
-                    path.display()
-                ))
-            })?,
-            None,
-        )),
-    };
-    let mut files = RunFiles {
-        blocks: report::BlocksFile::create(&out, &config)?,
-        histories,
-    };
-    let control = sim::RunControl::default();
-    let started = Instant::now();
-    let total = (end - first) * config.rotations() as u64 * config.hands_per_deal();
-    let (tallies, elapsed) = super::progress::watch(total, &control, || {
-        let tallies = sim::run_deals_streaming(&config, first, end, &control, &mut files);
-        (tallies, started.elapsed().as_secs_f64())
-    });
-    let tallies = match tallies {
-        Ok(t) => t,
-        Err(sim::RunError::Stopped { hands_done }) => return Err(interrupted(hands_done, total)),
-        Err(e) => {
-            return Err(failed(e.to_string()));
-        }
-    };
-    if let Some((file, error)) = files.histories {
-        let path = file.path().to_path_buf();
-        error.map_or_else(|| file.finish(), Err).map_err(|e| {
+        Some(path) => Some(crate::fs::StreamedFile::create(path).map_err(|e| {
             failed(format!(
                 "--hand-histories {}: cannot write ({e})",
                 path.display()
             ))
-        })?;
-    }
-
-    let mut info = match shard {
-        None => RunInfo::new(&config, elapsed),
-        Some(s) => RunInfo::of_shard(&config, s, elapsed),
+        })?),
     };
-    info.bot_faults = report::bot_faults(&config, &tallies.stats);
-    if shard.is_none() {
-        info.set_hands_played(tallies.stats.table_hands);
-    }
-    files.blocks.finish()?;
-    if shard.is_some() {
-        crate::totals::StoredTotals::of(&tallies).write(&out)?;
-    }
-    report::write_run(&out, &config, &tallies, &info)?;
+    let Played {
+        tallies,
+        info,
+        elapsed,
+    } = play_into(&config, &out, shard, histories)?;
     let rows = report::bot_rows(&config, &tallies);
     let mut text = report::summary_table(&rows);
     text += &report::fault_lines(&rows, &report::fault_notes(&config, &tallies));

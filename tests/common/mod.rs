@@ -3,6 +3,8 @@
 #![allow(dead_code)] // each test file uses a part
 
 use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::path::Path;
 
 /// The `holdem-arena` binary, ready to take arguments.
 pub fn arena() -> Command {
@@ -27,4 +29,27 @@ pub fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
 /// What an asserted run printed on stderr.
 pub fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
+/// The rows of a CSV file as column → value maps.
+pub fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The number in `column` of a CSV row.
+pub fn num(row: &BTreeMap<String, String>, column: &str) -> f64 {
+    row[column]
+        .parse()
+        .unwrap_or_else(|_| panic!("{column} = {:?}", row[column]))
 }

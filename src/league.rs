@@ -1,0 +1,737 @@
+//! Leagues: the pure parts of `holdem-arena league` (the runs are played in
+//! [`crate::commands::league`]): the pairings and seat designs, the crosstable and the
+//! ratings.
+//!
+//! In the heads-up format every unordered pair of bots plays one duplicate match (each
+//! deal from both seats, all-in adjusted) on the league's seed, so every pair plays
+//! the same deals in the same blocks. In the `table:K` format every K-subset of the
+//! field ([`subsets`]) plays the same deals in every seat order of a balanced design
+//! ([`seat_orders`]); a bot's result adds up its blocks over all its runs
+//! ([`field_blocks`]), and the pairwise results are differences at the tables both
+//! bots sat ([`pairwise_at_tables`]), which the crosstable and the ratings below take
+//! as they take a heads-up match.
+//!
+//! - **Crosstable**: cell (row, column) is the row bot's all-in-adjusted win rate
+//!   against the column bot in bb/100, with the half-width of its 95% interval from
+//!   the ratio estimator over the match's blocks ([`BlockRate`]); a block is
+//!   `block_deals` deals, each played from both seats, so the unit of the interval is
+//!   a whole duplicate block. Heads-up poker without rake is zero-sum, so the table
+//!   is antisymmetric: (column, row) is the negative of (row, column), each computed
+//!   from that bot's own block results.
+//! - **Ratings**: a Bradley–Terry model (R. A. Bradley & M. E. Terry, "Rank Analysis
+//!   of Incomplete Block Designs", Biometrika 39, 1952) fitted by maximum likelihood
+//!   (Newton's method) to the blocks as games: a bot wins a block when its
+//!   all-in-adjusted result in the block is above its opponent's (a tie is half a
+//!   win each). Each pair also gets one virtual draw (the prior of BayesElo, R.
+//!   Coulom, 2005), so a bot that won every block still has a finite rating. Ratings
+//!   are on the Elo scale: a difference `D` means the higher-rated bot wins a block
+//!   with probability `1 / (1 + 10^(−D/400))`; the field's mean is 0. So a rating
+//!   depends on the block size: longer blocks are won more surely by the better bot.
+//! - **Rating intervals**: 95% percentile bootstrap (B. Efron & R. Tibshirani, *An
+//!   Introduction to the Bootstrap*, 1993, ch. 13) over blocks: each replicate draws
+//!   block indices with replacement, the same indices for every pair (the pairs
+//!   played the same deals in the same blocks, so their results are correlated and
+//!   are resampled together), and refits; the random stream is seeded from the
+//!   league's seed, so the intervals are the same for the same seed.
+
+use crate::verdict::{BlockRate, NoVerdict, normal_quantile};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// Bootstrap replicates of the rating intervals.
+pub const BOOTSTRAP_REPLICATES: usize = 1000;
+
+/// Elo points per natural-log unit of Bradley–Terry strength: 400 / ln 10.
+const ELO_PER_NAT: f64 = 400.0 / std::f64::consts::LN_10;
+
+/// Every unordered pair of `bots` bots, `(i, j)` with `i < j`, in row order: the
+/// matches of a heads-up league.
+pub fn pairings(bots: usize) -> Vec<(usize, usize)> {
+    (0..bots)
+        .flat_map(|i| (i + 1..bots).map(move |j| (i, j)))
+        .collect()
+}
+
+/// Most seats at a table of a `table:K` league (the engine's).
+pub const MAX_TABLE_SEATS: usize = crate::bot::MAX_SEATS;
+
+/// The seat orders of a `table:K` league, each a permutation of `0..k` (entry `s` is
+/// the member seated at seat `s`):
+/// - `k ≤ 4`: all `k!` orders, in lexicographic order, so every member sits in every
+///   seat and directly after every other member equally often, and every deal is
+///   played in every arrangement;
+/// - `k ≥ 5`: a Williams design (E. J. Williams, "Experimental designs balanced for
+///   the estimation of residual effects of treatments", Australian Journal of
+///   Scientific Research A 2, 1949): the Latin square whose first row is
+///   `0, 1, k−1, 2, k−2, …` and whose row `r` adds `r` mod `k`, with the rows'
+///   reverses too when `k` is odd: `k` orders (even `k`) or `2k` (odd), each member
+///   in each seat equally often and directly after each other member (seat `s`, then
+///   seat `s + 1`) equally often.
+///
+/// `k` from 2 to [`MAX_TABLE_SEATS`].
+pub fn seat_orders(k: usize) -> Vec<Vec<usize>> {
+    if k <= 4 {
+        let mut orders = Vec::new();
+        let mut order: Vec<usize> = (0..k).collect();
+        permutations(&mut order, 0, &mut orders);
+        orders.sort();
+        return orders;
+    }
+    let first: Vec<usize> = (0..k)
+        .map(|j| {
+            if j % 2 == 1 {
+                j.div_ceil(2)
+            } else {
+                (k - j / 2) % k
+            }
+        })
+        .collect();
+    let mut orders: Vec<Vec<usize>> = (0..k)
+        .map(|r| first.iter().map(|&x| (x + r) % k).collect())
+        .collect();
+    if k % 2 == 1 {
+        let reversed: Vec<Vec<usize>> = orders
+            .iter()
+            .map(|o| o.iter().rev().copied().collect())
+            .collect();
+        orders.extend(reversed);
+    }
+    orders
+}
+
+/// Every permutation of `order[at..]` after `order[..at]`, into `out`.
+fn permutations(order: &mut [usize], at: usize, out: &mut Vec<Vec<usize>>) {
+    if at == order.len() {
+        out.push(order.to_vec());
+        return;
+    }
+    for i in at..order.len() {
+        order.swap(at, i);
+        permutations(order, at + 1, out);
+        order.swap(at, i);
+    }
+}
+
+/// The tables of a `table:K` league of `bots` bots: every `k`-subset of the field,
+/// in lexicographic order, so every pair of bots meets at the same number of tables
+/// (`C(bots − 2, k − 2)`), and every bot sits at `C(bots − 1, k − 1)`.
+pub fn subsets(bots: usize, k: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut current = Vec::with_capacity(k);
+    fn walk(from: usize, n: usize, k: usize, current: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if current.len() == k {
+            out.push(current.clone());
+            return;
+        }
+        for i in from..n {
+            if n - i < k - current.len() {
+                break;
+            }
+            current.push(i);
+            walk(i + 1, n, k, current, out);
+            current.pop();
+        }
+    }
+    walk(0, bots, k, &mut current, &mut out);
+    out
+}
+
+/// One match of a heads-up league: bots `row` and `col` (indices into the field),
+/// with each one's block results in block order, `(seat-hands, all-in-adjusted
+/// result in big blinds)`, block `k` of one being block `k` of the other.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatchBlocks {
+    /// The first bot (the lower index).
+    pub row: usize,
+    /// The second bot.
+    pub col: usize,
+    /// The first bot's blocks.
+    pub row_blocks: Vec<(u64, f64)>,
+    /// The second bot's blocks.
+    pub col_blocks: Vec<(u64, f64)>,
+}
+
+/// One run of a league: the field index of the bot in each seat, and each seat's
+/// block results in block order, `(seat-hands, all-in-adjusted result in big
+/// blinds)`. Every run of a league plays the same deals in the same blocks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableBlocks {
+    /// The bot in each seat (indices into the field; a bot sits at most once).
+    pub seats: Vec<usize>,
+    /// Each seat's blocks.
+    pub blocks: Vec<Vec<(u64, f64)>>,
+}
+
+/// Adds `(hands, bb)` blocks into `into`, block by block (growing it as needed).
+fn add_blocks(into: &mut Vec<(u64, f64)>, blocks: impl Iterator<Item = (u64, f64)>) {
+    for (k, (h, bb)) in blocks.enumerate() {
+        if into.len() <= k {
+            into.push((0, 0.0));
+        }
+        into[k].0 += h;
+        into[k].1 += bb;
+    }
+}
+
+/// Each bot's blocks over every run it sat in: block `k` is the sum of its block `k`
+/// at each of its tables, so one block holds whole permutation groups (every seat
+/// order of every table of the design, on the same deals).
+pub fn field_blocks(bots: usize, runs: &[TableBlocks]) -> Vec<Vec<(u64, f64)>> {
+    let mut out = vec![Vec::new(); bots];
+    for run in runs {
+        for (seat, &b) in run.seats.iter().enumerate() {
+            add_blocks(&mut out[b], run.blocks[seat].iter().copied());
+        }
+    }
+    out
+}
+
+/// The pairwise results of a `table:K` league: for each pair `(a, b)`, over the runs
+/// at which both sat, block by block, `a`'s result minus `b`'s (with `a`'s hands, the
+/// same as `b`'s), and the reverse: so a cell of the [`Crosstable`] is how many
+/// bb/100 the row bot did better than the column bot at the same tables, and a block
+/// is won by the one that did better in it.
+pub fn pairwise_at_tables(bots: usize, runs: &[TableBlocks]) -> Vec<MatchBlocks> {
+    pairings(bots)
+        .into_iter()
+        .filter_map(|(a, b)| {
+            let mut row = Vec::new();
+            let mut col = Vec::new();
+            for run in runs {
+                let seat = |x: usize| run.seats.iter().position(|&s| s == x);
+                let (Some(sa), Some(sb)) = (seat(a), seat(b)) else {
+                    continue;
+                };
+                let pairs = run.blocks[sa].iter().zip(&run.blocks[sb]);
+                add_blocks(&mut row, pairs.clone().map(|(x, y)| (x.0, x.1 - y.1)));
+                add_blocks(&mut col, pairs.map(|(x, y)| (y.0, y.1 - x.1)));
+            }
+            (!row.is_empty()).then_some(MatchBlocks {
+                row: a,
+                col: b,
+                row_blocks: row,
+                col_blocks: col,
+            })
+        })
+        .collect()
+}
+
+/// One cell of the crosstable: the row bot's result against the column bot.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cell {
+    /// The row bot's hands in the match (each deal counts twice, once per seat).
+    pub hands: u64,
+    /// Blocks of the match (the units of the interval).
+    pub blocks: usize,
+    /// The row bot's all-in-adjusted win rate, bb/100.
+    pub bb_per_100: f64,
+    /// Half-width of the 95% interval of `bb_per_100`, bb/100.
+    pub ci95_bb_per_100: f64,
+}
+
+impl Cell {
+    /// The cell of one bot's blocks, `(seat-hands, result in big blinds)`.
+    ///
+    /// # Errors
+    /// [`NoVerdict`] naming `what` when there are no blocks or the interval is not a
+    /// finite number (fewer than 2 blocks).
+    pub fn of(blocks: &[(u64, f64)], what: &str) -> Result<Cell, NoVerdict> {
+        let rate = BlockRate::of(blocks.iter().copied()).checked(what)?;
+        Ok(Cell {
+            hands: rate.seat_hands,
+            blocks: rate.blocks,
+            bb_per_100: rate.bb_per_100,
+            ci95_bb_per_100: normal_quantile(0.975) * rate.se_bb_per_100,
+        })
+    }
+
+    /// Whether the 95% interval excludes zero (the result is significant).
+    pub fn excludes_zero(&self) -> bool {
+        self.bb_per_100.abs() > self.ci95_bb_per_100
+    }
+}
+
+/// The crosstable of a league: `cells[r][c]` is bot `r`'s result against bot `c`
+/// (`None` on the diagonal).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Crosstable {
+    /// The bots, in the order given.
+    pub bots: Vec<String>,
+    /// Row-major cells.
+    pub cells: Vec<Vec<Option<Cell>>>,
+}
+
+impl Crosstable {
+    /// The crosstable of `bots` from their matches (each pair at most once).
+    ///
+    /// # Errors
+    /// [`NoVerdict`] for a match whose interval is not a finite number.
+    pub fn new(bots: Vec<String>, matches: &[MatchBlocks]) -> Result<Crosstable, NoVerdict> {
+        let n = bots.len();
+        let mut cells = vec![vec![None; n]; n];
+        for m in matches {
+            let what = |a: usize, b: usize| format!("{} against {}", bots[a], bots[b]);
+            cells[m.row][m.col] = Some(Cell::of(&m.row_blocks, &what(m.row, m.col))?);
+            cells[m.col][m.row] = Some(Cell::of(&m.col_blocks, &what(m.col, m.row))?);
+        }
+        Ok(Crosstable { bots, cells })
+    }
+
+    /// Bot `r`'s mean win rate over the opponents it played, bb/100 (0 with none).
+    pub fn mean_bb_per_100(&self, r: usize) -> f64 {
+        let played: Vec<f64> = self.cells[r]
+            .iter()
+            .flatten()
+            .map(|c| c.bb_per_100)
+            .collect();
+        if played.is_empty() {
+            0.0
+        } else {
+            played.iter().sum::<f64>() / played.len() as f64
+        }
+    }
+}
+
+/// A bot's rating and its record over blocks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rating {
+    /// The bot's index in the field.
+    pub bot: usize,
+    /// Bradley–Terry rating on the Elo scale (the field's mean is 0).
+    pub elo: f64,
+    /// Lower end of the 95% bootstrap interval of `elo`.
+    pub elo_ci95_low: f64,
+    /// Upper end of the 95% bootstrap interval of `elo`.
+    pub elo_ci95_high: f64,
+    /// Blocks won (its result above the opponent's).
+    pub blocks_won: u64,
+    /// Blocks tied.
+    pub blocks_drawn: u64,
+    /// Blocks lost.
+    pub blocks_lost: u64,
+}
+
+/// Block wins: `wins[i][j]` is what bot `i` scored against bot `j` (1 a won block,
+/// ½ a tie), `games[i][j]` the blocks they played.
+#[derive(Clone, Debug, PartialEq)]
+struct Scores {
+    wins: Vec<Vec<f64>>,
+    games: Vec<Vec<f64>>,
+}
+
+impl Scores {
+    /// Empty scores of `n` bots.
+    fn new(n: usize) -> Scores {
+        Scores {
+            wins: vec![vec![0.0; n]; n],
+            games: vec![vec![0.0; n]; n],
+        }
+    }
+
+    /// Adds block `k` of match `m`.
+    fn add_block(&mut self, m: &MatchBlocks, k: usize) {
+        let (a, b) = (m.row, m.col);
+        let d = m.row_blocks[k].1 - m.col_blocks[k].1;
+        let score = if d > 0.0 {
+            1.0
+        } else if d < 0.0 {
+            0.0
+        } else {
+            0.5
+        };
+        self.wins[a][b] += score;
+        self.wins[b][a] += 1.0 - score;
+        self.games[a][b] += 1.0;
+        self.games[b][a] += 1.0;
+    }
+
+    /// Adds one virtual draw to every pair that played (the prior).
+    fn add_virtual_draws(&mut self) {
+        let n = self.wins.len();
+        for i in 0..n {
+            for j in 0..n {
+                if i != j && self.games[i][j] > 0.0 {
+                    self.wins[i][j] += 0.5;
+                    self.games[i][j] += 1.0;
+                }
+            }
+        }
+    }
+}
+
+/// Solves `a x = b` for a symmetric positive definite `a` (Cholesky), in place in `b`.
+/// Returns false when `a` is not positive definite.
+fn solve_spd(a: &mut [Vec<f64>], b: &mut [f64]) -> bool {
+    let dot = |x: &[f64], y: &[f64]| x.iter().zip(y).map(|(p, q)| p * q).sum::<f64>();
+    let n = b.len();
+    for j in 0..n {
+        let d = a[j][j] - dot(&a[j][..j], &a[j][..j]);
+        if d <= 0.0 || !d.is_finite() {
+            return false;
+        }
+        let d = d.sqrt();
+        a[j][j] = d;
+        for i in j + 1..n {
+            let s = a[i][j] - dot(&a[i][..j], &a[j][..j]);
+            a[i][j] = s / d;
+        }
+    }
+    // L y = b, then Lᵀ x = y.
+    for i in 0..n {
+        b[i] = (b[i] - dot(&a[i][..i], &b[..i])) / a[i][i];
+    }
+    for i in (0..n).rev() {
+        let s: f64 = (i + 1..n).map(|k| a[k][i] * b[k]).sum();
+        b[i] = (b[i] - s) / a[i][i];
+    }
+    true
+}
+
+/// The Bradley–Terry log-likelihood of strengths `theta` (natural-log scale).
+fn log_likelihood(s: &Scores, theta: &[f64]) -> f64 {
+    let n = theta.len();
+    let mut l = 0.0;
+    for i in 0..n {
+        for j in i + 1..n {
+            if s.games[i][j] > 0.0 {
+                let (a, b) = (theta[i], theta[j]);
+                let m = a.max(b);
+                let log_sum = m + ((a - m).exp() + (b - m).exp()).ln();
+                l += s.wins[i][j] * a + s.wins[j][i] * b - s.games[i][j] * log_sum;
+            }
+        }
+    }
+    l
+}
+
+/// The maximum-likelihood Bradley–Terry strengths of `s` on the Elo scale, mean 0:
+/// Newton's method with the last bot's strength held at 0 (the model sees only
+/// differences), step-halving so that the likelihood never falls.
+fn fit(s: &Scores) -> Vec<f64> {
+    let n = s.wins.len();
+    let mut theta = vec![0.0; n];
+    if n < 2 {
+        return theta;
+    }
+    let sigmoid = |x: f64| 1.0 / (1.0 + (-x).exp());
+    for _ in 0..100 {
+        let m = n - 1;
+        let mut gradient = vec![0.0; m];
+        let mut information = vec![vec![0.0; m]; m];
+        for i in 0..n {
+            for j in 0..n {
+                if i == j || s.games[i][j] == 0.0 {
+                    continue;
+                }
+                let p = sigmoid(theta[i] - theta[j]);
+                let w = s.games[i][j] * p * (1.0 - p);
+                if i < m {
+                    gradient[i] += s.wins[i][j] - s.games[i][j] * p;
+                    information[i][i] += w;
+                    if j < m {
+                        information[i][j] -= w;
+                    }
+                }
+            }
+        }
+        if gradient.iter().all(|g| g.abs() < 1e-10) {
+            break;
+        }
+        let mut step = gradient;
+        if !solve_spd(&mut information, &mut step) {
+            break;
+        }
+        let before = log_likelihood(s, &theta);
+        let mut scale = 1.0;
+        let mut improved = false;
+        for _ in 0..30 {
+            let trial: Vec<f64> = (0..n)
+                .map(|i| theta[i] + if i < m { scale * step[i] } else { 0.0 })
+                .collect();
+            if log_likelihood(s, &trial) >= before {
+                theta = trial;
+                improved = true;
+                break;
+            }
+            scale /= 2.0;
+        }
+        if !improved {
+            break;
+        }
+    }
+    let mean = theta.iter().sum::<f64>() / n as f64;
+    theta.iter().map(|t| (t - mean) * ELO_PER_NAT).collect()
+}
+
+/// The `q` quantile of sorted `values` (linear interpolation between order
+/// statistics, Hyndman & Fan's type 7).
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// The ratings of a field of `bots` bots from their matches, with
+/// [`BOOTSTRAP_REPLICATES`] bootstrap replicates drawn from `seed`, best first (ties
+/// in field order). Every match must have the same number of blocks (the league's
+/// pairs play the same deals).
+pub fn ratings(bots: usize, matches: &[MatchBlocks], seed: u64) -> Vec<Rating> {
+    ratings_with(bots, matches, seed, BOOTSTRAP_REPLICATES)
+}
+
+/// [`ratings`] with `replicates` bootstrap replicates.
+pub fn ratings_with(
+    bots: usize,
+    matches: &[MatchBlocks],
+    seed: u64,
+    replicates: usize,
+) -> Vec<Rating> {
+    let blocks = matches
+        .iter()
+        .map(|m| m.row_blocks.len())
+        .min()
+        .unwrap_or(0);
+    let mut scores = Scores::new(bots);
+    for m in matches {
+        for k in 0..blocks {
+            scores.add_block(m, k);
+        }
+    }
+    let mut record = vec![(0u64, 0u64, 0u64); bots];
+    for m in matches {
+        for k in 0..blocks {
+            let d = m.row_blocks[k].1 - m.col_blocks[k].1;
+            let (a, b) = (m.row, m.col);
+            if d > 0.0 {
+                record[a].0 += 1;
+                record[b].2 += 1;
+            } else if d < 0.0 {
+                record[a].2 += 1;
+                record[b].0 += 1;
+            } else {
+                record[a].1 += 1;
+                record[b].1 += 1;
+            }
+        }
+    }
+    scores.add_virtual_draws();
+    let elo = fit(&scores);
+    let mut samples = vec![Vec::with_capacity(replicates); bots];
+    if blocks > 0 {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x6c65_6167_7565_0015);
+        let mut picks = vec![0usize; blocks];
+        for _ in 0..replicates {
+            for p in &mut picks {
+                *p = crate::deal::below(&mut rng, blocks as u64) as usize;
+            }
+            let mut s = Scores::new(bots);
+            for m in matches {
+                for &k in &picks {
+                    s.add_block(m, k);
+                }
+            }
+            s.add_virtual_draws();
+            for (b, e) in fit(&s).into_iter().enumerate() {
+                samples[b].push(e);
+            }
+        }
+    }
+    let mut out: Vec<Rating> = (0..bots)
+        .map(|b| {
+            let mut v = std::mem::take(&mut samples[b]);
+            v.sort_by(f64::total_cmp);
+            let (low, high) = if v.is_empty() {
+                (f64::NAN, f64::NAN)
+            } else {
+                (quantile(&v, 0.025), quantile(&v, 0.975))
+            };
+            Rating {
+                bot: b,
+                elo: elo[b],
+                elo_ci95_low: low,
+                elo_ci95_high: high,
+                blocks_won: record[b].0,
+                blocks_drawn: record[b].1,
+                blocks_lost: record[b].2,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.elo.total_cmp(&a.elo).then(a.bot.cmp(&b.bot)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A match in which `row` wins `row_wins` of `blocks` blocks by 10 big blinds and
+    /// loses the others by 10 (zero-sum).
+    fn match_of(row: usize, col: usize, blocks: usize, row_wins: usize) -> MatchBlocks {
+        let r: Vec<(u64, f64)> = (0..blocks)
+            .map(|k| (200, if k < row_wins { 10.0 } else { -10.0 }))
+            .collect();
+        let c = r.iter().map(|&(h, bb)| (h, -bb)).collect();
+        MatchBlocks {
+            row,
+            col,
+            row_blocks: r,
+            col_blocks: c,
+        }
+    }
+
+    #[test]
+    fn seat_orders_balance_seats_and_neighbours_for_every_table_size() {
+        for k in 2..=MAX_TABLE_SEATS {
+            let orders = seat_orders(k);
+            let expected = match k {
+                2 => 2,
+                3 => 6,
+                4 => 24,
+                _ if k % 2 == 0 => k,
+                _ => 2 * k,
+            };
+            assert_eq!(orders.len(), expected, "k = {k}");
+            let mut in_seat = vec![vec![0; k]; k];
+            let mut after = vec![vec![0; k]; k];
+            for o in &orders {
+                let mut sorted = o.clone();
+                sorted.sort();
+                assert_eq!(sorted, (0..k).collect::<Vec<_>>(), "k = {k}: {o:?}");
+                for (seat, &m) in o.iter().enumerate() {
+                    in_seat[m][seat] += 1;
+                }
+                for w in o.windows(2) {
+                    after[w[0]][w[1]] += 1;
+                }
+            }
+            let seats = orders.len() / k;
+            assert!(
+                in_seat.iter().flatten().all(|&c| c == seats),
+                "k = {k}: {in_seat:?}"
+            );
+            let follows = orders.len() * (k - 1) / (k * (k - 1));
+            for (a, row) in after.iter().enumerate() {
+                for (b, &c) in row.iter().enumerate() {
+                    assert_eq!(c, if a == b { 0 } else { follows }, "k = {k}: {a} then {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn subsets_meet_every_pair_equally_often() {
+        assert_eq!(
+            subsets(4, 3),
+            vec![vec![0, 1, 2], vec![0, 1, 3], vec![0, 2, 3], vec![1, 2, 3]]
+        );
+        assert_eq!(subsets(3, 3), vec![vec![0, 1, 2]]);
+        let s = subsets(7, 4);
+        assert_eq!(s.len(), 35);
+        for a in 0..7 {
+            for b in a + 1..7 {
+                let met = s
+                    .iter()
+                    .filter(|t| t.contains(&a) && t.contains(&b))
+                    .count();
+                assert_eq!(met, 10, "C(5, 2) tables for {a} and {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn table_results_add_up_over_whole_permutation_groups() {
+        // Two runs of three bots on two blocks: bot 0 and 1 swap seats, bot 2 stays.
+        let run = |seats: Vec<usize>, results: [[f64; 2]; 3]| TableBlocks {
+            seats,
+            blocks: results
+                .iter()
+                .map(|r| r.iter().map(|&bb| (100, bb)).collect())
+                .collect(),
+        };
+        let runs = [
+            run(vec![0, 1, 2], [[3.0, 1.0], [-1.0, -2.0], [-2.0, 1.0]]),
+            run(vec![1, 0, 3], [[2.0, 0.0], [1.0, 1.0], [-3.0, -1.0]]),
+        ];
+        let field = field_blocks(4, &runs);
+        assert_eq!(field[0], vec![(200, 4.0), (200, 2.0)]);
+        assert_eq!(field[1], vec![(200, 1.0), (200, -2.0)]);
+        assert_eq!(field[2], vec![(100, -2.0), (100, 1.0)]);
+        let pairs = pairwise_at_tables(4, &runs);
+        // 0 and 1 met twice, 0 and 2 once, 1 and 3 once...; 2 and 3 never.
+        let of = |a, b| pairs.iter().find(|m| (m.row, m.col) == (a, b));
+        let m01 = of(0, 1).unwrap();
+        assert_eq!(m01.row_blocks, vec![(200, 4.0 - 1.0), (200, 2.0 + 2.0)]);
+        assert_eq!(m01.col_blocks, vec![(200, -3.0), (200, -4.0)]);
+        assert_eq!(of(0, 2).unwrap().row_blocks, vec![(100, 5.0), (100, 0.0)]);
+        assert!(of(2, 3).is_none());
+        assert_eq!(pairs.len(), 5);
+    }
+
+    #[test]
+    fn pairings_are_every_unordered_pair_once() {
+        assert_eq!(pairings(1), vec![]);
+        assert_eq!(pairings(3), vec![(0, 1), (0, 2), (1, 2)]);
+        assert_eq!(pairings(6).len(), 15);
+    }
+
+    #[test]
+    fn two_bots_rate_as_the_logit_of_their_score() {
+        // 30 of 40 blocks, plus the virtual draw: 30.5 of 41. The Bradley–Terry fit of
+        // two bots is exact: D = 400 log10(30.5 / 10.5), split ±D/2 about the mean.
+        let r = ratings_with(2, &[match_of(0, 1, 40, 30)], 7, 200);
+        let d = 400.0 * (30.5f64 / 10.5).log10();
+        assert_eq!(r[0].bot, 0);
+        assert!((r[0].elo - d / 2.0).abs() < 1e-6, "{r:?}");
+        assert!((r[1].elo + d / 2.0).abs() < 1e-6, "{r:?}");
+        assert_eq!(
+            (r[0].blocks_won, r[0].blocks_drawn, r[0].blocks_lost),
+            (30, 0, 10)
+        );
+        assert!(r[0].elo_ci95_low < r[0].elo && r[0].elo < r[0].elo_ci95_high);
+        // The same seed gives the same intervals.
+        assert_eq!(r, ratings_with(2, &[match_of(0, 1, 40, 30)], 7, 200));
+    }
+
+    #[test]
+    fn a_clean_sweep_has_a_finite_rating_and_the_order_is_transitive() {
+        // 0 beats 1 and 2 always; 1 beats 2 in 3 of 4 blocks.
+        let matches = [
+            match_of(0, 1, 20, 20),
+            match_of(0, 2, 20, 20),
+            match_of(1, 2, 20, 15),
+        ];
+        let r = ratings_with(3, &matches, 1, 100);
+        let order: Vec<usize> = r.iter().map(|x| x.bot).collect();
+        assert_eq!(order, vec![0, 1, 2]);
+        assert!(r.iter().all(|x| x.elo.is_finite()), "{r:?}");
+        let mean: f64 = r.iter().map(|x| x.elo).sum::<f64>() / 3.0;
+        assert!(mean.abs() < 1e-9);
+        // The fit's likelihood equations hold: expected wins equal the observed ones
+        // (with the virtual draws).
+        let e = |a: usize, b: usize| {
+            let ra = r.iter().find(|x| x.bot == a).unwrap().elo;
+            let rb = r.iter().find(|x| x.bot == b).unwrap().elo;
+            21.0 / (1.0 + 10f64.powf((rb - ra) / 400.0))
+        };
+        let expected_0 = e(0, 1) + e(0, 2);
+        assert!((expected_0 - 41.0).abs() < 1e-6, "{expected_0}");
+    }
+
+    #[test]
+    fn the_crosstable_holds_each_bots_own_rate_and_interval() {
+        let m = match_of(0, 1, 10, 7);
+        let t = Crosstable::new(vec!["a".into(), "b".into()], &[m]).unwrap();
+        let a = t.cells[0][1].unwrap();
+        let b = t.cells[1][0].unwrap();
+        assert!(t.cells[0][0].is_none());
+        // 7·10 − 3·10 = 40 big blinds over 2000 hands: 2 bb/100.
+        assert!((a.bb_per_100 - 2.0).abs() < 1e-9);
+        assert_eq!(a.bb_per_100, -b.bb_per_100);
+        assert_eq!(a.hands, 2000);
+        assert!(a.ci95_bb_per_100 > 0.0);
+        assert_eq!(t.mean_bb_per_100(1), b.bb_per_100);
+        // One block has no interval.
+        let one = match_of(0, 1, 1, 1);
+        assert!(Crosstable::new(vec!["a".into(), "b".into()], &[one]).is_err());
+    }
+}
