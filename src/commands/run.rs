@@ -419,7 +419,6 @@ pub fn play(
     allow_bot_faults: bool,
     announce_seed: Option<u64>,
 ) -> Result<ExitCode, CommandError> {
-    let (first, end) = shard.map_or((0, config.deals), |s| (s.first_deal, s.end_deal));
     let out = out.to_path_buf();
     prepare_out_dir(&out)?;
     #[cfg(unix)]
