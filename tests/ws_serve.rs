@@ -88,10 +88,10 @@ fn serve(args: &[&str]) -> Served {
     }
 }
 
-/// Starts `script` as the Open Poker agent `key`.
+/// Starts `script` (a path and its arguments) as the Open Poker agent `key`.
 fn bot(served: &Served, script: &str, key: &str) -> Child {
     Command::new(python())
-        .arg(script)
+        .args(script.split_whitespace())
         .env("OPENPOKER_WS_URL", format!("{}/ws", served.base))
         .env("OPENPOKER_API_KEY", key)
         .stderr(Stdio::null())
@@ -248,5 +248,43 @@ fn bad_serve_input_exits_2_with_one_line() {
         assert_eq!(code, 2, "{all:?}: {stderr}");
         assert!(stderr.contains(needle), "{all:?}: {stderr}");
         assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    }
+}
+
+#[test]
+fn a_bot_that_misses_three_hands_in_a_row_is_marked_away_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut served = serve(&[
+        "--seats",
+        "2",
+        "--hands",
+        "30",
+        "--seed",
+        "3",
+        "--action-timeout",
+        "0.3",
+        "--allow-bot-faults",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let mut alice = bot(&served, "bots/python/ws_call_bot.py", "alice");
+    let mut silent = bot(&served, "tests/fixtures/ws_probe.py silent", "silent");
+    let code = exit_within(&mut served.child, Duration::from_secs(120));
+    let mut log = String::new();
+    while served.stderr.read_line(&mut log).unwrap_or(0) > 0 {}
+    assert_eq!(code, Some(0), "{log}");
+    assert!(log.contains("marked away"), "{log}");
+    let rows = rows(&out);
+    let silent_row = rows.iter().find(|r| r["bot"] == "silent").unwrap();
+    assert_eq!(silent_row["crashes"], "1");
+    // Three whole hands missed (a hand may ask it more than once), then it is gone.
+    let timeouts: u64 = silent_row["timeouts"].parse().unwrap();
+    assert!((3..=6).contains(&timeouts), "{timeouts}");
+    for b in [&mut alice, &mut silent] {
+        if exit_within(b, Duration::from_secs(5)).is_none() {
+            let _ = b.kill();
+            let _ = b.wait();
+        }
     }
 }

@@ -133,6 +133,12 @@ pub const FLOOD_WARNING_AT: usize = 10;
 /// is removed ("Exceeded 20 invalid actions in 5 seconds").
 pub const FLOOD_KICK_ABOVE: usize = 20;
 
+/// Hands in a row in which a `serve` bot timed out on every decision before it is
+/// marked away and removed (`openpoker-websocket-protocol.txt`, "Timeouts": "Away
+/// auto-kick | 3 consecutive missed hands"). In `run` the seat keeps playing and the
+/// misses are counted as timeouts.
+pub const AWAY_AFTER_MISSED_HANDS: u32 = 3;
+
 /// Characters of an offending line quoted in a fault note.
 const NOTE_CHARS: usize = 200;
 
@@ -740,6 +746,11 @@ pub struct ExternalBot {
     socket: Option<socket::SocketLink>,
     /// A `serve` lobby bot: a connection and no process of ours.
     remote: bool,
+    /// This hand's decisions and timeouts, and the hands in a row it missed (timed
+    /// out on every decision), for [`AWAY_AFTER_MISSED_HANDS`].
+    hand_decisions: u32,
+    hand_timeouts: u32,
+    missed_hands: u32,
 }
 
 fn set_nonblocking(fd: RawFd) -> io::Result<()> {
@@ -946,6 +957,9 @@ impl ExternalBot {
             seats: Vec::new(),
             socket: None,
             remote: false,
+            hand_decisions: 0,
+            hand_timeouts: 0,
+            missed_hands: 0,
         }
     }
 
@@ -1242,6 +1256,26 @@ impl ExternalBot {
         }
     }
 
+    /// At the end of a hand: a hand whose every decision timed out is missed; a `serve`
+    /// bot that misses [`AWAY_AFTER_MISSED_HANDS`] in a row is marked away and removed.
+    fn count_missed_hand(&mut self) {
+        let (decisions, timeouts) = (self.hand_decisions, self.hand_timeouts);
+        (self.hand_decisions, self.hand_timeouts) = (0, 0);
+        if decisions == 0 {
+            return;
+        }
+        self.missed_hands = if timeouts == decisions {
+            self.missed_hands + 1
+        } else {
+            0
+        };
+        if self.remote && self.missed_hands >= AWAY_AFTER_MISSED_HANDS {
+            self.crash(&format!(
+                "was marked away and removed ({AWAY_AFTER_MISSED_HANDS} missed hands in a row)"
+            ));
+        }
+    }
+
     /// Counts and answers messages the rate limit dropped: one `error` `rate_limited`
     /// each (Open Poker, "Rate limits"), counted in `invalid_messages`, the first noted.
     fn rate_limited(&mut self, r: socket::Received) {
@@ -1491,6 +1525,7 @@ impl ExternalBot {
     /// [`UNREAD_REQUESTS_LIMIT`]` - 1` before it unread in its pipe.
     fn timed_out(&mut self, turn: &Turn<'_>, request_end: u64) -> Action {
         self.faults.timeouts += 1;
+        self.hand_timeouts += 1;
         let action = turn.valid_actions.timeout_action();
         let unread = self
             .proc
@@ -2058,6 +2093,7 @@ impl Bot for ExternalBot {
         if !self.alive() {
             return turn.valid_actions.timeout_action();
         }
+        self.hand_decisions += 1;
         if let Some(slot) = &self.slot {
             slot.start();
         }
@@ -2077,6 +2113,9 @@ impl Bot for ExternalBot {
         match self.spec.dialect {
             Dialect::OpenPoker => self.observe_openpoker(event),
             Dialect::Claw => self.observe_claw(event),
+        }
+        if let Event::HandResult(_) = event {
+            self.count_missed_hand();
         }
         self.maybe_flush();
     }
