@@ -336,6 +336,7 @@ impl Lineup {
                         transport,
                         name: String::new(),
                         action_timeout: DEFAULT_ACTION_TIMEOUT,
+                        reconnect_window: crate::protocol::external::DEFAULT_RECONNECT_WINDOW,
                         stderr_dir: None,
                     };
                     spec.check_program()
@@ -391,6 +392,18 @@ impl Lineup {
             });
         }
         Ok(Lineup(specs))
+    }
+
+    /// Gives every WebSocket bot `window` to reconnect after a dropped connection.
+    pub fn set_reconnect_window(&mut self, window: Duration) {
+        #[cfg(unix)]
+        for spec in &mut self.0 {
+            if let BotSpec::Exec(e) = spec {
+                e.reconnect_window = window;
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = window;
     }
 
     /// Gives every external bot `timeout` per action.

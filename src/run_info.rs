@@ -231,6 +231,7 @@ impl RunInfo {
                         transport: crate::protocol::external::Transport::Pipes,
                         name: name.clone(),
                         action_timeout: crate::config::DEFAULT_ACTION_TIMEOUT,
+                        reconnect_window: crate::protocol::external::DEFAULT_RECONNECT_WINDOW,
                         stderr_dir: None,
                     },
                 )),

@@ -391,6 +391,7 @@ fn external(command: &str, dialect: holdem_arena::protocol::external::Dialect) -
         transport: Transport::Pipes,
         name: "faulty_bot".into(),
         action_timeout: DEFAULT_ACTION_TIMEOUT,
+        reconnect_window: holdem_arena::protocol::external::DEFAULT_RECONNECT_WINDOW,
         stderr_dir: None,
     };
     bots::BotSpec::Exec(spec).make(1)

@@ -246,6 +246,33 @@ fn a_dropped_connection_reconnects_resyncs_and_plays_on() {
 }
 
 #[test]
+fn a_bot_that_does_not_reconnect_within_the_window_is_written_off() {
+    // The probe reconnects 0.5 s after dropping: too late for a 0.3 s window.
+    let bots = "call,ws:python3 tests/fixtures/ws_probe.py drop";
+    let (rows, _, text) = run(
+        bots,
+        &[
+            "--hands",
+            "50",
+            "--threads",
+            "1",
+            "--reconnect-window",
+            "0.3",
+            "--allow-bot-faults",
+        ],
+    );
+    assert_eq!(col(&rows, 1, "crashes"), 1);
+    assert!(text.contains("did not reconnect within 0.3 s"), "{text}");
+    let (code, _, stderr) =
+        arena_output(&["run", "--bots", "call,call", "--reconnect-window", "0"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--reconnect-window 0: give seconds above 0"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_second_connection_with_the_same_key_takes_the_session_over() {
     let (clean, _) = probe_run("url", &[]);
     let (rows, seen) = probe_run("takeover", &[]);

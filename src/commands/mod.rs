@@ -85,6 +85,24 @@ pub(crate) fn failed(message: String) -> CommandError {
 }
 
 /// The error of a run stopped by a signal: exit 130 (SIGINT) or 143 (SIGTERM).
+/// The longest `--reconnect-window`, in seconds (an hour): every wait is bounded.
+pub const MAX_RECONNECT_WINDOW_S: f64 = 3600.0;
+
+/// `--reconnect-window SECONDS` as a duration.
+///
+/// # Errors
+/// Exit 2 naming the value unless it is above 0 and at most
+/// [`MAX_RECONNECT_WINDOW_S`].
+pub fn reconnect_window(seconds: f64) -> Result<std::time::Duration, CommandError> {
+    if seconds > 0.0 && seconds <= MAX_RECONNECT_WINDOW_S {
+        Ok(std::time::Duration::from_secs_f64(seconds))
+    } else {
+        Err(usage(format!(
+            "--reconnect-window {seconds}: give seconds above 0 and at most {MAX_RECONNECT_WINDOW_S}"
+        )))
+    }
+}
+
 pub(crate) fn interrupted(hands_done: u64, total: u64) -> CommandError {
     let signal = crate::interrupt::requested().unwrap_or(libc::SIGINT);
     let name = if signal == libc::SIGTERM {

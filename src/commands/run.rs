@@ -32,6 +32,10 @@ pub struct RunArgs {
     /// [default: 10, or the --table preset's: 120 for openpoker]
     #[arg(long)]
     pub action_timeout: Option<f64>,
+    /// Seconds a `ws:` bot whose connection dropped keeps its seat (its turns time out
+    /// meanwhile); after that it is written off.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    pub reconnect_window: f64,
     /// Hands to play (at least 1).
     #[arg(long, default_value_t = 1_000_000)]
     pub hands: u64,
@@ -175,7 +179,8 @@ pub fn shard_of_args(
 /// # Errors
 /// Bad input naming the value and what is allowed.
 pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, CommandError> {
-    let lineup = Lineup::parse(&args.bots).map_err(CommandError::from)?;
+    let mut lineup = Lineup::parse(&args.bots).map_err(CommandError::from)?;
+    lineup.set_reconnect_window(super::reconnect_window(args.reconnect_window)?);
     let history = match (&args.hand_histories, args.history_every, args.history_hands) {
         (None, None, None) => None,
         (None, _, _) => {

@@ -55,6 +55,10 @@ pub struct ServeArgs {
     /// auto-checked when checking is free). [default: 120, as on Open Poker]
     #[arg(long)]
     pub action_timeout: Option<f64>,
+    /// Seconds a bot whose connection dropped keeps its seat (its turns time out
+    /// meanwhile); after that it is removed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    pub reconnect_window: f64,
     /// Blinds, ante, stacks, and the session rules (by default sessions of 200 hands:
     /// stacks carry over within a session).
     #[command(flatten)]
@@ -105,6 +109,7 @@ pub fn serve(mut args: ServeArgs) -> Result<ExitCode, CommandError> {
             args.seats
         )));
     }
+    let window = super::reconnect_window(args.reconnect_window)?;
     if args.hands == 0 {
         return Err(usage("--hands 0: play at least 1 hand".into()));
     }
@@ -192,6 +197,7 @@ pub fn serve(mut args: ServeArgs) -> Result<ExitCode, CommandError> {
             transport: Transport::WebSocket,
             name: name.clone(),
             action_timeout: Duration::from_secs_f64(timeout),
+            reconnect_window: window,
             stderr_dir: None,
         }));
         server.seat(Arrival { name, ..arrival });

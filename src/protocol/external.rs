@@ -142,6 +142,10 @@ pub const AWAY_AFTER_MISSED_HANDS: u32 = 3;
 /// Characters of an offending line quoted in a fault note.
 const NOTE_CHARS: usize = 200;
 
+/// How long a dropped WebSocket connection keeps its seat by default (Open Poker,
+/// "Reconnection": "You have 120 seconds to reconnect").
+pub const DEFAULT_RECONNECT_WINDOW: Duration = Duration::from_secs(120);
+
 /// Which wire dialect an external bot speaks.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Dialect {
@@ -200,6 +204,9 @@ pub struct ExternalSpec {
     pub name: String,
     /// Time allowed for each action, from `your_turn` to an accepted `action`.
     pub action_timeout: Duration,
+    /// WebSocket bots: how long a dropped connection keeps its seat
+    /// ([`DEFAULT_RECONNECT_WINDOW`] unless `--reconnect-window` says otherwise).
+    pub reconnect_window: Duration,
     /// The folder for the bot's stderr logs (`NAME.seatN.stderr.log`, see the module
     /// documentation); `None`: only the last 2 KiB are kept, in memory, for a crash
     /// report.
@@ -872,6 +879,7 @@ impl ExternalBot {
                         spec.dialect,
                         format!("offline-seat-{seat}"),
                         spec.name.clone(),
+                        spec.reconnect_window,
                     ));
                 }
                 Err(e) => {
@@ -918,6 +926,7 @@ impl ExternalBot {
             self.spec.dialect,
             format!("offline-seat-{}", self.seat),
             self.spec.name.clone(),
+            self.spec.reconnect_window,
         );
         link.seat(arrival.socket);
         self.socket = Some(link);
@@ -2168,6 +2177,7 @@ mod tests {
             transport: Transport::Pipes,
             name: "tested".into(),
             action_timeout: crate::config::DEFAULT_ACTION_TIMEOUT,
+            reconnect_window: DEFAULT_RECONNECT_WINDOW,
             stderr_dir: None,
         }
     }

@@ -16,7 +16,8 @@
 //! - a second connection with the same credentials replaces the first ("Opening a new
 //!   WebSocket while one is already connected for the same agent replaces the old
 //!   connection");
-//! - a dropped connection keeps its seat for [`RECONNECT_WINDOW`]: turns time out
+//! - a dropped connection keeps its seat for the reconnect window (120 s,
+//!   [`super::DEFAULT_RECONNECT_WINDOW`], or `--reconnect-window`): turns time out
 //!   meanwhile and the events are kept, to be delivered on reconnecting; after the
 //!   window the seat is written off as crashed;
 //! - at most [`RATE_LIMIT`] messages within [`RATE_WINDOW`] ("rate-limited to 20
@@ -34,10 +35,6 @@ use std::io;
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 use tungstenite::Message;
-
-/// How long a dropped connection keeps its seat (Open Poker, "Reconnection": "You
-/// have 120 seconds to reconnect").
-pub const RECONNECT_WINDOW: Duration = Duration::from_secs(120);
 
 /// How long a started bot has to connect and, for Open Poker, send `join_lobby`.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -87,6 +84,8 @@ pub(super) struct SocketLink {
     recent: VecDeque<Instant>,
     /// Connections taken in all (the first, then reconnects and takeovers).
     pub connections: u32,
+    /// How long a dropped connection keeps its seat.
+    reconnect_window: Duration,
     /// The last request's answer has not arrived yet: the next message is exempt from
     /// the rate limit.
     answer_due: bool,
@@ -104,6 +103,7 @@ impl SocketLink {
         dialect: Dialect,
         agent_id: String,
         name: String,
+        reconnect_window: Duration,
     ) -> Self {
         SocketLink {
             registration,
@@ -116,6 +116,7 @@ impl SocketLink {
             unflushed: false,
             recent: VecDeque::with_capacity(RATE_LIMIT),
             connections: 0,
+            reconnect_window,
             answer_due: false,
         }
     }
@@ -192,7 +193,7 @@ impl SocketLink {
     }
 
     /// Why the connection is not usable, if it is not: never connected within
-    /// [`CONNECT_TIMEOUT`], or dropped longer than [`RECONNECT_WINDOW`] ago.
+    /// [`CONNECT_TIMEOUT`], or dropped longer than the reconnect window ago.
     pub fn expired(&self, now: Instant) -> Option<String> {
         match self.state {
             State::Waiting | State::Lobby
@@ -211,9 +212,9 @@ impl SocketLink {
                     )
                 })
             }
-            State::Dropped(at) if now.duration_since(at) >= RECONNECT_WINDOW => Some(format!(
-                "dropped its connection and did not reconnect within {} s",
-                RECONNECT_WINDOW.as_secs()
+            State::Dropped(at) if now.duration_since(at) >= self.reconnect_window => Some(format!(
+                "dropped its connection and did not reconnect within {:.1} s",
+                self.reconnect_window.as_secs_f64()
             )),
             _ => None,
         }
