@@ -265,14 +265,28 @@ impl Server {
     }
 }
 
+/// Handshakes in progress at most; a connection beyond them is closed at once (each
+/// takes a thread for up to [`HANDSHAKE_TIMEOUT`]).
+pub const MAX_HANDSHAKES: usize = 64;
+
 fn accept_loop(listener: TcpListener) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static IN_PROGRESS: AtomicUsize = AtomicUsize::new(0);
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
-        let _ = std::thread::Builder::new()
+        if IN_PROGRESS.fetch_add(1, Ordering::SeqCst) >= MAX_HANDSHAKES {
+            IN_PROGRESS.fetch_sub(1, Ordering::SeqCst);
+            continue; // dropped: closed
+        }
+        let spawned = std::thread::Builder::new()
             .name("ws-handshake".into())
             .spawn(move || {
                 let _ = authenticate(stream);
+                IN_PROGRESS.fetch_sub(1, Ordering::SeqCst);
             });
+        if spawned.is_err() {
+            IN_PROGRESS.fetch_sub(1, Ordering::SeqCst);
+        }
     }
 }
 
