@@ -410,7 +410,11 @@ fn join_lobby(
     if dialect == Dialect::OpenPoker {
         let connected = serde_json::json!({"type": "connected", "agent_id": key_id(&key), "name": name, "season_mode": false});
         ws.send(Message::text(connected.to_string()))?;
+        let until = std::time::Instant::now() + HANDSHAKE_TIMEOUT;
         loop {
+            if std::time::Instant::now() >= until {
+                return Err(tungstenite::Error::Io(io::ErrorKind::TimedOut.into()));
+            }
             let Message::Text(t) = ws.read()? else {
                 continue;
             };
