@@ -310,7 +310,7 @@ fn load(chromium: &Path, page: &Path) -> (String, Vec<String>) {
     let console = String::from_utf8_lossy(&out.stderr)
         .lines()
         .filter(|l| {
-            l.contains("Uncaught") || l.contains("ERROR:CONSOLE") || l.contains(":CONSOLE(")
+            l.contains("Uncaught") || l.contains("ERROR:CONSOLE") || l.contains(":CONSOLE")
         })
         .map(str::to_string)
         .collect();
