@@ -309,12 +309,25 @@ fn load(chromium: &Path, page: &Path) -> (String, Vec<String>) {
     );
     let console = String::from_utf8_lossy(&out.stderr)
         .lines()
-        .filter(|l| {
-            l.contains("Uncaught") || l.contains("ERROR:CONSOLE") || l.contains(":CONSOLE")
-        })
+        .filter(|l| l.contains("Uncaught") || l.contains("ERROR:CONSOLE") || l.contains(":CONSOLE"))
         .map(str::to_string)
         .collect();
     (String::from_utf8_lossy(&out.stdout).into_owned(), console)
+}
+
+/// Writes `folder`'s report, loads it in Chromium and checks the rendered DOM holds
+/// the `sections`, the bots' names and an inline SVG, with nothing on the console.
+fn renders(chromium: &Path, folder: &Path, sections: &[&str]) {
+    report_of(folder);
+    let (dom, console) = load(chromium, &folder.join("report.html"));
+    assert!(console.is_empty(), "console: {console:?}");
+    for needle in sections.iter().chain(&["tag", "call", "random", "<svg"]) {
+        assert!(
+            dom.contains(needle),
+            "the rendered page of {} lacks {needle:?}",
+            folder.display()
+        );
+    }
 }
 
 #[test]
@@ -340,42 +353,19 @@ fn the_pages_render_in_headless_chromium_without_console_errors() {
         "a thrown error is not seen: {console:?}"
     );
 
-    let run = small_run(dir.path());
-    report_of(&run);
-    let (dom, console) = load(&chromium, &run.join("report.html"));
-    assert!(console.is_empty(), "console: {console:?}");
-    for needle in [
-        "Summary",
-        "Win rate over hands",
-        "By effective stack",
-        "Settings",
-        "tag",
-        "call",
-        "random",
-        "<svg",
-    ] {
-        assert!(
-            dom.contains(needle),
-            "the rendered run page lacks {needle:?}"
-        );
-    }
-
-    let league = small_league(dir.path());
-    report_of(&league);
-    let (dom, console) = load(&chromium, &league.join("report.html"));
-    assert!(console.is_empty(), "console: {console:?}");
-    for needle in [
-        "Ratings",
-        "Crosstable",
-        "Field",
-        "tag",
-        "call",
-        "random",
-        "<svg",
-    ] {
-        assert!(
-            dom.contains(needle),
-            "the rendered league page lacks {needle:?}"
-        );
-    }
+    renders(
+        &chromium,
+        &small_run(dir.path()),
+        &[
+            "Summary",
+            "Win rate over hands",
+            "By effective stack",
+            "Settings",
+        ],
+    );
+    renders(
+        &chromium,
+        &small_league(dir.path()),
+        &["Ratings", "Crosstable", "Field", "Settings"],
+    );
 }

@@ -41,6 +41,13 @@ enum Col {
     Slash(&'static [&'static str]),
 }
 
+/// The win-rate column: `bb_per_100 ± ci95_bb_per_100` (bots.csv, depths.csv,
+/// field.csv).
+const RATE: (&str, Col) = (
+    "bb/100 ± 95% CI",
+    Col::PlusMinus("bb_per_100", "ci95_bb_per_100"),
+);
+
 /// A page table from `t`: one column per `(heading, how)`.
 ///
 /// # Errors
@@ -131,10 +138,7 @@ fn run_sections(dir: &Path) -> Result<(String, Vec<String>), CommandError> {
             ("bot", Col::Text("bot")),
             ("seats", Col::Text("seats")),
             ("hands", Col::Num("hands", 0)),
-            (
-                "bb/100 ± 95% CI",
-                Col::PlusMinus("bb_per_100", "ci95_bb_per_100"),
-            ),
+            RATE,
             (
                 "all-in adj bb/100 ± 95% CI",
                 Col::PlusMinus("allin_adj_bb_per_100", "allin_adj_ci95_bb_per_100"),
@@ -193,10 +197,7 @@ fn run_sections(dir: &Path) -> Result<(String, Vec<String>), CommandError> {
                 ("bot", Col::Text("bot")),
                 ("effective stack (bb)", Col::Text("effective_stack_bb")),
                 ("hands", Col::Num("hands", 0)),
-                (
-                    "bb/100 ± 95% CI",
-                    Col::PlusMinus("bb_per_100", "ci95_bb_per_100"),
-                ),
+                RATE,
             ],
         )?;
         sections.push(html::section(
@@ -271,10 +272,7 @@ fn league_sections(dir: &Path) -> Result<(String, Vec<String>), CommandError> {
             ("bot", Col::Text("bot")),
             ("hands", Col::Num("hands", 0)),
             ("blocks", Col::Num("blocks", 0)),
-            (
-                "bb/100 ± 95% CI",
-                Col::PlusMinus("bb_per_100", "ci95_bb_per_100"),
-            ),
+            RATE,
             ("excludes 0", Col::Text("excludes_zero")),
         ],
     )?;
