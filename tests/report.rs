@@ -120,6 +120,15 @@ fn a_run_page_has_the_summary_plot_depths_and_settings() {
     assert!(!page.contains("Decision latency"));
     // The same folder gives the same page.
     assert_eq!(report_of(&run), page);
+    // A latency.csv (written when a bot behind a wire played) gets its section.
+    std::fs::write(
+        run.join("latency.csv"),
+        "bot,decisions,latency_p50_ms,latency_p99_ms,latency_max_ms\ntag,1200,0.5,2.25,7.5\n",
+    )
+    .unwrap();
+    let page = report_of(&run);
+    assert!(page.contains("<h2>Decision latency</h2>"));
+    assert!(page.contains("<td class=\"num\">1200</td><td class=\"num\">0.50</td><td class=\"num\">2.25</td><td class=\"num\">7.50</td>"), "{page}");
 }
 
 #[test]
