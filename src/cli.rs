@@ -13,6 +13,7 @@ use crate::commands::league::{self, LeagueArgs};
 use crate::commands::merge::{self, MergeArgs};
 use crate::commands::plot::{self, PlotArgs};
 use crate::commands::replay::{self, ReplayArgs};
+use crate::commands::report::{self, ReportArgs};
 use crate::commands::run::{self, RunArgs};
 use crate::commands::serve;
 use crate::commands::{self, CommandError, print_stdout};
@@ -53,6 +54,10 @@ pub enum Command {
     /// Draw each bot's win rate as a run's hands add up, with its 95% interval, from
     /// the run's blocks.csv (writes RUN/winrate.svg).
     Plot(PlotArgs),
+    /// Write one self-contained page, DIR/report.html, for a run folder (summary
+    /// table, win-rate plot, depths and latency, settings) or a league folder
+    /// (ratings, crosstable, field, settings): inline SVG and CSS, no scripts.
+    Report(ReportArgs),
     /// Replay one hand of a run street by street (or, with --phh, in PHH).
     Replay(ReplayArgs),
     /// A local Open Poker / Claw Poker server: WebSocket bots started by hand join
@@ -113,6 +118,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode, CommandError> {
         Command::Merge(args) => merge::merge(&args),
         Command::Plot(args) => plot::plot(&args),
         Command::Replay(args) => replay::replay(&args),
+        Command::Report(args) => report::report(&args),
         Command::Serve(args) => serve::serve(args),
         Command::Bots => commands::list_bots(),
         Command::Tables => commands::list_tables(),

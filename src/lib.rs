@@ -45,6 +45,7 @@ pub mod engine;
 pub mod eval;
 pub mod fs;
 pub mod history;
+pub mod html;
 pub mod interrupt;
 pub mod league;
 pub mod protocol;

@@ -14,6 +14,7 @@ pub mod merge;
 pub mod plot;
 pub mod progress;
 pub mod replay;
+pub mod report;
 pub mod run;
 pub mod serve;
 

@@ -14,7 +14,7 @@ use crate::fs::write_file_atomically;
 use crate::run_info::RunInfo;
 use crate::verdict::{RatioSums, normal_quantile};
 use plotters::prelude::*;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// `holdem-arena plot` options.
@@ -180,19 +180,22 @@ fn draw(
     Ok(svg)
 }
 
-/// Runs `holdem-arena plot`: writes the SVG atomically and prints its path.
+/// The win-rate plot of the run in `dir` as SVG text: each bot's curve from its
+/// `blocks.csv` with its 95% band, titled with the run's line-up, seed, hands and
+/// blinds (what `plot` writes and `report` inlines). `allin_adjusted` draws the
+/// all-in-adjusted results instead of the real ones.
 ///
 /// # Errors
 /// Exit code 2 with one line naming the file and what is wrong: an unreadable or
 /// malformed run.json or blocks.csv (including one that disagrees with its run.json or
 /// holds no blocks, see [`crate::blocks::BlockCheck`]), a run too short for an interval
-/// (one block), an unwritable `--out`; exit code 1 if drawing fails.
-pub fn plot(args: &PlotArgs) -> Result<ExitCode, CommandError> {
-    let run = RunInfo::read(&args.run)?;
-    let file = args.run.join("blocks.csv");
+/// (one block); exit code 1 if drawing fails.
+pub fn winrate_svg(dir: &Path, allin_adjusted: bool) -> Result<String, CommandError> {
+    let run = RunInfo::read(dir)?;
+    let file = dir.join("blocks.csv");
     let rows = read_blocks(&file, &run, |_| true)?;
     let bots = run.distinct_bots();
-    let curves = curves(&bots, &rows, args.allin_adjusted);
+    let curves = curves(&bots, &rows, allin_adjusted);
     for (bot, curve) in bots.iter().zip(&curves) {
         let last = curve.last().copied().unwrap_or(CurvePoint {
             hands: 0,
@@ -224,15 +227,22 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode, CommandError> {
     );
     let y_label = format!(
         "{}bb/100 (95% interval over blocks of {} deals)",
-        if args.allin_adjusted {
+        if allin_adjusted {
             "all-in-adjusted "
         } else {
             ""
         },
         run.block_deals
     );
-    let svg = draw(&title, &y_label, &bots, &curves)
-        .map_err(|e| failed(format!("cannot draw the plot: {e}")))?;
+    draw(&title, &y_label, &bots, &curves).map_err(|e| failed(format!("cannot draw the plot: {e}")))
+}
+
+/// Runs `holdem-arena plot`: writes the SVG atomically and prints its path.
+///
+/// # Errors
+/// Those of [`winrate_svg`]; exit code 2 for an unwritable `--out`.
+pub fn plot(args: &PlotArgs) -> Result<ExitCode, CommandError> {
+    let svg = winrate_svg(&args.run, args.allin_adjusted)?;
     let out = args
         .out
         .clone()
