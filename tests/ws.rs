@@ -7,45 +7,17 @@
 mod common;
 use common::*;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
-/// A `PATH` whose `python3` has `websockets` (a venv under the target folder,
-/// created on first use).
+/// A `PATH` whose `python3` has `websockets` (see [`websockets_python`]).
 fn python_path() -> &'static str {
     static PATH: OnceLock<String> = OnceLock::new();
     PATH.get_or_init(|| {
-        let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ws-venv");
-        let python = venv.join("bin/python3");
-        let has = |p: &Path| {
-            std::process::Command::new(p)
-                .args(["-c", "import websockets"])
-                .status()
-                .is_ok_and(|s| s.success())
-        };
-        if !has(&python) {
-            let ok = std::process::Command::new("python3")
-                .args(["-m", "venv"])
-                .arg(&venv)
-                .status()
-                .is_ok_and(|s| s.success())
-                && std::process::Command::new(venv.join("bin/pip"))
-                    .args([
-                        "install",
-                        "--quiet",
-                        "--disable-pip-version-check",
-                        "websockets==15.0.1",
-                    ])
-                    .status()
-                    .is_ok_and(|s| s.success());
-            assert!(
-                ok && has(&python),
-                "cannot install websockets into {}",
-                venv.display()
-            );
-        }
+        let python = websockets_python("ws-venv");
+        let bin = python.parent().expect("a venv's bin folder");
         let path = std::env::var("PATH").unwrap_or_default();
-        format!("{}:{path}", venv.join("bin").display())
+        format!("{}:{path}", bin.display())
     })
 }
 

@@ -11,43 +11,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The venv's python3 with `websockets` (created on first use, as tests/ws.rs does).
+/// The venv's python3 with `websockets` (see [`websockets_python`]).
 fn python() -> &'static Path {
     static PYTHON: OnceLock<std::path::PathBuf> = OnceLock::new();
-    PYTHON.get_or_init(|| {
-        let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ws-serve-venv");
-        let python = venv.join("bin/python3");
-        let has = |p: &Path| {
-            Command::new(p)
-                .args(["-c", "import websockets"])
-                .status()
-                .is_ok_and(|s| s.success())
-        };
-        if !has(&python) {
-            assert!(
-                Command::new("python3")
-                    .args(["-m", "venv"])
-                    .arg(&venv)
-                    .status()
-                    .unwrap()
-                    .success()
-            );
-            assert!(
-                Command::new(venv.join("bin/pip"))
-                    .args([
-                        "install",
-                        "--quiet",
-                        "--disable-pip-version-check",
-                        "websockets==15.0.1"
-                    ])
-                    .status()
-                    .unwrap()
-                    .success(),
-                "cannot install websockets"
-            );
-        }
-        python
-    })
+    PYTHON.get_or_init(|| websockets_python("ws-serve-venv"))
 }
 
 /// A started `serve` and the URL base it printed (`ws://127.0.0.1:PORT`).
@@ -97,6 +64,15 @@ fn bot(served: &Served, script: &str, key: &str) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .unwrap()
+}
+
+/// Lets a bot exit by itself within `grace` (its server is gone), else kills it;
+/// reaps it either way.
+fn reap(bot: &mut Child, grace: Duration) {
+    if exit_within(bot, grace).is_none() {
+        let _ = bot.kill();
+        let _ = bot.wait();
+    }
 }
 
 /// Waits up to `limit` for the child to exit; its exit code.
@@ -209,13 +185,8 @@ fn ctrl_c_mid_run_leaves_no_partial_file_and_a_full_table_answers_lobby_full() {
     unsafe { libc::kill(served.child.id() as i32, libc::SIGINT) };
     let code = exit_within(&mut served.child, Duration::from_secs(30));
     assert_eq!(code, Some(130));
-    for b in [&mut alice, &mut bob] {
-        // Their server is gone: they exit after their retries, or are killed here.
-        if exit_within(b, Duration::from_secs(1)).is_none() {
-            let _ = b.kill();
-            let _ = b.wait();
-        }
-    }
+    reap(&mut alice, Duration::from_secs(1));
+    reap(&mut bob, Duration::from_secs(1));
     let left: Vec<_> = std::fs::read_dir(&out)
         .map(|d| d.map(|e| e.unwrap().file_name()).collect())
         .unwrap_or_default();
@@ -281,10 +252,6 @@ fn a_bot_that_misses_three_hands_in_a_row_is_marked_away_and_removed() {
     // Three whole hands missed (a hand may ask it more than once), then it is gone.
     let timeouts: u64 = silent_row["timeouts"].parse().unwrap();
     assert!((3..=6).contains(&timeouts), "{timeouts}");
-    for b in [&mut alice, &mut silent] {
-        if exit_within(b, Duration::from_secs(5)).is_none() {
-            let _ = b.kill();
-            let _ = b.wait();
-        }
-    }
+    reap(&mut alice, Duration::from_secs(5));
+    reap(&mut silent, Duration::from_secs(5));
 }

@@ -9,7 +9,8 @@ and offline, unchanged:
     OPENPOKER_WS_URL   (default wss://openpoker.ai/ws)
     OPENPOKER_API_KEY
 holdem-arena sets both for `--bots 'ws:python3 bots/python/ws_call_bot.py'`.
-Other bots reuse `connect_with_retry(handle)` with their own `handle`.
+Its decisions are call_bot.py's `handle`; other bots reuse
+`connect_with_retry(handle)` with their own.
 """
 import asyncio
 import itertools
@@ -19,17 +20,10 @@ import sys
 
 import websockets
 
+from call_bot import handle  # the decisions: check, else call (as `call`)
+
 URL = os.environ.get("OPENPOKER_WS_URL", "wss://openpoker.ai/ws")
 API_KEY = os.environ.get("OPENPOKER_API_KEY", "").strip()
-
-
-def handle(msg):
-    """One server message in; the reply to send (a dict) or None out."""
-    if msg.get("type") != "your_turn":
-        return None
-    offered = {a["action"] for a in msg["valid_actions"]}
-    action = "check" if "check" in offered else "call" if "call" in offered else "fold"
-    return {"type": "action", "action": action, "turn_token": msg["turn_token"]}
 
 
 async def play_loop(ws, handle, state):

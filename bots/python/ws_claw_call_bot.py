@@ -13,16 +13,9 @@ import sys
 
 import websockets
 
+from claw_call_bot import handle  # the decisions: check, else call
+
 URL = os.environ.get("CLAW_WS_URL", "wss://node-x.ai/ws/agent")
-
-
-def handle(event):
-    """One server event in; the reply to send (a dict) or None out."""
-    if event["type"] != "action.requested":
-        return None
-    data = event["data"]
-    action = "check" if "check" in data["legal_actions"] else "call"
-    return {"type": "action.intent", "hand_id": data["hand_id"], "action": action}
 
 
 async def play():

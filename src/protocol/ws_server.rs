@@ -450,7 +450,11 @@ fn key_id(key: &str) -> String {
 
 /// Reads Claw's first message and returns `"AGENT_ID SECRET"` if it is `auth`.
 fn claw_credentials(ws: &mut Socket) -> Option<String> {
+    let until = std::time::Instant::now() + HANDSHAKE_TIMEOUT;
     let first = loop {
+        if std::time::Instant::now() >= until {
+            return None;
+        }
         match ws.read().ok()? {
             Message::Text(t) => break t,
             Message::Ping(_) | Message::Pong(_) => {}

@@ -53,3 +53,44 @@ pub fn num(row: &BTreeMap<String, String>, column: &str) -> f64 {
         .parse()
         .unwrap_or_else(|_| panic!("{column} = {:?}", row[column]))
 }
+
+/// The `python3` of a virtual environment named `name` under the target folder, with
+/// `websockets` (pinned) installed from the registry on first use; the WebSocket
+/// tests' real clients run on it. Each test binary names its own, so that two binaries
+/// never install into one at once.
+///
+/// # Panics
+/// When the environment cannot be created or `websockets` cannot be installed.
+pub fn websockets_python(name: &str) -> std::path::PathBuf {
+    use std::process::Command;
+    let venv = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let python = venv.join("bin/python3");
+    let has = |p: &std::path::Path| {
+        Command::new(p)
+            .args(["-c", "import websockets"])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !has(&python) {
+        let ok = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .is_ok_and(|s| s.success())
+            && Command::new(venv.join("bin/pip"))
+                .args([
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "websockets==15.0.1",
+                ])
+                .status()
+                .is_ok_and(|s| s.success());
+        assert!(
+            ok && has(&python),
+            "cannot install websockets into {}",
+            venv.display()
+        );
+    }
+    python
+}
