@@ -371,6 +371,7 @@ mod tests {
             board: &board,
             starting_stacks: &[stack, stack],
             invalid_actions: &[0, 0],
+            button: 0,
             sitting_out: 0,
         };
         let mut deal = Deal {
@@ -552,6 +553,7 @@ mod tests {
             board: &[],
             starting_stacks: &[100, 1, 100, 100],
             invalid_actions: &[0; 4],
+            button: 0,
             sitting_out: 0,
         };
         let contributed = [100, 1, 100, 100];

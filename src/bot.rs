@@ -549,6 +549,8 @@ pub struct HandResult<'a> {
     pub starting_stacks: &'a [u32],
     /// Engine-only: actions rejected this hand, indexed by seat.
     pub invalid_actions: &'a [u32],
+    /// Engine-only: the button's seat (`hand_start`'s `dealer_seat`), in `0..seats`.
+    pub button: u8,
     /// Engine-only: bit `s` set when seat `s` sat the hand out (a session's busted
     /// seat): it was dealt nothing and its stack did not change. 0 outside sessions.
     pub sitting_out: u16,

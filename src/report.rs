@@ -12,6 +12,9 @@ use crate::stats::{Stats, Tally, UnitSample, WinRate};
 use serde::Serialize;
 use std::path::Path;
 
+pub mod tracker;
+pub use tracker::{POSITIONS_FILE, TRACKER_FILE};
+
 /// One row of `bots.csv` (one bot name, all its seats) or `seats.csv` (one seat).
 #[derive(Serialize, Clone, Debug, PartialEq)]
 pub struct Row {
@@ -158,21 +161,33 @@ fn row(seat: Option<u8>, bot: &str, seats: &[usize], t: &Tally, rate: WinRate) -
     }
 }
 
+/// Each distinct bot's name and its seats, in line-up order of first seat (the row
+/// order of every per-bot file).
+fn bot_seats(config: &RunConfig) -> Vec<(&str, Vec<usize>)> {
+    let bot_of_seat = config.bot_of_seat();
+    config
+        .distinct_bots()
+        .into_iter()
+        .enumerate()
+        .map(|(b, name)| {
+            let seats = (0..bot_of_seat.len())
+                .filter(|&s| usize::from(bot_of_seat[s]) == b)
+                .collect();
+            (name, seats)
+        })
+        .collect()
+}
+
 /// The `bots.csv` rows: one per distinct bot, in order of first seat. Intervals are
 /// over independent units (hands, or whole duplicate groups with duplicate deals).
 pub fn bot_rows(config: &RunConfig, tallies: &Totals) -> Vec<Row> {
     let bb = config.stakes.big_blind_chips;
-    let bot_of_seat = config.bot_of_seat();
     let (stats, units) = (&tallies.stats, &tallies.units);
     let rotations = config.rotations() as u32;
-    config
-        .distinct_bots()
-        .iter()
+    bot_seats(config)
+        .into_iter()
         .enumerate()
-        .map(|(b, name)| {
-            let seats: Vec<usize> = (0..bot_of_seat.len())
-                .filter(|&s| bot_of_seat[s] as usize == b)
-                .collect();
+        .map(|(b, (name, seats))| {
             let mut total = Tally::default();
             for &s in &seats {
                 total += &stats.seats[s];
@@ -239,17 +254,12 @@ pub struct DepthRow {
 /// The `depths.csv` rows: per bot (line-up order of first seat) and bucket, buckets
 /// with no hand left out.
 pub fn depth_rows(config: &RunConfig, totals: &Totals) -> Vec<DepthRow> {
-    let bot_of_seat = config.bot_of_seat();
     let bb = config.stakes.big_blind_chips;
     let mut rows = Vec::new();
-    for (b, name) in config.distinct_bots().iter().enumerate() {
+    for (name, seats) in bot_seats(config) {
         for (k, &(_, _, bucket)) in crate::stats::DEPTH_BUCKETS.iter().enumerate() {
-            let mut t = crate::stats::DepthTally::default();
-            for (s, _) in bot_of_seat
-                .iter()
-                .enumerate()
-                .filter(|&(_, &o)| o as usize == b)
-            {
+            let mut t = crate::stats::ChipTally::default();
+            for &s in &seats {
                 t += &totals.depths.seats[s][k];
             }
             if t.hands == 0 {
@@ -514,8 +524,9 @@ pub fn to_csv<R: serde::Serialize>(rows: &[R]) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
-/// Writes `bots.csv`, `seats.csv` and `run.json` into `dir` (which must exist), each
-/// atomically; `blocks.csv` is written during the run by [`BlocksFile`].
+/// Writes `bots.csv`, `seats.csv`, `tracker.csv`, `positions.csv` and `run.json`
+/// (and `latency.csv`, `depths.csv` when the run has them) into `dir` (which must
+/// exist), each atomically; `blocks.csv` is written during the run by [`BlocksFile`].
 ///
 /// # Errors
 /// [`WriteError`] naming the file: any I/O or serialization error.
@@ -528,7 +539,7 @@ pub fn write_run(
     let stats = &tallies.stats;
     let fail =
         |name: &str, e: &dyn std::fmt::Display| WriteError::new(&dir.join(name), e.to_string());
-    let files: [(&str, Vec<u8>); 3] = [
+    let files: [(&str, Vec<u8>); 5] = [
         (
             "bots.csv",
             to_csv(&bot_rows(config, tallies)).map_err(|e| fail("bots.csv", &e))?,
@@ -536,6 +547,14 @@ pub fn write_run(
         (
             "seats.csv",
             to_csv(&seat_rows(config, stats)).map_err(|e| fail("seats.csv", &e))?,
+        ),
+        (
+            TRACKER_FILE,
+            to_csv(&tracker::tracker_rows(config, stats)).map_err(|e| fail(TRACKER_FILE, &e))?,
+        ),
+        (
+            POSITIONS_FILE,
+            to_csv(&tracker::position_rows(config, stats)).map_err(|e| fail(POSITIONS_FILE, &e))?,
         ),
         (
             "run.json",
@@ -552,13 +571,7 @@ pub fn write_run(
             .map_err(|e| fail(LATENCY_FILE, &e))?;
     }
     if config.records_depths() {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        for r in depth_rows(config, tallies) {
-            w.serialize(r).map_err(|e| fail("depths.csv", &e))?;
-        }
-        let bytes = w
-            .into_inner()
-            .map_err(|e| fail("depths.csv", &e.into_error()))?;
+        let bytes = to_csv(&depth_rows(config, tallies)).map_err(|e| fail("depths.csv", &e))?;
         crate::fs::write_atomically(dir, "depths.csv", &bytes)
             .map_err(|e| fail("depths.csv", &e))?;
     }

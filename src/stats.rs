@@ -1,17 +1,39 @@
 //! Per-seat and per-bot accumulators: results in chips and the standard tracker
-//! statistics (VPIP, PFR, aggression factor, WTSD, W$SD).
+//! statistics.
 //!
 //! Everything is an integer sum, so merging per-worker accumulators with `+=` gives
 //! the same totals in any order: a run's numbers do not depend on its thread count.
-//! Definitions follow PokerTracker 4's glossary:
+//! Definitions follow PokerTracker 4's statistics reference
+//! (<https://www.pokertracker.com/guides/PT4/tutorials/preflop-statistics-explained> and
+//! the postflop guide beside it); a percentage counts the times a player did something
+//! out of the times they had the opportunity, and each opportunity is counted at most
+//! once per hand:
 //! - VPIP: hands in which the player put chips in voluntarily preflop (a call or raise;
 //!   posting a blind or checking the option does not count).
 //! - PFR: hands with a preflop raise.
+//! - 3-bet: a preflop re-raise when facing exactly one raise (the open raise; the big
+//!   blind is the first "bet"). Opportunity: acting preflop facing one raise made by
+//!   someone else.
+//! - Fold to 3-bet: the open raiser folds when next to act after a re-raise, with no
+//!   raise after the 3-bet. Opportunity: the open raiser facing exactly one re-raise.
+//! - Flop c-bet: the preflop aggressor (the last preflop raiser) bets the flop.
+//!   Opportunity: they act on the flop before anyone has bet it.
+//! - Fold to flop c-bet: a player folds to the c-bet. Opportunity: acting on the
+//!   flop facing the c-bet with no raise after it.
+//! - Steal: an open raise from the cutoff, the button or the small blind when
+//!   everyone before folded (heads-up: the button). Opportunity: being folded to there.
+//! - Fold to steal: a blind folds to a steal. Opportunity: the small or big blind
+//!   acting facing the steal raise alone (everyone between folded).
 //! - Aggression factor: postflop bets and raises divided by postflop calls.
 //! - WTSD (went to showdown): showdowns per hand in which the player saw the flop.
 //! - W$SD (won money at showdown): showdowns in which the player won chips.
+//!
+//! A raise is any action recorded as a raise, an all-in short of a full raise
+//! included. Positions (CO, BTN, SB, BB...) are those of
+//! [`crate::engine::positions::position_of`], among the players dealt in.
 
 use crate::bot::{ActionKind, HandResult, MAX_SEATS, Street};
+use crate::engine::positions::{POSITION_NAMES, position_of};
 use std::ops::AddAssign;
 
 /// One seat's (or one bot's) counts and chip sums over the hands it played.
@@ -37,6 +59,42 @@ pub struct Tally {
     pub showdowns: u64,
     /// Showdowns in which the player won chips.
     pub showdowns_won: u64,
+    /// Hands with an opportunity to 3-bet preflop (see the module doc).
+    #[serde(default)]
+    pub three_bet_opportunities: u64,
+    /// Hands with a preflop 3-bet.
+    #[serde(default)]
+    pub three_bets: u64,
+    /// Hands in which the player's open raise met a 3-bet and it was their turn.
+    #[serde(default)]
+    pub fold_to_three_bet_opportunities: u64,
+    /// Hands in which the player folded to a 3-bet of their open raise.
+    #[serde(default)]
+    pub folds_to_three_bet: u64,
+    /// Hands with an opportunity to c-bet the flop as the preflop aggressor.
+    #[serde(default)]
+    pub cbet_opportunities: u64,
+    /// Hands with a flop c-bet.
+    #[serde(default)]
+    pub cbets: u64,
+    /// Hands in which the player faced a flop c-bet with no raise after it.
+    #[serde(default)]
+    pub fold_to_cbet_opportunities: u64,
+    /// Hands in which the player folded to a flop c-bet.
+    #[serde(default)]
+    pub folds_to_cbet: u64,
+    /// Hands folded to the player in the cutoff, the button or the small blind.
+    #[serde(default)]
+    pub steal_opportunities: u64,
+    /// Hands with a steal (an open raise when folded to in those positions).
+    #[serde(default)]
+    pub steals: u64,
+    /// Hands in which the player, in a blind, faced a steal raise alone.
+    #[serde(default)]
+    pub fold_to_steal_opportunities: u64,
+    /// Hands in which the player folded a blind to a steal.
+    #[serde(default)]
+    pub folds_to_steal: u64,
     /// Actions rejected as invalid and replaced by the timeout action, plus an external
     /// bot's malformed messages (answered with `error` `invalid_message`).
     pub invalid_actions: u64,
@@ -132,6 +190,18 @@ impl AddAssign<&Tally> for Tally {
         self.saw_flop_hands += o.saw_flop_hands;
         self.showdowns += o.showdowns;
         self.showdowns_won += o.showdowns_won;
+        self.three_bet_opportunities += o.three_bet_opportunities;
+        self.three_bets += o.three_bets;
+        self.fold_to_three_bet_opportunities += o.fold_to_three_bet_opportunities;
+        self.folds_to_three_bet += o.folds_to_three_bet;
+        self.cbet_opportunities += o.cbet_opportunities;
+        self.cbets += o.cbets;
+        self.fold_to_cbet_opportunities += o.fold_to_cbet_opportunities;
+        self.folds_to_cbet += o.folds_to_cbet;
+        self.steal_opportunities += o.steal_opportunities;
+        self.steals += o.steals;
+        self.fold_to_steal_opportunities += o.fold_to_steal_opportunities;
+        self.folds_to_steal += o.folds_to_steal;
         self.invalid_actions += o.invalid_actions;
         self.timeouts += o.timeouts;
         self.rejected_actions += o.rejected_actions;
@@ -163,6 +233,10 @@ pub struct Stats {
     /// Table hands recorded.
     #[serde(default)]
     pub table_hands: u64,
+    /// Per seat, results by position (`positions.csv`): indexed by seat, then by
+    /// position number ([`crate::engine::positions::POSITION_NAMES`]).
+    #[serde(default)]
+    pub positions: [[ChipTally; POSITION_NAMES.len()]; MAX_SEATS],
 }
 
 impl Stats {
@@ -173,6 +247,7 @@ impl Stats {
             seats: [Tally::default(); MAX_SEATS],
             seat_count: seats,
             table_hands: 0,
+            positions: Default::default(),
         }
     }
 
@@ -180,26 +255,11 @@ impl Stats {
     #[inline]
     pub fn record(&mut self, hand: &HandResult<'_>) {
         self.table_hands += 1;
-        // Bit `s` set: seat `s` called or raised / raised / folded preflop.
-        let (mut vpip, mut pfr, mut folded_preflop) = (0u16, 0u16, 0u16);
-        for a in hand.actions {
-            if a.kind == ActionKind::Check {
-                continue; // the most common action counts for nothing
-            }
-            let bit = 1 << a.seat;
-            match (a.street, a.kind) {
-                (Street::Preflop, ActionKind::Call) => vpip |= bit,
-                (Street::Preflop, ActionKind::Raise) => (vpip, pfr) = (vpip | bit, pfr | bit),
-                (Street::Preflop, ActionKind::Fold) => folded_preflop |= bit,
-                (_, ActionKind::Raise) => {
-                    self.seats[a.seat as usize].postflop_aggressive_actions += 1
-                }
-                (_, ActionKind::Call) => self.seats[a.seat as usize].postflop_calls += 1,
-                _ => {}
-            }
-        }
+        let seats = self.seat_count;
+        let position = hand_positions(hand, seats);
+        let f = Flags::of(hand, &position);
         let saw_flop = if hand.board.len() >= 3 {
-            !folded_preflop
+            !f.folded_preflop
         } else {
             0
         };
@@ -208,10 +268,8 @@ impl Stats {
             .iter()
             .zip(hand.starting_stacks)
             .zip(hand.invalid_actions);
-        for (s, (t, ((&last, &first), &invalid))) in self.seats[..self.seat_count]
-            .iter_mut()
-            .zip(per_seat)
-            .enumerate()
+        for (s, (t, ((&last, &first), &invalid))) in
+            self.seats[..seats].iter_mut().zip(per_seat).enumerate()
         {
             if hand.sat_out(s) {
                 t.hands_sat_out += 1;
@@ -222,10 +280,28 @@ impl Stats {
             t.hands += 1;
             t.net_chips += net;
             t.net_chips_squared += i128::from(net) * i128::from(net);
-            t.vpip_hands += flag(vpip);
-            t.pfr_hands += flag(pfr);
+            t.vpip_hands += flag(f.vpip);
+            t.pfr_hands += flag(f.pfr);
             t.saw_flop_hands += flag(saw_flop);
             t.invalid_actions += u64::from(invalid);
+            t.postflop_aggressive_actions += u64::from(f.postflop_raises[s]);
+            t.postflop_calls += u64::from(f.postflop_calls[s]);
+            t.three_bet_opportunities += flag(f.three_bet.chance);
+            t.three_bets += flag(f.three_bet.taken);
+            t.fold_to_three_bet_opportunities += flag(f.fold_to_three_bet.chance);
+            t.folds_to_three_bet += flag(f.fold_to_three_bet.taken);
+            t.cbet_opportunities += flag(f.cbet.chance);
+            t.cbets += flag(f.cbet.taken);
+            t.fold_to_cbet_opportunities += flag(f.fold_to_cbet.chance);
+            t.folds_to_cbet += flag(f.fold_to_cbet.taken);
+            t.steal_opportunities += flag(f.steal.chance);
+            t.steals += flag(f.steal.taken);
+            t.fold_to_steal_opportunities += flag(f.fold_to_steal.chance);
+            t.folds_to_steal += flag(f.fold_to_steal.taken);
+            let p = &mut self.positions[s][usize::from(position[s])];
+            p.hands += 1;
+            p.net_chips += net;
+            p.net_chips_squared += i128::from(net) * i128::from(net);
         }
         for shown in hand.shown_cards {
             self.seats[shown.seat as usize].showdowns += 1;
@@ -238,11 +314,156 @@ impl Stats {
     }
 }
 
+/// Each seat's position number ([`position_of`]) in `hand` (`NO_POSITION` for seats
+/// sitting out and seats `seats..`).
+#[inline]
+fn hand_positions(hand: &HandResult<'_>, seats: usize) -> [u8; MAX_SEATS] {
+    let mut position = [NO_POSITION; MAX_SEATS];
+    let all = (1u16 << seats) - 1;
+    let players = (all & !hand.sitting_out).count_ones() as usize;
+    if players < 2 {
+        return position;
+    }
+    let mut distance = 0;
+    for k in 0..seats {
+        let s = (usize::from(hand.button) + k) % seats;
+        if !hand.sat_out(s) {
+            position[s] = position_of(distance, players) as u8;
+            distance += 1;
+        }
+    }
+    position
+}
+
+/// The position number of a seat not in the hand.
+const NO_POSITION: u8 = u8::MAX;
+
+/// One statistic's seat bits in one hand: bit `s` of `chance` set when seat `s` had
+/// the opportunity, of `taken` when it took it.
+#[derive(Clone, Copy, Default)]
+struct Chance {
+    chance: u16,
+    taken: u16,
+}
+
+impl Chance {
+    /// Counts seat `s`'s opportunity (once per hand) and whether it `took` it.
+    #[inline]
+    fn offer(&mut self, s: usize, took: bool) {
+        let bit = 1 << s;
+        if self.chance & bit == 0 {
+            self.chance |= bit;
+            self.taken |= u16::from(took) << s;
+        }
+    }
+}
+
+/// The tracker statistics of one hand, per seat as bit masks (one pass over the
+/// actions; the definitions are in the module doc).
+#[derive(Default)]
+struct Flags {
+    vpip: u16,
+    pfr: u16,
+    folded_preflop: u16,
+    postflop_raises: [u32; MAX_SEATS],
+    postflop_calls: [u32; MAX_SEATS],
+    three_bet: Chance,
+    fold_to_three_bet: Chance,
+    cbet: Chance,
+    fold_to_cbet: Chance,
+    steal: Chance,
+    fold_to_steal: Chance,
+}
+
+impl Flags {
+    #[inline]
+    fn of(hand: &HandResult<'_>, position: &[u8; MAX_SEATS]) -> Flags {
+        use crate::engine::positions::{BB, BTN, CO, SB};
+        // Seats in stealing positions and in the blinds, as bit masks.
+        let (mut stealers, mut blinds) = (0u16, 0u16);
+        for (s, &p) in position.iter().enumerate() {
+            match usize::from(p) {
+                CO | BTN => stealers |= 1 << s,
+                SB => (stealers, blinds) = (stealers | 1 << s, blinds | 1 << s),
+                BB => blinds |= 1 << s,
+                _ => {}
+            }
+        }
+        let mut f = Flags::default();
+        // Preflop: raises so far, the open raiser, whether it was a steal, whether
+        // anything but a fold happened before, and calls since the last raise.
+        let (mut raises, mut opener, mut steal) = (0u32, usize::MAX, false);
+        let (mut folded_to, mut called) = (true, false);
+        let mut aggressor = usize::MAX;
+        // Flop: a bet made, the c-bet made, a raise after it.
+        let (mut flop_bet, mut cbet, mut raised_cbet) = (false, false, false);
+        for a in hand.actions {
+            let s = usize::from(a.seat);
+            let bit = 1u16 << s;
+            let (raise, fold) = (a.kind == ActionKind::Raise, a.kind == ActionKind::Fold);
+            match a.street {
+                Street::Preflop => {
+                    let stealer = stealers & bit != 0;
+                    if folded_to && stealer {
+                        f.steal.offer(s, raise);
+                    }
+                    if raises == 1 && s != opener {
+                        f.three_bet.offer(s, raise);
+                        if steal && !called && blinds & bit != 0 {
+                            f.fold_to_steal.offer(s, fold);
+                        }
+                    }
+                    if raises == 2 && s == opener {
+                        f.fold_to_three_bet.offer(s, fold);
+                    }
+                    match a.kind {
+                        ActionKind::Raise => {
+                            raises += 1;
+                            if raises == 1 {
+                                (opener, steal) = (s, folded_to && stealer);
+                            }
+                            (f.vpip, f.pfr, aggressor, called) =
+                                (f.vpip | bit, f.pfr | bit, s, false);
+                        }
+                        ActionKind::Call => (f.vpip, called) = (f.vpip | bit, true),
+                        ActionKind::Fold => f.folded_preflop |= bit,
+                        ActionKind::Check => {}
+                    }
+                    folded_to &= fold;
+                }
+                street => {
+                    if street == Street::Flop {
+                        if s == aggressor && !flop_bet {
+                            f.cbet.offer(s, raise);
+                            cbet = raise;
+                        } else if cbet && !raised_cbet && s != aggressor {
+                            f.fold_to_cbet.offer(s, fold);
+                        }
+                        raised_cbet |= raise && flop_bet && cbet;
+                        flop_bet |= raise;
+                    }
+                    match a.kind {
+                        ActionKind::Raise => f.postflop_raises[s] += 1,
+                        ActionKind::Call => f.postflop_calls[s] += 1,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        f
+    }
+}
+
 impl AddAssign<&Stats> for Stats {
     fn add_assign(&mut self, o: &Stats) {
         self.table_hands += o.table_hands;
         for (a, b) in self.seats.iter_mut().zip(&o.seats) {
             *a += b;
+        }
+        for (a, b) in self.positions.iter_mut().zip(&o.positions) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
         }
     }
 }
@@ -313,9 +534,10 @@ pub const DEPTH_BUCKETS: [(u32, Option<u32>, &str); 5] = [
     (200, None, ">=200"),
 ];
 
-/// One seat's results in one effective-stack bucket: hands and chip sums.
+/// One seat's results in one bucket (an effective-stack bucket, a position): hands
+/// and chip sums.
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct DepthTally {
+pub struct ChipTally {
     /// Hands played in the bucket.
     pub hands: u64,
     /// Σ net result, in chips.
@@ -324,8 +546,8 @@ pub struct DepthTally {
     pub net_chips_squared: i128,
 }
 
-impl AddAssign<&DepthTally> for DepthTally {
-    fn add_assign(&mut self, o: &DepthTally) {
+impl AddAssign<&ChipTally> for ChipTally {
+    fn add_assign(&mut self, o: &ChipTally) {
         self.hands += o.hands;
         self.net_chips += o.net_chips;
         self.net_chips_squared += o.net_chips_squared;
@@ -339,13 +561,13 @@ impl AddAssign<&DepthTally> for DepthTally {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Depths {
     /// Per seat, per bucket.
-    pub seats: [[DepthTally; DEPTH_BUCKETS.len()]; MAX_SEATS],
+    pub seats: [[ChipTally; DEPTH_BUCKETS.len()]; MAX_SEATS],
 }
 
 impl Default for Depths {
     fn default() -> Depths {
         Depths {
-            seats: [[DepthTally::default(); DEPTH_BUCKETS.len()]; MAX_SEATS],
+            seats: [[ChipTally::default(); DEPTH_BUCKETS.len()]; MAX_SEATS],
         }
     }
 }
@@ -483,6 +705,244 @@ pub struct WinRate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::bot::ActionRecord;
+    use crate::cards::Card;
+
+    /// A hand at `seats` seats, button `button`, with `actions` given as
+    /// (seat, street, kind) and a flop dealt when any action is postflop or
+    /// `flop` is set; chips do not matter to the tracker statistics.
+    fn tracked(
+        seats: usize,
+        button: u8,
+        sitting_out: u16,
+        flop: bool,
+        actions: &[(u8, Street, ActionKind)],
+    ) -> Stats {
+        let records: Vec<ActionRecord> = actions
+            .iter()
+            .map(|&(seat, street, kind)| ActionRecord {
+                seat,
+                street,
+                kind,
+                amount_chips: 0,
+                all_in: false,
+            })
+            .collect();
+        let board = [Card::default(); 3];
+        let flop = flop || actions.iter().any(|a| a.1 != Street::Preflop);
+        let stacks = vec![1000u32; seats];
+        let invalid = vec![0u32; seats];
+        let hand = HandResult {
+            hand_id: 0,
+            pot_chips: 0,
+            winners: &[],
+            final_stacks: &stacks,
+            shown_cards: &[],
+            actions: &records,
+            board: if flop { &board } else { &[] },
+            starting_stacks: &stacks,
+            invalid_actions: &invalid,
+            button,
+            sitting_out,
+        };
+        let mut stats = Stats::new(seats);
+        stats.record(&hand);
+        stats
+    }
+
+    /// The seats whose `(opportunities, times)` from `count` are `(1, _)`, and those
+    /// with `(_, 1)`.
+    fn seats_with(stats: &Stats, count: fn(&Tally) -> (u64, u64)) -> (Vec<usize>, Vec<usize>) {
+        let tallies = &stats.seats[..stats.seat_count];
+        let pick = |f: &dyn Fn((u64, u64)) -> u64| {
+            (0..tallies.len())
+                .filter(|&s| f(count(&tallies[s])) == 1)
+                .collect()
+        };
+        (pick(&|c| c.0), pick(&|c| c.1))
+    }
+
+    use ActionKind::{Call, Check, Fold, Raise};
+    use Street::{Flop, Preflop};
+
+    #[test]
+    fn a_3bet_and_a_fold_to_it_are_counted_with_their_opportunities() {
+        // Six seats, button 0: SB 1, BB 2, UTG 3, HJ 4, CO 5. UTG opens, HJ 3-bets,
+        // everyone folds, UTG folds to the 3-bet.
+        let p = Preflop;
+        let stats = tracked(
+            6,
+            0,
+            0,
+            false,
+            &[
+                (3, p, Raise),
+                (4, p, Raise),
+                (5, p, Fold),
+                (0, p, Fold),
+                (1, p, Fold),
+                (2, p, Fold),
+                (3, p, Fold),
+            ],
+        );
+        let three_bet = |t: &Tally| (t.three_bet_opportunities, t.three_bets);
+        assert_eq!(
+            seats_with(&stats, three_bet),
+            (vec![4], vec![4]),
+            "only HJ faced one raise"
+        );
+        let fold_to = |t: &Tally| (t.fold_to_three_bet_opportunities, t.folds_to_three_bet);
+        assert_eq!(seats_with(&stats, fold_to), (vec![3], vec![3]));
+        let steal = |t: &Tally| (t.steal_opportunities, t.steals);
+        assert_eq!(
+            seats_with(&stats, steal),
+            (vec![], vec![]),
+            "UTG does not steal"
+        );
+        assert_eq!(stats.seats[3].pfr_hands + stats.seats[4].pfr_hands, 2);
+    }
+
+    #[test]
+    fn a_steal_a_fold_to_it_a_cbet_and_a_fold_to_the_cbet_are_counted() {
+        // Six seats, button 0. Folded to CO (5), who raises; BTN and SB fold, BB calls;
+        // on the flop BB checks, CO c-bets, BB folds.
+        let p = Preflop;
+        let stats = tracked(
+            6,
+            0,
+            0,
+            false,
+            &[
+                (3, p, Fold),
+                (4, p, Fold),
+                (5, p, Raise),
+                (0, p, Fold),
+                (1, p, Fold),
+                (2, p, Call),
+                (2, Flop, Check),
+                (5, Flop, Raise),
+                (2, Flop, Fold),
+            ],
+        );
+        let steal = |t: &Tally| (t.steal_opportunities, t.steals);
+        assert_eq!(seats_with(&stats, steal), (vec![5], vec![5]));
+        let fold_to_steal = |t: &Tally| (t.fold_to_steal_opportunities, t.folds_to_steal);
+        assert_eq!(seats_with(&stats, fold_to_steal), (vec![1, 2], vec![1]));
+        let three_bet = |t: &Tally| (t.three_bet_opportunities, t.three_bets);
+        assert_eq!(seats_with(&stats, three_bet), (vec![0, 1, 2], vec![]));
+        let cbet = |t: &Tally| (t.cbet_opportunities, t.cbets);
+        assert_eq!(seats_with(&stats, cbet), (vec![5], vec![5]));
+        let fold_to_cbet = |t: &Tally| (t.fold_to_cbet_opportunities, t.folds_to_cbet);
+        assert_eq!(seats_with(&stats, fold_to_cbet), (vec![2], vec![2]));
+        assert_eq!(stats.seats[5].postflop_aggressive_actions, 1);
+    }
+
+    #[test]
+    fn a_donk_bet_takes_the_cbet_away_and_a_raise_ends_the_fold_to_cbet_chance() {
+        // Heads-up, button 0 (small blind): the button steals, the big blind calls
+        // and bets the flop first (a donk bet): no c-bet opportunity.
+        let p = Preflop;
+        let stats = tracked(
+            2,
+            0,
+            0,
+            false,
+            &[
+                (0, p, Raise),
+                (1, p, Call),
+                (1, Flop, Raise),
+                (0, Flop, Call),
+            ],
+        );
+        let steal = |t: &Tally| (t.steal_opportunities, t.steals);
+        assert_eq!(
+            seats_with(&stats, steal),
+            (vec![0], vec![0]),
+            "heads-up the button steals"
+        );
+        let fold_to_steal = |t: &Tally| (t.fold_to_steal_opportunities, t.folds_to_steal);
+        assert_eq!(seats_with(&stats, fold_to_steal), (vec![1], vec![]));
+        let cbet = |t: &Tally| (t.cbet_opportunities, t.cbets);
+        assert_eq!(seats_with(&stats, cbet), (vec![], vec![]));
+        // Three seats: the button's c-bet is raised by the big blind; the button's
+        // fold then is not a fold to a c-bet, and the small blind, out, has no chance.
+        let stats = tracked(
+            3,
+            0,
+            0,
+            false,
+            &[
+                (0, p, Raise),
+                (1, p, Fold),
+                (2, p, Call),
+                (2, Flop, Check),
+                (0, Flop, Raise),
+                (2, Flop, Raise),
+                (0, Flop, Fold),
+            ],
+        );
+        let fold_to_cbet = |t: &Tally| (t.fold_to_cbet_opportunities, t.folds_to_cbet);
+        assert_eq!(seats_with(&stats, fold_to_cbet), (vec![2], vec![]));
+        assert_eq!(seats_with(&stats, cbet), (vec![0], vec![0]));
+    }
+
+    #[test]
+    fn a_limp_ends_the_steal_chances_and_a_limped_pot_has_no_cbet() {
+        // Three seats, button 0 limps: it had a steal chance; the small blind, no
+        // longer folded to, has none; nobody raised, so nobody can c-bet.
+        let p = Preflop;
+        let stats = tracked(
+            3,
+            0,
+            0,
+            false,
+            &[
+                (0, p, Call),
+                (1, p, Call),
+                (2, p, Check),
+                (1, Flop, Raise),
+                (2, Flop, Fold),
+                (0, Flop, Fold),
+            ],
+        );
+        let steal = |t: &Tally| (t.steal_opportunities, t.steals);
+        assert_eq!(seats_with(&stats, steal), (vec![0], vec![]));
+        let cbet = |t: &Tally| (t.cbet_opportunities, t.cbets);
+        assert_eq!(seats_with(&stats, cbet), (vec![], vec![]));
+        let fold_to_cbet = |t: &Tally| (t.fold_to_cbet_opportunities, t.folds_to_cbet);
+        assert_eq!(seats_with(&stats, fold_to_cbet), (vec![], vec![]));
+        assert_eq!(stats.seats[0].vpip_hands, 1, "a limp is voluntary");
+        assert_eq!(stats.seats[2].vpip_hands, 0, "checking the option is not");
+    }
+
+    #[test]
+    fn results_by_position_count_only_the_players_dealt_in() {
+        use crate::engine::positions::{BB, BTN, CO, SB};
+        // Six seats, 1 and 4 sitting out, button 0: four players, so seat 2 is the
+        // small blind, 3 the big blind and 5 the cutoff.
+        let stats = tracked(
+            6,
+            0,
+            0b01_0010,
+            false,
+            &[(5, Preflop, Fold), (0, Preflop, Fold), (2, Preflop, Fold)],
+        );
+        let hands_at = |seat: usize, position: usize| stats.positions[seat][position].hands;
+        assert_eq!(
+            (
+                hands_at(0, BTN),
+                hands_at(2, SB),
+                hands_at(3, BB),
+                hands_at(5, CO)
+            ),
+            (1, 1, 1, 1)
+        );
+        let all: u64 = stats.positions.iter().flatten().map(|t| t.hands).sum();
+        assert_eq!(all, 4, "seats sitting out have no position");
+        // The CO was folded to first: a steal chance it did not take.
+        assert_eq!(stats.seats[5].steal_opportunities, 1);
+    }
 
     #[test]
     fn a_crash_or_more_than_one_percent_of_timeouts_makes_results_untrustworthy() {

@@ -219,9 +219,11 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, CommandE
 
 /// The files a run writes in its output folder (`blocks.csv` during the run; a shard
 /// also [`crate::totals::FILE`]).
-const RUN_FILES: [&str; 7] = [
+const RUN_FILES: [&str; 9] = [
     "bots.csv",
     "seats.csv",
+    crate::report::TRACKER_FILE,
+    crate::report::POSITIONS_FILE,
     "blocks.csv",
     "run.json",
     "depths.csv",

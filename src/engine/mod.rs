@@ -240,7 +240,7 @@ impl<'n> Table<'n> {
         }
         self.settle(button);
 
-        let result = self.result(hand_id);
+        let result = self.result(hand_id, button);
         debug_assert_eq!(
             result.final_stacks.iter().sum::<u32>(),
             result.starting_stacks.iter().sum::<u32>(),
@@ -415,7 +415,7 @@ impl<'n> Table<'n> {
         }
     }
 
-    fn result(&self, hand_id: u64) -> HandResult<'_> {
+    fn result(&self, hand_id: u64, button: usize) -> HandResult<'_> {
         let seats = self.seats;
         HandResult {
             hand_id,
@@ -427,6 +427,7 @@ impl<'n> Table<'n> {
             board: &self.board[..self.board_len],
             starting_stacks: &self.hand_stacks[..seats],
             invalid_actions: &self.invalid_actions[..seats],
+            button: button as u8,
             sitting_out: self.sitting_out,
         }
     }

@@ -10,6 +10,56 @@
 //!   posts the big blind (the usual heads-up rule, TDA Rule 34; Open Poker plays it).
 //! - After the flop the first seat left of the button acts first (heads-up: the big
 //!   blind), so the button acts last.
+//! - Position names ([`POSITION_NAMES`], [`position_of`]) are the trackers' usual ones:
+//!   BTN, SB and BB; right of the button CO (cutoff), then HJ (hijack) and LJ
+//!   (lojack); the first to act preflop is UTG from 6 players up, followed by UTG+1,
+//!   UTG+2, UTG+3 at 8 to 10 players. So 6-max is UTG HJ CO BTN SB BB, 9-handed
+//!   UTG UTG+1 UTG+2 LJ HJ CO BTN SB BB, 4-handed CO BTN SB BB; heads-up the button
+//!   (who posts the small blind) is BTN and the other seat BB.
+
+/// The names of the positions, in preflop acting order: an index into it is a
+/// position's number ([`position_of`]); 10 names for up to 10 players.
+pub const POSITION_NAMES: [&str; 10] = [
+    "UTG", "UTG+1", "UTG+2", "UTG+3", "LJ", "HJ", "CO", "BTN", "SB", "BB",
+];
+
+/// The cutoff's position number (an index into [`POSITION_NAMES`]).
+pub const CO: usize = 6;
+/// The button's position number.
+pub const BTN: usize = 7;
+/// The small blind's position number.
+pub const SB: usize = 8;
+/// The big blind's position number.
+pub const BB: usize = 9;
+
+/// The position number (an index into [`POSITION_NAMES`]) of the player `distance`
+/// seats clockwise of the button among `players` players in the hand (the button has
+/// distance 0; seats sitting out are not counted).
+///
+/// # Panics
+/// In debug builds, if `players` is not in 2..=10 or `distance` is not below it.
+pub fn position_of(distance: usize, players: usize) -> usize {
+    debug_assert!((2..=10).contains(&players) && distance < players);
+    match distance {
+        0 => BTN,
+        1 if players == 2 => BB, // heads-up the other seat is the big blind
+        1 => SB,
+        2 => BB,
+        _ => {
+            // The seats between the big blind and the button: named from the button
+            // backwards (CO, HJ, LJ), except that from 6 players up the first of them
+            // is UTG and the ones after it UTG+1, UTG+2...
+            let middle = players - 3;
+            let i = distance - 3; // 0 = first to act preflop
+            let from_button = middle - 1 - i; // 0 = cutoff
+            if middle >= 3 && (i == 0 || from_button >= 3) {
+                i
+            } else {
+                CO - from_button
+            }
+        }
+    }
+}
 
 /// The seats with a role in one hand, each in `0..seats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,6 +163,35 @@ impl Positions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_are_named_as_trackers_name_them_for_every_table_size() {
+        let names = |players: usize| -> Vec<&str> {
+            (0..players)
+                .map(|d| POSITION_NAMES[position_of(d, players)])
+                .collect()
+        };
+        assert_eq!(names(2), ["BTN", "BB"]);
+        assert_eq!(names(3), ["BTN", "SB", "BB"]);
+        assert_eq!(names(4), ["BTN", "SB", "BB", "CO"]);
+        assert_eq!(names(5), ["BTN", "SB", "BB", "HJ", "CO"]);
+        assert_eq!(names(6), ["BTN", "SB", "BB", "UTG", "HJ", "CO"]);
+        assert_eq!(names(7), ["BTN", "SB", "BB", "UTG", "LJ", "HJ", "CO"]);
+        assert_eq!(
+            names(8),
+            ["BTN", "SB", "BB", "UTG", "UTG+1", "LJ", "HJ", "CO"]
+        );
+        assert_eq!(
+            names(9),
+            ["BTN", "SB", "BB", "UTG", "UTG+1", "UTG+2", "LJ", "HJ", "CO"]
+        );
+        assert_eq!(
+            names(10),
+            [
+                "BTN", "SB", "BB", "UTG", "UTG+1", "UTG+2", "UTG+3", "LJ", "HJ", "CO"
+            ]
+        );
+    }
 
     #[test]
     fn heads_up_the_button_posts_the_small_blind_and_acts_first_preflop() {

@@ -811,6 +811,7 @@ impl Client {
             board: &self.board,
             starting_stacks: &starting,
             invalid_actions: &invalid,
+            button: self.button,
             sitting_out: 0,
         };
         self.bot.observe(&Event::HandResult(&result));
