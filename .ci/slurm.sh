@@ -118,7 +118,7 @@ echo "slurm: 4 shards and the merge done in $(($(date +%s) - started)) s"
 # The same run on one machine, and the merged files against it.
 "$arena" run --hands 200000 --seed 1 --out "$work/whole" > /dev/null
 merged=$work/run/seed-1/merged
-for f in bots.csv seats.csv blocks.csv; do
+for f in bots.csv seats.csv tracker.csv positions.csv blocks.csv; do
   cmp "$merged/$f" "$work/whole/$f" || fail "$f differs from the unsharded run's"
 done
 how_played='"(threads|elapsed_seconds|hands_per_second)":'
@@ -126,4 +126,4 @@ cmp <(grep -Ev "$how_played" "$merged/run.json") <(grep -Ev "$how_played" "$work
   || fail "run.json differs from the unsharded run's (threads and time aside)"
 rows=$(($(wc -l < "$merged/shards.csv") - 1))
 [ "$rows" -eq 20 ] || fail "shards.csv has $rows rows, expected 4 shards x 5 bots"
-echo "slurm: merged bots.csv, seats.csv, blocks.csv and run.json match the unsharded run"
+echo "slurm: merged bots.csv, seats.csv, tracker.csv, positions.csv, blocks.csv and run.json match the unsharded run"

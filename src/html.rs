@@ -123,7 +123,8 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// An HTML table: `headings` then `rows` (plain text, escaped here); the columns whose
+/// An HTML table: `headings` then `rows` (plain text, escaped here; a `\n` in a cell
+/// breaks its line); the columns whose
 /// `numeric` entry is true are right-aligned (numbers), the others left-aligned.
 pub fn table(headings: &[&str], numeric: &[bool], rows: &[Vec<String>]) -> String {
     let mut s = String::from("<table>\n<thead><tr>");
@@ -165,8 +166,8 @@ pub fn section(title: &str, note: &str, body: &str) -> String {
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222}\
 h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}\
 table{border-collapse:collapse;font-size:.9em;margin:.5em 0}\
-th,td{border:1px solid #ddd;padding:.25em .6em;text-align:left}\
-th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}\
+th,td{border:1px solid #ddd;padding:.25em .6em;text-align:left;white-space:pre-line}\
+th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:pre}\
 tbody tr:nth-child(even){background:#fafafa}\
 .note{color:#555;font-size:.9em;margin:.3em 0}\
 figure{margin:.5em 0}figure svg{max-width:100%;height:auto}\

@@ -118,7 +118,7 @@ fn same_seed_gives_byte_identical_csvs_with_one_or_two_threads() {
     let (one, two) = (dir.path().join("one"), dir.path().join("two"));
     run_to(&one, "1", &[]);
     run_to(&two, "2", &[]);
-    for file in ["bots.csv", "seats.csv"] {
+    for file in ["bots.csv", "seats.csv", "tracker.csv", "positions.csv"] {
         let a = std::fs::read(one.join(file)).unwrap();
         let b = std::fs::read(two.join(file)).unwrap();
         assert_eq!(a, b, "{file} differs between 1 and 2 threads");
@@ -175,7 +175,7 @@ fn a_run_writes_one_row_per_bot_and_run_json() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 4, "{names:?}"); // bots, seats, blocks, run.json
+    assert_eq!(names.len(), 6, "{names:?}"); // bots, seats, tracker, positions, blocks, run.json
 }
 
 #[test]
@@ -716,6 +716,8 @@ fn stack_ranges_are_drawn_per_deal_the_same_for_every_lineup_and_thread_count() 
     for f in [
         "bots.csv",
         "seats.csv",
+        "tracker.csv",
+        "positions.csv",
         "blocks.csv",
         "depths.csv",
         "h.phhs",

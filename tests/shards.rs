@@ -38,7 +38,13 @@ fn assert_same_run(a: &Path, b: &Path, files: &[&str]) {
     assert_eq!(what_was_played(a), what_was_played(b));
 }
 
-const RUN_FILES: [&str; 3] = ["bots.csv", "seats.csv", "blocks.csv"];
+const RUN_FILES: [&str; 5] = [
+    "bots.csv",
+    "seats.csv",
+    "tracker.csv",
+    "positions.csv",
+    "blocks.csv",
+];
 
 /// Plays `holdem-arena run ARGS --out DIR` (exit 0) and returns DIR.
 fn play(dir: &Path, name: &str, args: &[&str]) -> PathBuf {

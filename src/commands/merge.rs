@@ -3,9 +3,9 @@
 //!
 //! **Shards of one run** (`run --shard I/N`, each folder's `run.json` names its
 //! shard): the shards' exact sums (`totals.json`, [`crate::totals`]) are added and
-//! their blocks joined, and `bots.csv`, `seats.csv`, `blocks.csv` and `run.json` are
-//! written byte for byte as the run played on one machine would have written them
-//! (but for [`RunInfo::HOW_PLAYED`]: threads, time). The folders must be every shard
+//! their blocks joined, and `bots.csv`, `seats.csv`, `tracker.csv`, `positions.csv`,
+//! `blocks.csv` and `run.json` are written byte for byte as the run played on one
+//! machine would have written them (but for [`RunInfo::HOW_PLAYED`]: threads, time). The folders must be every shard
 //! of one split of one run, each once; anything else is refused naming the folder and
 //! the setting, or the missing indices to resubmit. `shards.csv` says how each shard
 //! went ([`ShardRow`]), and a shard far from the others (|z| > [`Z_WARNING`]), or
@@ -486,13 +486,7 @@ fn check_out(args: &MergeArgs, out: &Path) -> Result<(), CommandError> {
             dir.display()
         )));
     }
-    for name in [
-        "bots.csv",
-        "seats.csv",
-        "blocks.csv",
-        "run.json",
-        "shards.csv",
-    ] {
+    for name in super::run::RUN_FILES.into_iter().chain(["shards.csv"]) {
         crate::fs::check_replaceable(&out.join(name)).map_err(|e| {
             usage(format!(
                 "--out {}: {name} cannot be written ({e}); give another folder",

@@ -1,6 +1,6 @@
 //! `holdem-arena report DIR`: one self-contained page, `DIR/report.html`, for a run
-//! folder (`bots.csv`, `blocks.csv`, `run.json`; `depths.csv` and `latency.csv` when
-//! present) or a league folder (`league.json`, `ratings.csv`, `crosstable.svg`,
+//! folder (`bots.csv`, `blocks.csv`, `run.json`; `tracker.csv`, `positions.csv`,
+//! `depths.csv` and `latency.csv` when present) or a league folder (`league.json`, `ratings.csv`, `crosstable.svg`,
 //! `field.csv`). Images are inline SVG, the style sheet inline CSS; the page fetches
 //! nothing and runs no script. The HTML pieces are in [`crate::html`]; the win-rate
 //! plot is `plot`'s ([`super::plot::winrate_svg`]), the crosstable the one `league`
@@ -103,6 +103,101 @@ fn read_csv(dir: &Path, name: &str) -> Result<CsvTable, BadCsv> {
     CsvTable::read(&dir.join(name))
 }
 
+/// `tracker.csv` as a table of bots by statistics, each cell `percent [low–high]` over
+/// `of opportunities`;
+/// `None` without the file (a run from before it existed).
+fn tracker_table(dir: &Path) -> Result<Option<String>, BadCsv> {
+    let name = crate::report::TRACKER_FILE;
+    if !dir.join(name).exists() {
+        return Ok(None);
+    }
+    let t = read_csv(dir, name)?;
+    let [bot, statistic, percent, low, high, opportunities] = [
+        "bot",
+        "statistic",
+        "percent",
+        "ci95_low_percent",
+        "ci95_high_percent",
+        "opportunities",
+    ]
+    .map(|c| t.column(c));
+    let (bot, statistic, opportunities) = (bot?, statistic?, opportunities?);
+    let (percent, low, high) = (percent?, low?, high?);
+    let cell = |r: usize| -> Result<String, BadCsv> {
+        let n = t.number(r, opportunities)?.unwrap_or(0.0);
+        if n == 0.0 {
+            return Ok("–".into());
+        }
+        let num = |c| t.number(r, c).map(|x| x.unwrap_or(0.0));
+        Ok(format!(
+            "{:.1}%\n[{:.1}–{:.1}]\nof {n}",
+            num(percent)?,
+            num(low)?,
+            num(high)?
+        ))
+    };
+    pivot(&t, bot, statistic, &cell).map(Some)
+}
+
+/// `positions.csv` as a table of bots by positions, each cell `bb/100 ± ci` over the
+/// hands;
+/// `None` without the file.
+fn positions_table(dir: &Path) -> Result<Option<String>, BadCsv> {
+    let name = crate::report::POSITIONS_FILE;
+    if !dir.join(name).exists() {
+        return Ok(None);
+    }
+    let t = read_csv(dir, name)?;
+    let (bot, position) = (t.column("bot")?, t.column("position")?);
+    let (rate, ci, hands) = (
+        t.column("bb_per_100")?,
+        t.column("ci95_bb_per_100")?,
+        t.column("hands")?,
+    );
+    let cell = |r: usize| -> Result<String, BadCsv> {
+        let num = |c| t.number(r, c).map(|x| x.unwrap_or(0.0));
+        Ok(format!(
+            "{:+.1} ± {:.1}\n{} hands",
+            num(rate)?,
+            num(ci)?,
+            num(hands)?
+        ))
+    };
+    pivot(&t, bot, position, &cell).map(Some)
+}
+
+/// A long table (one row per bot and key) turned into one row per bot and one column
+/// per key, both in the order of first appearance; missing cells are `–`.
+fn pivot(
+    t: &CsvTable,
+    bot: usize,
+    key: usize,
+    cell: &dyn Fn(usize) -> Result<String, BadCsv>,
+) -> Result<String, BadCsv> {
+    let mut bots: Vec<&str> = Vec::new();
+    let mut keys: Vec<&str> = Vec::new();
+    for row in &t.rows {
+        if !bots.contains(&row[bot].as_str()) {
+            bots.push(&row[bot]);
+        }
+        if !keys.contains(&row[key].as_str()) {
+            keys.push(&row[key]);
+        }
+    }
+    let mut cells = vec![vec!["–".to_string(); keys.len() + 1]; bots.len()];
+    for (b, name) in bots.iter().enumerate() {
+        cells[b][0] = name.to_string();
+    }
+    for (r, row) in t.rows.iter().enumerate() {
+        let b = bots.iter().position(|&x| x == row[bot]).unwrap_or(0);
+        let k = keys.iter().position(|&x| x == row[key]).unwrap_or(0);
+        cells[b][k + 1] = cell(r)?;
+    }
+    let headings: Vec<&str> = std::iter::once("bot").chain(keys.iter().copied()).collect();
+    let numeric: Vec<bool> = headings.iter().map(|&h| h != "bot").collect();
+    Ok(html::table(&headings, &numeric, &cells))
+}
+
 /// A JSON file's top-level fields as a settings table (nested values as compact JSON).
 fn settings_table(file: &Path) -> Result<String, CommandError> {
     let text = std::fs::read_to_string(file)
@@ -189,6 +284,20 @@ fn run_sections(dir: &Path) -> Result<(String, Vec<String>), CommandError> {
         "Each bot's bb/100 as the hands add up, with its 95% interval over blocks (from blocks.csv, as `holdem-arena plot` draws it).",
         &plot,
     ));
+    if let Some(body) = tracker_table(dir)? {
+        sections.push(html::section(
+            "Tracker statistics",
+            "From tracker.csv: percent of opportunities [its 95% Wilson interval], and the opportunities in hands; definitions as PokerTracker 4 gives them (README, Output files); – where a bot never had the opportunity.",
+            &body,
+        ));
+    }
+    if let Some(body) = positions_table(dir)? {
+        sections.push(html::section(
+            "By position",
+            "From positions.csv: each bot's bb/100 ± 95% interval (over hands) and hands, by position.",
+            &body,
+        ));
+    }
     if dir.join("depths.csv").exists() {
         let depths = read_csv(dir, "depths.csv")?;
         let body = render(

@@ -219,7 +219,7 @@ pub fn config_from_args(args: &RunArgs, seed: u64) -> Result<RunConfig, CommandE
 
 /// The files a run writes in its output folder (`blocks.csv` during the run; a shard
 /// also [`crate::totals::FILE`]).
-const RUN_FILES: [&str; 9] = [
+pub(crate) const RUN_FILES: [&str; 9] = [
     "bots.csv",
     "seats.csv",
     crate::report::TRACKER_FILE,
