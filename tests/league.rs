@@ -39,6 +39,8 @@ fn deterministic_files(out: &Path, runs: &str) -> Vec<PathBuf> {
         "ratings.csv",
         "crosstable.svg",
         "league.json",
+        "tracker.csv",
+        "positions.csv",
     ]
     .iter()
     .map(PathBuf::from)
@@ -60,7 +62,7 @@ fn deterministic_files(out: &Path, runs: &str) -> Vec<PathBuf> {
 /// byte-identical.
 fn assert_same_files(one: &Path, two: &Path, runs_dir: &str, runs: usize) {
     let files = deterministic_files(one, runs_dir);
-    assert_eq!(files.len(), 5 + runs * 3, "{runs} runs: {files:?}");
+    assert_eq!(files.len(), 7 + runs * 3, "{runs} runs: {files:?}");
     for f in &files {
         assert_eq!(
             std::fs::read(one.join(f)).unwrap(),
@@ -235,6 +237,16 @@ fn a_three_handed_league_plays_every_table_in_every_seat_order() {
         );
         chips += num(f, "bb_per_100") * hands / 100.0;
     }
+    // tracker.csv and positions.csv: each bot over all its runs.
+    let vpip: Vec<f64> = rows(&one.join("tracker.csv"))
+        .iter()
+        .filter(|r| r["statistic"] == "VPIP")
+        .map(|r| num(r, "opportunities"))
+        .collect();
+    assert_eq!(vpip, [180_000.0; 4], "every hand is a VPIP opportunity");
+    let positions = rows(&one.join("positions.csv"));
+    assert_eq!(positions.len(), 4 * 3, "BTN, SB and BB for each bot");
+    assert!(positions.iter().all(|r| num(r, "hands") == 60_000.0));
     assert!(
         chips.abs() < 1.0,
         "the field's results add up to 0: {chips} bb"

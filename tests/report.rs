@@ -164,6 +164,8 @@ fn a_league_page_has_the_ratings_crosstable_and_field() {
         "<h2>Ratings</h2>",
         "<h2>Crosstable</h2>",
         "<h2>Field</h2>",
+        "<h2>Tracker statistics</h2>",
+        "<h2>By position</h2>",
         "<h2>Settings</h2>",
         "<td>tag</td>",
         "<td>call</td>",

@@ -8,8 +8,9 @@
 //! each order one run (plain deals, all-in adjusted) into `OUT/tables/NNNN-A-B-C/`.
 //! The crosstable, the per-bot results, the Bradley–Terry ratings and their intervals
 //! are computed from the runs' blocks ([`crate::league`]) and written as
-//! `league.csv`, `field.csv`, `ratings.csv`, `crosstable.svg` and `league.json`, each
-//! atomically.
+//! `league.csv`, `field.csv`, `ratings.csv`, `crosstable.svg` and `league.json`; each
+//! bot's tracker statistics and results by position over all its runs as
+//! `tracker.csv` and `positions.csv` (the run files' columns); each file atomically.
 
 use super::{CommandError, TableArgs, failed, print_stdout, usage};
 use crate::blocks::{DEFAULT_BLOCK_DEALS, read_blocks};
@@ -19,6 +20,8 @@ use crate::league::{
     BOOTSTRAP_REPLICATES, Cell, Crosstable, MAX_TABLE_SEATS, MatchBlocks, Rating, TableBlocks,
     pairings, seat_orders, subsets,
 };
+use crate::report::tracker::{ByPosition, position_rows_of, tracker_rows_of};
+use crate::stats::Tally;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Serialize;
@@ -68,12 +71,14 @@ pub struct LeagueArgs {
 
 /// The league's files in its output folder (the runs' are under `pairs/` or
 /// `tables/`).
-const LEAGUE_FILES: [&str; 5] = [
+const LEAGUE_FILES: [&str; 7] = [
     "league.csv",
     "field.csv",
     "ratings.csv",
     "crosstable.svg",
     "league.json",
+    crate::report::TRACKER_FILE,
+    crate::report::POSITIONS_FILE,
 ];
 
 /// Most runs a `table:K` league plays (tables × seat orders).
@@ -613,11 +618,21 @@ pub fn league(args: &LeagueArgs) -> Result<ExitCode, CommandError> {
     let mut played = Vec::with_capacity(matches.len());
     let mut faults = Vec::new();
     let mut hands = 0;
+    // Per field bot, its tracker counts and results by position over all its runs.
+    let mut tallies = vec![Tally::default(); names.len()];
+    let mut by_position = vec![ByPosition::default(); names.len()];
     for m in &mut matches {
         #[cfg(unix)]
         crate::protocol::external::keep_stderr_logs(&mut m.config.lineup, &m.dir.join("bots"))?;
         let run = super::run::play_into(&m.config, &m.dir, None, None)?;
         hands += run.tallies.stats.table_hands;
+        let stats = &run.tallies.stats;
+        for (seat, &bot) in m.seats.iter().enumerate() {
+            tallies[bot] += &stats.seats[seat];
+            for (t, p) in by_position[bot].iter_mut().zip(&stats.positions[seat]) {
+                *t += p;
+            }
+        }
         for (bot, why) in &run.info.bot_faults {
             faults.push(format!(
                 "error: {bot} {why} in {}: its results are not its own; see {}",
@@ -703,8 +718,23 @@ pub fn league(args: &LeagueArgs) -> Result<ExitCode, CommandError> {
             })
             .collect(),
     };
-    let files: [(&str, Result<Vec<u8>, String>); 5] = [
+    let big_blind = matches
+        .first()
+        .map_or(1, |m| m.config.stakes.big_blind_chips);
+    let named = |i: usize| table.bots[i].as_str();
+    let tracker: Vec<(&str, Tally)> = (0..bots).map(|i| (named(i), tallies[i])).collect();
+    let positions: Vec<(&str, ByPosition)> =
+        (0..bots).map(|i| (named(i), by_position[i])).collect();
+    let files: [(&str, Result<Vec<u8>, String>); 7] = [
         ("league.csv", league_csv(&table)),
+        (
+            crate::report::TRACKER_FILE,
+            csv_bytes(tracker_rows_of(&tracker)),
+        ),
+        (
+            crate::report::POSITIONS_FILE,
+            csv_bytes(position_rows_of(&positions, big_blind)),
+        ),
         ("field.csv", field_csv(&table, &field)),
         ("ratings.csv", ratings_csv(&table, &field, &ratings)),
         (

@@ -103,6 +103,27 @@ fn read_csv(dir: &Path, name: &str) -> Result<CsvTable, BadCsv> {
     CsvTable::read(&dir.join(name))
 }
 
+/// The tracker statistics and by-position sections, from `tracker.csv` and
+/// `positions.csv` where the folder has them (run and league folders alike).
+fn tracker_sections(dir: &Path) -> Result<Vec<String>, BadCsv> {
+    let mut sections = Vec::new();
+    if let Some(body) = tracker_table(dir)? {
+        sections.push(html::section(
+            "Tracker statistics",
+            "From tracker.csv: percent of opportunities [its 95% Wilson interval], and the opportunities in hands; definitions as PokerTracker 4 gives them (README, Output files); – where a bot never had the opportunity.",
+            &body,
+        ));
+    }
+    if let Some(body) = positions_table(dir)? {
+        sections.push(html::section(
+            "By position",
+            "From positions.csv: each bot's bb/100 ± 95% interval (over hands) and hands, by position.",
+            &body,
+        ));
+    }
+    Ok(sections)
+}
+
 /// `tracker.csv` as a table of bots by statistics, each cell `percent [low–high]` over
 /// `of opportunities`;
 /// `None` without the file (a run from before it existed).
@@ -284,20 +305,7 @@ fn run_sections(dir: &Path) -> Result<(String, Vec<String>), CommandError> {
         "Each bot's bb/100 as the hands add up, with its 95% interval over blocks (from blocks.csv, as `holdem-arena plot` draws it).",
         &plot,
     ));
-    if let Some(body) = tracker_table(dir)? {
-        sections.push(html::section(
-            "Tracker statistics",
-            "From tracker.csv: percent of opportunities [its 95% Wilson interval], and the opportunities in hands; definitions as PokerTracker 4 gives them (README, Output files); – where a bot never had the opportunity.",
-            &body,
-        ));
-    }
-    if let Some(body) = positions_table(dir)? {
-        sections.push(html::section(
-            "By position",
-            "From positions.csv: each bot's bb/100 ± 95% interval (over hands) and hands, by position.",
-            &body,
-        ));
-    }
+    sections.extend(tracker_sections(dir)?);
     if dir.join("depths.csv").exists() {
         let depths = read_csv(dir, "depths.csv")?;
         let body = render(
@@ -392,7 +400,7 @@ fn league_sections(dir: &Path) -> Result<(String, Vec<String>), CommandError> {
         Ok(t.rows.iter().map(|r| r[c].clone()).collect())
     };
     let subtitle = format!("league of {}", bot_list(&field)?.join(", "));
-    let sections = vec![
+    let mut sections = vec![
         html::section(
             "Ratings",
             "From ratings.csv: Bradley–Terry ratings on the Elo scale (field mean 0) with 95% intervals; the last column is each bot's bb/100 over all its hands.",
@@ -408,12 +416,13 @@ fn league_sections(dir: &Path) -> Result<(String, Vec<String>), CommandError> {
             "From field.csv: each bot's result over all its runs.",
             &field_html,
         ),
-        html::section(
-            "Settings",
-            "From league.json: how the league was played.",
-            &settings,
-        ),
     ];
+    sections.extend(tracker_sections(dir)?);
+    sections.push(html::section(
+        "Settings",
+        "From league.json: how the league was played.",
+        &settings,
+    ));
     Ok((subtitle, sections))
 }
 

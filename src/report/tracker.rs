@@ -82,14 +82,26 @@ pub fn wilson_interval(times: u64, trials: u64) -> (f64, f64) {
 
 /// The `tracker.csv` rows: per bot (line-up order) every statistic of [`STATISTICS`].
 pub fn tracker_rows(config: &RunConfig, stats: &Stats) -> Vec<TrackerRow> {
+    let bots: Vec<(&str, Tally)> = bot_seats(config)
+        .into_iter()
+        .map(|(name, seats)| {
+            let mut total = Tally::default();
+            for &s in &seats {
+                total += &stats.seats[s];
+            }
+            (name, total)
+        })
+        .collect();
+    tracker_rows_of(&bots)
+}
+
+/// The `tracker.csv` rows of `bots` (name, tally; in this order): every statistic of
+/// [`STATISTICS`] for each.
+pub fn tracker_rows_of(bots: &[(&str, Tally)]) -> Vec<TrackerRow> {
     let mut rows = Vec::new();
-    for (name, seats) in bot_seats(config) {
-        let mut total = Tally::default();
-        for &s in &seats {
-            total += &stats.seats[s];
-        }
+    for (name, total) in bots {
         for (statistic, count) in STATISTICS {
-            let (times, opportunities) = count(&total);
+            let (times, opportunities) = count(total);
             let (low, high) = wilson_interval(times, opportunities);
             rows.push(TrackerRow {
                 bot: name.to_string(),
@@ -126,21 +138,38 @@ pub struct PositionRow {
     pub ci95_bb_per_100: f64,
 }
 
+/// One bot's results by position number ([`POSITION_NAMES`]).
+pub type ByPosition = [ChipTally; POSITION_NAMES.len()];
+
 /// The `positions.csv` rows: per bot (line-up order) and position (preflop acting
 /// order), positions without a hand left out.
 pub fn position_rows(config: &RunConfig, stats: &Stats) -> Vec<PositionRow> {
-    let bb = config.stakes.big_blind_chips;
-    let mut rows = Vec::new();
-    for (name, seats) in bot_seats(config) {
-        for (p, &position) in POSITION_NAMES.iter().enumerate() {
-            let mut t = ChipTally::default();
+    let bots: Vec<(&str, ByPosition)> = bot_seats(config)
+        .into_iter()
+        .map(|(name, seats)| {
+            let mut total = ByPosition::default();
             for &s in &seats {
-                t += &stats.positions[s][p];
+                for (t, p) in total.iter_mut().zip(&stats.positions[s]) {
+                    *t += p;
+                }
             }
+            (name, total)
+        })
+        .collect();
+    position_rows_of(&bots, config.stakes.big_blind_chips)
+}
+
+/// The `positions.csv` rows of `bots` (name, results by position; in this order) at
+/// a big blind of `big_blind_chips`, positions without a hand left out.
+pub fn position_rows_of(bots: &[(&str, ByPosition)], big_blind_chips: u32) -> Vec<PositionRow> {
+    let mut rows = Vec::new();
+    for (name, by_position) in bots {
+        for (t, &position) in by_position.iter().zip(&POSITION_NAMES) {
             if t.hands == 0 {
                 continue;
             }
-            let rate = UnitSample::per_hand(t.hands, t.net_chips, t.net_chips_squared).win_rate(bb);
+            let rate = UnitSample::per_hand(t.hands, t.net_chips, t.net_chips_squared)
+                .win_rate(big_blind_chips);
             rows.push(PositionRow {
                 bot: name.to_string(),
                 position,
