@@ -16,7 +16,7 @@
 
 use crate::allin_ev::RUNOUT_SAMPLES;
 use crate::blocks::DEFAULT_BLOCK_DEALS;
-use crate::config::{RunConfig, Shard};
+use crate::config::{DuplicateMode, RunConfig, Shard};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -61,9 +61,16 @@ pub struct RunInfo {
     pub seed_string: String,
     /// Deals (`--hands`); hands played is `hands_played`.
     pub hands: u64,
-    /// Every deal played once per rotation of the line-up (`--duplicate`).
+    /// Duplicate deals (`--duplicate`, either mode): every deal played once per
+    /// rotation of the line-up, or with `permutations` once per seat order.
     #[serde(default)]
     pub duplicate: bool,
+    /// With `duplicate`: every deal was played once per seat order of the league's
+    /// design (`--duplicate permutations`), not once per rotation. Written only when
+    /// true, so rotation and plain runs write what they always did; absent (false) in
+    /// older files.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub permutations: bool,
     /// Table hands played: `hands` × rotations (the seat count with duplicate deals).
     #[serde(default)]
     pub hands_played: u64,
@@ -136,7 +143,8 @@ impl RunInfo {
             seed: config.seed,
             seed_string: config.seed.to_string(),
             hands: config.deals,
-            duplicate: config.duplicate,
+            duplicate: config.duplicate.is_some(),
+            permutations: config.duplicate == Some(DuplicateMode::Permutations),
             hands_played: config.hands_played(),
             block_deals: config.block_deals,
             allin_runout_samples: if config.allin_adjust {
@@ -252,7 +260,7 @@ impl RunInfo {
                 ante_chips: self.ante_chips,
             },
             stack_chips: self.stack_chips,
-            duplicate: self.duplicate,
+            duplicate: self.duplicate_mode(),
             block_deals: self.block_deals,
             allin_adjust: self.allin_runout_samples > 0,
             seat_stacks: self.seat_stacks_chips.clone(),
@@ -303,13 +311,26 @@ impl RunInfo {
         crate::bots::distinct_names(self.lineup.iter().map(String::as_str))
     }
 
-    /// Table hands per deal: the seat count in a duplicate run, else 1.
-    pub fn rotations(&self) -> u64 {
-        if self.duplicate {
-            self.lineup.len() as u64
-        } else {
-            1
+    /// The run's duplicate mode (`None`: plain deals).
+    pub fn duplicate_mode(&self) -> Option<DuplicateMode> {
+        match (self.duplicate, self.permutations) {
+            (false, _) => None,
+            (true, false) => Some(DuplicateMode::Rotations),
+            (true, true) => Some(DuplicateMode::Permutations),
         }
+    }
+
+    /// The duplicate mode as `--duplicate` names it, `off` for plain deals (for
+    /// messages saying how two runs differ).
+    pub fn duplicate_name(&self) -> &'static str {
+        self.duplicate_mode().map_or("off", DuplicateMode::as_str)
+    }
+
+    /// Table hands per deal: the seat count in a rotation run, the design's seat
+    /// orders in a permutation run ([`DuplicateMode::orders`]), else 1.
+    pub fn rotations(&self) -> u64 {
+        self.duplicate_mode()
+            .map_or(1, |m| m.orders(self.lineup.len()) as u64)
     }
 
     /// Hands per deal at one rotation: a session's hands, or 1.
@@ -345,6 +366,11 @@ impl RunInfo {
                 "block_deals is 0: a block holds at least 1 deal".into(),
             ));
         }
+        if self.permutations && !self.duplicate {
+            return Err(BadRunInfo(
+                "permutations is true but duplicate is false: seat permutations are a duplicate mode".into(),
+            ));
+        }
         let seats = self.lineup.len() as u64;
         if let Some(s) = self.shard {
             let want = Shard::new(s.index, s.count, self.hands, self.block_deals)
@@ -369,7 +395,7 @@ impl RunInfo {
             .is_none()
         {
             return Err(BadRunInfo(format!(
-                "hands {} × {} rotations × {seats} seats does not fit in 64 bits",
+                "hands {} × {} rotations or seat orders × {seats} seats does not fit in 64 bits",
                 self.hands,
                 self.rotations()
             )));

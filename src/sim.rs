@@ -114,11 +114,23 @@ pub struct Worker<'a> {
     bots: Vec<Box<dyn Bot>>,
     seed: u64,
     dealer: Dealer,
+    /// Per line-up slot (`--bots` entry), its bot's index among the distinct bots.
     bot_of_seat: Vec<u8>,
     distinct: usize,
     block_deals: u64,
+    /// Duplicate deals (either mode): every deal is played once per entry of `orders`.
     duplicate: bool,
+    /// With duplicate deals, the seat order of each of a deal's hands
+    /// ([`crate::config::DuplicateMode::seat_orders`]: line-up slots by position from
+    /// the button).
+    orders: Vec<[u8; MAX_SEATS]>,
+    /// The line-up slot whose bot sits in each seat now (`bots[seat]` is its bot):
+    /// the identity except in permutation runs; results are recorded per slot.
+    slot_at_seat: [u8; MAX_SEATS],
+    /// The bot name of each seat now (`names` in `slot_at_seat`'s order).
+    seat_names: [&'a str; MAX_SEATS],
     allin_adjust: bool,
+    /// Bot name by line-up slot.
     names: Vec<&'a str>,
     stakes: Stakes,
     /// Which hands to write as PHH, and this chunk's buffer (reused across chunks).
@@ -129,7 +141,8 @@ pub struct Worker<'a> {
     depths: bool,
     /// Sessions (`--session`): stacks carry over within each deal's hands.
     session: Option<SessionRules>,
-    /// Each seat's starting stack (its buy-in in sessions), in chips.
+    /// Each line-up slot's starting stack (its buy-in in sessions), in chips: it stays
+    /// with the slot's bot when the bots change seats.
     buy_ins: [u32; MAX_SEATS],
     /// Deals per chunk ([`RunConfig::chunk_deals`]).
     chunk_deals: u64,
@@ -229,7 +242,26 @@ impl<'a> Worker<'a> {
             bot_of_seat: config.bot_of_seat(),
             distinct: config.distinct_bots().len(),
             block_deals: config.block_deals,
-            duplicate: config.duplicate,
+            duplicate: config.duplicate.is_some(),
+            orders: config
+                .duplicate
+                .map(|mode| mode.seat_orders(names.len()))
+                .unwrap_or_default()
+                .iter()
+                .map(|order| {
+                    let mut o = [0u8; MAX_SEATS];
+                    for (j, &slot) in order.iter().enumerate() {
+                        o[j] = slot as u8;
+                    }
+                    o
+                })
+                .collect(),
+            slot_at_seat: std::array::from_fn(|s| s as u8),
+            seat_names: {
+                let mut n = [""; MAX_SEATS];
+                n[..names.len()].copy_from_slice(&names);
+                n
+            },
             allin_adjust: config.allin_adjust,
             names,
             stakes: config.stakes,
@@ -257,7 +289,38 @@ impl<'a> Worker<'a> {
         }
     }
 
-    /// Plays deals `first..end` into `tallies` (every rotation of each with
+    /// Seats the line-up as `order` says with the button on seat `button`: position
+    /// `j` from the button, seat `(button + j) mod seats`, gets the bot of line-up slot
+    /// `order[j]`, with its name and starting stack. Swaps the bots already made (no
+    /// allocation); a seating that does not change (rotations) touches nothing.
+    fn seat_order(&mut self, order: &[u8; MAX_SEATS], button: usize) {
+        let seats = self.table.seats();
+        let mut target = [0u8; MAX_SEATS];
+        for (j, &slot) in order[..seats].iter().enumerate() {
+            target[(button + j) % seats] = slot;
+        }
+        if target[..seats] == self.slot_at_seat[..seats] {
+            return;
+        }
+        for s in 0..seats {
+            if self.slot_at_seat[s] != target[s] {
+                let from = (s + 1..seats)
+                    .find(|&j| self.slot_at_seat[j] == target[s])
+                    .expect("a seat order is a permutation of the slots");
+                self.bots.swap(s, from);
+                self.slot_at_seat.swap(s, from);
+            }
+        }
+        let (mut names, mut stacks) = ([""; MAX_SEATS], [0u32; MAX_SEATS]);
+        for s in 0..seats {
+            let slot = usize::from(target[s]);
+            (names[s], stacks[s]) = (self.names[slot], self.buy_ins[slot]);
+        }
+        self.seat_names = names;
+        self.table.seat_players(&names[..seats], &stacks[..seats]);
+    }
+
+    /// Plays deals `first..end` into `tallies` (every seat order of each with
     /// duplicate deals). Allocation-free unless hand histories are asked for.
     pub fn play_deals(&mut self, first: u64, end: u64, tallies: &mut Totals) {
         self.play_deals_watched(first, end, tallies, &Unwatched);
@@ -277,7 +340,7 @@ impl<'a> Worker<'a> {
             return;
         }
         let seats = self.table.seats();
-        let rotations = if self.duplicate { seats } else { 1 };
+        let rotations = if self.duplicate { self.orders.len() } else { 1 };
         let mut seat_hands = [0u64; MAX_SEATS];
         for &b in &self.bot_of_seat {
             seat_hands[b as usize] += rotations as u64;
@@ -286,23 +349,29 @@ impl<'a> Worker<'a> {
         let mut adjusted = [0i64; MAX_SEATS];
         for d in first..end {
             let deal = self.dealer.deal(d, seats);
-            // The deal's results per distinct bot, over its seats and the rotations.
+            // The deal's results per distinct bot, over its seats and seat orders.
             let mut unit_net = [0i64; MAX_SEATS];
             let mut unit_adjusted = [0i64; MAX_SEATS];
             for r in 0..rotations {
                 let rotated;
                 let (hand, dealt) = if self.duplicate {
-                    let hand = d * seats as u64 + r as u64;
+                    let hand = d * rotations as u64 + r as u64;
+                    let button = Positions::of_hand(hand, seats).button;
+                    let order = self.orders[r];
+                    self.seat_order(&order, button);
                     self.table_joined(hand);
-                    rotated = deal.rotated(r, seats);
+                    rotated = deal.rotated(button, seats);
                     (hand, &rotated)
                 } else {
                     (d, &deal)
                 };
                 let result = self.table.play_hand(hand, dealt, &mut self.bots);
-                tallies.stats.record(&result);
+                let slot = &self.slot_at_seat[..seats];
+                tallies.stats.record(&result, slot);
                 if self.depths {
-                    tallies.depths.record(&result, self.stakes.big_blind_chips);
+                    tallies
+                        .depths
+                        .record(&result, self.stakes.big_blind_chips, slot);
                 }
                 if let Some((sample, out)) = &mut self.history
                     && let Some(table_number) = sample.table_number(hand)
@@ -311,7 +380,7 @@ impl<'a> Worker<'a> {
                         seed: self.seed,
                         hand_index: hand,
                         button: Positions::of_hand(hand, seats).button,
-                        names: &self.names,
+                        names: &self.seat_names[..seats],
                         stakes: self.stakes,
                         deal: dealt,
                     };
@@ -319,16 +388,19 @@ impl<'a> Worker<'a> {
                         .expect("writing to memory cannot fail");
                 }
                 let net = result.final_stacks.iter().zip(result.starting_stacks);
-                let bot_net = self.bot_of_seat.iter().zip(net);
+                let bot_net = slot
+                    .iter()
+                    .map(|&l| self.bot_of_seat[usize::from(l)])
+                    .zip(net);
                 if self.allin_adjust {
                     let button = Positions::of_hand(hand, seats).button;
                     allin_ev::adjusted_net(&result, dealt, button, self.seed, d, &mut adjusted);
-                    for ((&b, (&last, &first)), &adj) in bot_net.zip(&adjusted) {
+                    for ((b, (&last, &first)), &adj) in bot_net.zip(&adjusted) {
                         unit_net[b as usize] += i64::from(last) - i64::from(first);
                         unit_adjusted[b as usize] += adj;
                     }
                 } else {
-                    for (&b, (&last, &first)) in bot_net {
+                    for (b, (&last, &first)) in bot_net {
                         unit_net[b as usize] += i64::from(last) - i64::from(first);
                     }
                 }
@@ -392,11 +464,13 @@ impl<'a> Worker<'a> {
             self.play_deals(lo, hi, tallies);
             control.add_hands(tallies.stats.seats[0].hands);
         }
+        // Faults go to the bot's line-up slot, whichever seat it ended the chunk in.
         for (seat, bot) in self.bots.iter_mut().enumerate() {
+            let slot = usize::from(self.slot_at_seat[seat]);
             let faults = bot.take_faults();
-            tallies.add_latency(seat, &faults.latency);
-            tallies.stats.seats[seat].add_faults(faults);
-            tallies.add_fault_notes(seat, bot.take_fault_notes());
+            tallies.add_latency(slot, &faults.latency);
+            tallies.stats.seats[slot].add_faults(faults);
+            tallies.add_fault_notes(slot, bot.take_fault_notes());
         }
         if let Some((_, out)) = &mut self.history
             && !out.is_empty()

@@ -176,9 +176,11 @@ impl Stats {
         }
     }
 
-    /// Adds one hand.
+    /// Adds one hand, seat `s`'s results to `self.seats[slot[s]]` (`slot`: one entry
+    /// per seat; the identity in plain and rotation runs, the line-up slot of each
+    /// seat's bot when bots change seats: `run --duplicate permutations`).
     #[inline]
-    pub fn record(&mut self, hand: &HandResult<'_>) {
+    pub fn record(&mut self, hand: &HandResult<'_>, slot: &[u8]) {
         self.table_hands += 1;
         // Bit `s` set: seat `s` called or raised / raised / folded preflop.
         let (mut vpip, mut pfr, mut folded_preflop) = (0u16, 0u16, 0u16);
@@ -192,9 +194,11 @@ impl Stats {
                 (Street::Preflop, ActionKind::Raise) => (vpip, pfr) = (vpip | bit, pfr | bit),
                 (Street::Preflop, ActionKind::Fold) => folded_preflop |= bit,
                 (_, ActionKind::Raise) => {
-                    self.seats[a.seat as usize].postflop_aggressive_actions += 1
+                    self.seats[slot[a.seat as usize] as usize].postflop_aggressive_actions += 1
                 }
-                (_, ActionKind::Call) => self.seats[a.seat as usize].postflop_calls += 1,
+                (_, ActionKind::Call) => {
+                    self.seats[slot[a.seat as usize] as usize].postflop_calls += 1
+                }
                 _ => {}
             }
         }
@@ -208,11 +212,8 @@ impl Stats {
             .iter()
             .zip(hand.starting_stacks)
             .zip(hand.invalid_actions);
-        for (s, (t, ((&last, &first), &invalid))) in self.seats[..self.seat_count]
-            .iter_mut()
-            .zip(per_seat)
-            .enumerate()
-        {
+        for (s, ((&last, &first), &invalid)) in per_seat.enumerate() {
+            let t = &mut self.seats[slot[s] as usize];
             if hand.sat_out(s) {
                 t.hands_sat_out += 1;
                 continue;
@@ -228,11 +229,11 @@ impl Stats {
             t.invalid_actions += u64::from(invalid);
         }
         for shown in hand.shown_cards {
-            self.seats[shown.seat as usize].showdowns += 1;
+            self.seats[slot[shown.seat as usize] as usize].showdowns += 1;
         }
         if hand.showdown() {
             for w in hand.winners {
-                self.seats[w.seat as usize].showdowns_won += 1;
+                self.seats[slot[w.seat as usize] as usize].showdowns_won += 1;
             }
         }
     }
@@ -360,8 +361,9 @@ impl Depths {
             .unwrap_or(DEPTH_BUCKETS.len() - 1)
     }
 
-    /// Adds one hand.
-    pub fn record(&mut self, hand: &HandResult<'_>, big_blind_chips: u32) {
+    /// Adds one hand, seat `s`'s results to `self.seats[slot[s]]` (see
+    /// [`Stats::record`]).
+    pub fn record(&mut self, hand: &HandResult<'_>, big_blind_chips: u32, slot: &[u8]) {
         let stacks = hand.starting_stacks;
         // The two deepest seated stacks: a seat's deepest opponent is the deepest
         // stack, or the second deepest when it is the deepest itself (one pass, not
@@ -382,7 +384,8 @@ impl Depths {
                 continue;
             }
             let other = if s == deepest_seat { second } else { deepest };
-            let t = &mut self.seats[s][Depths::bucket(own.min(other), big_blind_chips)];
+            let t =
+                &mut self.seats[slot[s] as usize][Depths::bucket(own.min(other), big_blind_chips)];
             let net = hand.net_chips(s);
             t.hands += 1;
             t.net_chips += net;
