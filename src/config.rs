@@ -870,20 +870,6 @@ impl DuplicateMode {
             DuplicateMode::Permutations => crate::league::seat_order_count(seats),
         }
     }
-
-    /// The seat orders of one deal at `seats` seats, one per table hand of the deal in
-    /// hand order: entry `j` of an order is the line-up slot (index into `--bots`)
-    /// playing position `j` from the button, i.e. seat `(button + j) mod seats`.
-    /// Rotations are the cyclic shifts (rotation `r`: position `j` holds slot
-    /// `j + r`, so every slot keeps its own seat while the button moves).
-    pub fn seat_orders(self, seats: usize) -> Vec<Vec<usize>> {
-        match self {
-            DuplicateMode::Rotations => (0..seats)
-                .map(|r| (0..seats).map(|j| (j + r) % seats).collect())
-                .collect(),
-            DuplicateMode::Permutations => crate::league::seat_orders(seats),
-        }
-    }
 }
 
 /// What a user asks a run to be, before it is checked by [`RunConfig::new`].

@@ -34,10 +34,10 @@
 use crate::allin_ev;
 use crate::blocks::{Blocks, InOrderBlocks};
 use crate::bot::{Bot, Event, FaultNotes, MAX_SEATS};
-use crate::config::SessionRules;
 pub use crate::config::{CHUNK_HANDS, RunConfig};
+use crate::config::{DuplicateMode, SessionRules};
 use crate::deal::Dealer;
-use crate::engine::{Positions, Stakes, Table};
+use crate::engine::{Positions, Seating, Stakes, Table};
 use crate::history::{Sample, phh};
 use crate::stats::{DealSums, Depths, Stats};
 
@@ -118,17 +118,21 @@ pub struct Worker<'a> {
     bot_of_seat: Vec<u8>,
     distinct: usize,
     block_deals: u64,
-    /// Duplicate deals (either mode): every deal is played once per entry of `orders`.
+    /// Duplicate deals (either mode): every deal is played once per rotation, or once
+    /// per entry of `orders`.
     duplicate: bool,
-    /// With duplicate deals, the seat order of each of a deal's hands
-    /// ([`crate::config::DuplicateMode::seat_orders`]: line-up slots by position from
-    /// the button).
+    /// With seat permutations, the seat order of each of a deal's hands
+    /// ([`crate::league::seat_orders`]: entry `s` is the line-up slot seated at seat
+    /// `s`); empty otherwise (plain deals, rotations).
     orders: Vec<[u8; MAX_SEATS]>,
     /// The line-up slot whose bot sits in each seat now (`bots[seat]` is its bot):
     /// the identity except in permutation runs; results are recorded per slot.
     slot_at_seat: [u8; MAX_SEATS],
     /// The bot name of each seat now (`names` in `slot_at_seat`'s order).
     seat_names: [&'a str; MAX_SEATS],
+    /// The starting stack of each seat now (`buy_ins` in `slot_at_seat`'s order), in
+    /// chips.
+    seat_stacks: [u32; MAX_SEATS],
     allin_adjust: bool,
     /// Bot name by line-up slot.
     names: Vec<&'a str>,
@@ -243,24 +247,29 @@ impl<'a> Worker<'a> {
             distinct: config.distinct_bots().len(),
             block_deals: config.block_deals,
             duplicate: config.duplicate.is_some(),
-            orders: config
-                .duplicate
-                .map(|mode| mode.seat_orders(names.len()))
-                .unwrap_or_default()
-                .iter()
-                .map(|order| {
-                    let mut o = [0u8; MAX_SEATS];
-                    for (j, &slot) in order.iter().enumerate() {
-                        o[j] = slot as u8;
-                    }
-                    o
-                })
-                .collect(),
+            orders: match config.duplicate {
+                Some(DuplicateMode::Permutations) => crate::league::seat_orders(names.len()),
+                _ => Vec::new(),
+            }
+            .iter()
+            .map(|order| {
+                let mut o = [0u8; MAX_SEATS];
+                for (j, &slot) in order.iter().enumerate() {
+                    o[j] = slot as u8;
+                }
+                o
+            })
+            .collect(),
             slot_at_seat: std::array::from_fn(|s| s as u8),
             seat_names: {
                 let mut n = [""; MAX_SEATS];
                 n[..names.len()].copy_from_slice(&names);
                 n
+            },
+            seat_stacks: {
+                let mut b = [0; MAX_SEATS];
+                b[..stacks.len()].copy_from_slice(&stacks);
+                b
             },
             allin_adjust: config.allin_adjust,
             names,
@@ -289,35 +298,31 @@ impl<'a> Worker<'a> {
         }
     }
 
-    /// Seats the line-up as `order` says with the button on seat `button`: position
-    /// `j` from the button, seat `(button + j) mod seats`, gets the bot of line-up slot
-    /// `order[j]`, with its name and starting stack. Swaps the bots already made (no
-    /// allocation); a seating that does not change (rotations) touches nothing.
-    fn seat_order(&mut self, order: &[u8; MAX_SEATS], button: usize) {
+    /// Seats the line-up as `order` says (a seat order of
+    /// [`crate::league::seat_orders`]): seat `s` gets the bot of line-up slot
+    /// `order[s]`, with its name and its starting stack. Swaps the bots already made
+    /// (no allocation).
+    fn seat_order(&mut self, order: &[u8; MAX_SEATS]) {
         let seats = self.table.seats();
-        let mut target = [0u8; MAX_SEATS];
-        for (j, &slot) in order[..seats].iter().enumerate() {
-            target[(button + j) % seats] = slot;
-        }
-        if target[..seats] == self.slot_at_seat[..seats] {
+        if order[..seats] == self.slot_at_seat[..seats] {
             return;
         }
         for s in 0..seats {
-            if self.slot_at_seat[s] != target[s] {
+            if self.slot_at_seat[s] != order[s] {
                 let from = (s + 1..seats)
-                    .find(|&j| self.slot_at_seat[j] == target[s])
+                    .find(|&j| self.slot_at_seat[j] == order[s])
                     .expect("a seat order is a permutation of the slots");
                 self.bots.swap(s, from);
                 self.slot_at_seat.swap(s, from);
             }
         }
-        let (mut names, mut stacks) = ([""; MAX_SEATS], [0u32; MAX_SEATS]);
         for s in 0..seats {
-            let slot = usize::from(target[s]);
-            (names[s], stacks[s]) = (self.names[slot], self.buy_ins[slot]);
+            let slot = usize::from(order[s]);
+            self.seat_names[s] = self.names[slot];
+            self.seat_stacks[s] = self.buy_ins[slot];
         }
-        self.seat_names = names;
-        self.table.seat_players(&names[..seats], &stacks[..seats]);
+        self.table
+            .seat_players(&self.seat_names[..seats], &self.seat_stacks[..seats]);
     }
 
     /// Plays deals `first..end` into `tallies` (every seat order of each with
@@ -340,7 +345,11 @@ impl<'a> Worker<'a> {
             return;
         }
         let seats = self.table.seats();
-        let rotations = if self.duplicate { self.orders.len() } else { 1 };
+        let rotations = match (self.duplicate, self.orders.len()) {
+            (false, _) => 1,
+            (true, 0) => seats,
+            (true, orders) => orders,
+        };
         let mut seat_hands = [0u64; MAX_SEATS];
         for &b in &self.bot_of_seat {
             seat_hands[b as usize] += rotations as u64;
@@ -349,23 +358,43 @@ impl<'a> Worker<'a> {
         let mut adjusted = [0i64; MAX_SEATS];
         for d in first..end {
             let deal = self.dealer.deal(d, seats);
-            // The deal's results per distinct bot, over its seats and seat orders.
+            // The deal's results per distinct bot, over its seats and its rotations
+            // or seat orders.
             let mut unit_net = [0i64; MAX_SEATS];
             let mut unit_adjusted = [0i64; MAX_SEATS];
             for r in 0..rotations {
                 let rotated;
-                let (hand, dealt) = if self.duplicate {
+                let (hand, dealt, button) = if !self.duplicate {
+                    (d, &deal, Positions::of_hand(d, seats).button)
+                } else if self.orders.is_empty() {
+                    // Rotation r: the button on seat r, the cards rotated with it.
                     let hand = d * rotations as u64 + r as u64;
-                    let button = Positions::of_hand(hand, seats).button;
-                    let order = self.orders[r];
-                    self.seat_order(&order, button);
                     self.table_joined(hand);
-                    rotated = deal.rotated(button, seats);
-                    (hand, &rotated)
+                    rotated = deal.rotated(r, seats);
+                    (hand, &rotated, r)
                 } else {
-                    (d, &deal)
+                    // Seat order r: the deal's cards and button, the bots moved.
+                    let order = self.orders[r];
+                    self.seat_order(&order);
+                    let hand = d * rotations as u64 + r as u64;
+                    self.table_joined(hand);
+                    (hand, &deal, Positions::of_hand(d, seats).button)
                 };
-                let result = self.table.play_hand(hand, dealt, &mut self.bots);
+                let result = if self.orders.is_empty() {
+                    self.table.play_hand(hand, dealt, &mut self.bots)
+                } else {
+                    let seating = Seating {
+                        button,
+                        sitting_out: 0,
+                        stacks: if dealt.stacks[0] > 0 {
+                            dealt.stacks
+                        } else {
+                            self.seat_stacks
+                        },
+                    };
+                    self.table
+                        .play_seated(hand, dealt, &mut self.bots, &seating)
+                };
                 let slot = &self.slot_at_seat[..seats];
                 tallies.stats.record(&result, slot);
                 if self.depths {
@@ -379,7 +408,7 @@ impl<'a> Worker<'a> {
                     let info = phh::HandInfo {
                         seed: self.seed,
                         hand_index: hand,
-                        button: Positions::of_hand(hand, seats).button,
+                        button,
                         names: &self.seat_names[..seats],
                         stakes: self.stakes,
                         deal: dealt,
@@ -393,7 +422,6 @@ impl<'a> Worker<'a> {
                     .map(|&l| self.bot_of_seat[usize::from(l)])
                     .zip(net);
                 if self.allin_adjust {
-                    let button = Positions::of_hand(hand, seats).button;
                     allin_ev::adjusted_net(&result, dealt, button, self.seed, d, &mut adjusted);
                     for ((b, (&last, &first)), &adj) in bot_net.zip(&adjusted) {
                         unit_net[b as usize] += i64::from(last) - i64::from(first);
