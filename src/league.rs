@@ -104,7 +104,7 @@ pub fn seat_orders(k: usize) -> Vec<Vec<usize>> {
 pub fn seat_order_count(k: usize) -> usize {
     match k {
         0..=4 => (1..=k).product(),
-        _ if k % 2 == 0 => k,
+        _ if k.is_multiple_of(2) => k,
         _ => 2 * k,
     }
 }

@@ -21,15 +21,35 @@
 //!
 //! # Duplicate deals
 //!
-//! With [`RunConfig::duplicate`] every deal is played once per rotation of the
-//! line-up around the table, as in the ACPC's duplicate matches: rotation `r` of deal
-//! `d` is hand `d·seats + r`, its button is seat `r`, and seat `s` gets the cards dealt
-//! to seat `s − r` ([`crate::deal::Deal::rotated`]), so each hand of cards keeps its position
-//! relative to the button while every bot plays it once (heads-up: both sides of each
-//! deal). Bots are reset between replays: each gets [`Event::TableJoined`] before every
-//! hand of a duplicate run, and must forget there everything it learnt (the rule
-//! [`Bot`] documents for every run). The rotations of a deal are one independent unit
-//! for the intervals ([`DealSums`]).
+//! With [`RunConfig::duplicate`] every deal is played several times, in one of two
+//! modes ([`crate::config::DuplicateMode`]):
+//!
+//! - **Rotations** (`--duplicate`, `--duplicate rotations`), as in the ACPC's
+//!   duplicate matches: the deal is played once per rotation of the line-up around
+//!   the table. Rotation `r` of deal `d` is hand `d·seats + r`, its button is seat `r`,
+//!   and seat `s` gets the cards dealt to seat `s − r` ([`crate::deal::Deal::rotated`]),
+//!   so each hand of cards keeps its position relative to the button while every bot
+//!   plays it once (heads-up: both sides of each deal). The bots stay in their seats,
+//!   so only the line-up's `seats` cyclic orders are played.
+//! - **Permutations** (`--duplicate permutations`): the deal is played once per seat
+//!   order of the league's design ([`crate::league::seat_orders`]: all `k!` orders up
+//!   to 4 seats, as the ACPC's 3-player duplicate plays all 6; a Williams design from
+//!   5 seats), so each bot plays each seat's cards from each position, and (all
+//!   orders, or the design's balance) directly after each other bot. Order `p` of
+//!   deal `d` is hand `d·P + p` (`P` orders); every order plays the deal as dealt with
+//!   the league's button for deal `d` (seat `d mod seats`, [`Positions::of_hand`] of
+//!   `d`), and seat `s` holds the bot of line-up slot `order[s]` (its entry in
+//!   `--bots`), with its name and its own starting stack (`--stacks`; drawn stacks
+//!   stay with the cards). The bots are moved by swapping the worker's boxes (no
+//!   allocation), and every result is recorded under the bot's slot: the per-seat
+//!   tallies of [`Stats`] and [`Depths`] (through their seat → slot map), faults,
+//!   latencies, the distinct bots' sums, and the names in hand histories. Sessions
+//!   and bots behind a wire are refused.
+//!
+//! Bots are reset between replays: each gets [`Event::TableJoined`] (with its seat of
+//! the hand) before every hand of a duplicate run, and must forget there everything it
+//! learnt (the rule [`Bot`] documents for every run). A deal's rotations or seat
+//! orders are one independent unit for the intervals ([`DealSums`]).
 
 use crate::allin_ev;
 use crate::blocks::{Blocks, InOrderBlocks};
@@ -307,19 +327,16 @@ impl<'a> Worker<'a> {
         if order[..seats] == self.slot_at_seat[..seats] {
             return;
         }
-        for s in 0..seats {
-            if self.slot_at_seat[s] != order[s] {
+        for (s, &want) in order[..seats].iter().enumerate() {
+            if self.slot_at_seat[s] != want {
                 let from = (s + 1..seats)
-                    .find(|&j| self.slot_at_seat[j] == order[s])
+                    .find(|&j| self.slot_at_seat[j] == want)
                     .expect("a seat order is a permutation of the slots");
                 self.bots.swap(s, from);
                 self.slot_at_seat.swap(s, from);
             }
-        }
-        for s in 0..seats {
-            let slot = usize::from(order[s]);
-            self.seat_names[s] = self.names[slot];
-            self.seat_stacks[s] = self.buy_ins[slot];
+            self.seat_names[s] = self.names[usize::from(want)];
+            self.seat_stacks[s] = self.buy_ins[usize::from(want)];
         }
         self.table
             .seat_players(&self.seat_names[..seats], &self.seat_stacks[..seats]);

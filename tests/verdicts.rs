@@ -196,6 +196,21 @@ fn seat_permutations_play_every_order_and_are_byte_identical_across_threads() {
     assert_eq!(run["duplicate"], true);
     assert_eq!(run["permutations"], true);
     assert_eq!(run["hands_played"], 30_000);
+    // gate --baseline-file reads the mode back and replays the very same hands.
+    let stored = dir.path().join("1/blocks.csv");
+    let (code, text) = gate(
+        &[
+            "--candidate",
+            "tag",
+            "--baseline-file",
+            stored.to_str().unwrap(),
+            "--test",
+            "fixed",
+        ],
+        &dir.path().join("gate"),
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("+0.00 ± 0.00 bb/100"), "{text}");
 
     // Every block: 6 hands a deal, each bot in one slot plays every hand, and no chip
     // is created or lost (debug builds also check every hand).
