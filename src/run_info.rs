@@ -71,7 +71,8 @@ pub struct RunInfo {
     /// older files.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub permutations: bool,
-    /// Table hands played: `hands` × rotations (the seat count with duplicate deals).
+    /// Table hands played: `hands` × rotations (the seat count with duplicate deals, the
+    /// seat orders with permutations).
     #[serde(default)]
     pub hands_played: u64,
     /// Deals per block of `blocks.csv`.
@@ -475,5 +476,38 @@ mod tests {
         assert!(seed(r#"{"seed": 1.5e19}"#).is_err());
         assert!(seed(r#"{"seed_string": "-1"}"#).is_err());
         assert!(seed(r#"{}"#).is_err());
+    }
+
+    #[test]
+    fn the_duplicate_mode_is_read_back_and_older_files_are_rotations() {
+        let dir = tempfile::tempdir().unwrap();
+        let read = |extra: &str| {
+            let json = format!(
+                r#"{{"seed": 1, "hands": 10, "lineup": ["tag", "call", "random"], "small_blind_chips": 10, "big_blind_chips": 20, "ante_chips": 0, "stack_chips": 2000{extra}}}"#
+            );
+            std::fs::write(dir.path().join("run.json"), json).unwrap();
+            RunInfo::read(dir.path())
+        };
+        let plain = read("").unwrap();
+        assert_eq!((plain.duplicate_mode(), plain.rotations()), (None, 1));
+        // Files written before permutations existed: `duplicate` alone is rotations.
+        let old = read(r#", "duplicate": true"#).unwrap();
+        assert_eq!(old.duplicate_mode(), Some(DuplicateMode::Rotations));
+        assert_eq!(old.rotations(), 3);
+        let permuted = read(r#", "duplicate": true, "permutations": true"#).unwrap();
+        assert_eq!(permuted.duplicate_mode(), Some(DuplicateMode::Permutations));
+        assert_eq!(
+            (permuted.rotations(), permuted.duplicate_name()),
+            (6, "permutations")
+        );
+        assert_eq!(
+            permuted.report_config().unwrap().duplicate,
+            Some(DuplicateMode::Permutations)
+        );
+        let bad = read(r#", "permutations": true"#).unwrap_err().to_string();
+        assert!(bad.contains("duplicate is false"), "{bad}");
+        // A rotation run writes no `permutations` field: its run.json is unchanged.
+        let text = serde_json::to_string(&old).unwrap();
+        assert!(!text.contains("permutations"), "{text}");
     }
 }
