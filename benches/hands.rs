@@ -31,7 +31,7 @@ fn config(lineup: &str, hands: u64, threads: usize, allin_adjust: bool) -> RunCo
         threads,
         stakes: Stakes::default(),
         stack_chips: 2000,
-        duplicate: false,
+        duplicate: None,
         block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
         allin_adjust,
         seat_stacks: None,

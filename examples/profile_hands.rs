@@ -24,7 +24,7 @@ fn main() {
         threads: 1,
         stakes: Stakes::default(),
         stack_chips: 2000,
-        duplicate: false,
+        duplicate: None,
         block_deals: holdem_arena::blocks::DEFAULT_BLOCK_DEALS,
         allin_adjust,
         seat_stacks: None,

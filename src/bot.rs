@@ -17,7 +17,9 @@ use crate::eval::Strength;
 /// Most seats at one table.
 pub const MAX_SEATS: usize = 10;
 
-/// A poker bot. One instance plays one seat; the runner makes one per seat per worker
+/// A poker bot. One instance plays one seat at a time (one line-up entry: with
+/// `--duplicate permutations` it changes seats between hands, told its seat by
+/// `TableJoined` and `HandStart`); the runner makes one per line-up entry per worker
 /// from a factory and never shares it between threads (hence `Send`, not `Sync`).
 ///
 /// Determinism: a run's results are byte-identical whatever the thread count as long as

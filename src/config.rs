@@ -202,6 +202,11 @@ pub enum ConfigError {
     /// `--session` out of range.
     #[error("--session {0}: a session holds 1 to {MAX_SESSION_HANDS} hands")]
     SessionHands(u64),
+    /// `--duplicate permutations` with a mode it does not fit: sessions (a session's
+    /// hands depend on one another, so a seat order cannot change within one) or bots
+    /// behind a wire (each is started for one seat).
+    #[error("--duplicate permutations with {0}")]
+    PermutationsWith(&'static str),
     /// `--rebuy` or `--rebuy-cooldown` without `--session`.
     #[error(
         "{0} without --session: rebuys happen in sessions, where stacks carry over (give --session HANDS)"
@@ -823,13 +828,57 @@ impl Default for TableSettings {
     }
 }
 
+/// How a duplicate run (`--duplicate MODE`) replays each deal; see [`crate::sim`]'s
+/// "Duplicate deals".
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum DuplicateMode {
+    /// Once per rotation of the line-up around the table (the ACPC's duplicate
+    /// matches): `seats` hands a deal, the bots in fixed seats, the cards rotated.
+    #[default]
+    Rotations,
+    /// Once per seat order of the league's design ([`crate::league::seat_orders`]):
+    /// all `k!` orders up to 4 seats (6 in 3-max, as the ACPC's 3-player duplicate
+    /// plays), a Williams design from 5 on (`k` orders at even `k`, `2k` at odd).
+    Permutations,
+}
+
+impl DuplicateMode {
+    /// The mode's name as `--duplicate` takes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DuplicateMode::Rotations => "rotations",
+            DuplicateMode::Permutations => "permutations",
+        }
+    }
+
+    /// Table hands per deal at `seats` seats: the seat count, or the number of seat
+    /// orders of the design ([`crate::league::seat_order_count`]).
+    pub fn orders(self, seats: usize) -> usize {
+        match self {
+            DuplicateMode::Rotations => seats,
+            DuplicateMode::Permutations => crate::league::seat_order_count(seats),
+        }
+    }
+}
+
 /// What a user asks a run to be, before it is checked by [`RunConfig::new`].
 #[derive(Clone, Debug)]
 pub struct RunSettings {
     /// The bots, seat 0 first.
     pub lineup: Lineup,
-    /// Deals to play (`--hands`; each deal is one hand, or one per rotation with
-    /// `duplicate`), 1 to [`MAX_DEALS`].
+    /// Deals to play (`--hands`; each deal is one hand, or one per rotation or seat
+    /// order with `duplicate`), 1 to [`MAX_DEALS`].
     pub deals: u64,
     /// Run seed.
     pub seed: u64,
@@ -837,8 +886,9 @@ pub struct RunSettings {
     pub threads: Option<usize>,
     /// Blinds, ante and stacks.
     pub table: TableSettings,
-    /// Play every deal once per rotation of the line-up.
-    pub duplicate: bool,
+    /// Duplicate deals (`None`: plain deals): every deal once per rotation of the
+    /// line-up, or once per seat order ([`DuplicateMode`]).
+    pub duplicate: Option<DuplicateMode>,
     /// Deals per block of `blocks.csv`, at least 1.
     pub block_deals: u64,
     /// Compute the all-in-adjusted results.
@@ -861,7 +911,7 @@ impl RunSettings {
             seed,
             threads: None,
             table: TableSettings::default(),
-            duplicate: false,
+            duplicate: None,
             block_deals: crate::blocks::DEFAULT_BLOCK_DEALS,
             allin_adjust: true,
             history: None,
@@ -887,9 +937,10 @@ pub struct RunConfig {
     pub stakes: Stakes,
     /// Every seat's stack at the start of every hand, in chips.
     pub stack_chips: u32,
-    /// Play every deal once per rotation of the line-up (see [`crate::sim`]); then
-    /// `hands` counts deals and `hands × seats` hands are played.
-    pub duplicate: bool,
+    /// Duplicate deals (see [`crate::sim`]; `None`: plain deals): every deal once per
+    /// rotation of the line-up or per seat order ([`DuplicateMode`]); then `deals`
+    /// counts deals and [`RunConfig::rotations`] hands are played per deal.
+    pub duplicate: Option<DuplicateMode>,
     /// Deals per block of `blocks.csv` (at least 1).
     pub block_deals: u64,
     /// Compute the all-in-adjusted results ([`crate::allin_ev`]). Off, hands that
@@ -985,6 +1036,18 @@ impl RunConfig {
             return Err(ConfigError::NoBlockDeals);
         }
         let session = check_session(&table, stack_range, seat_stacks.as_deref())?;
+        if duplicate == Some(DuplicateMode::Permutations) {
+            if session.is_some() {
+                return Err(ConfigError::PermutationsWith(
+                    "--session: a seat order cannot change within a session, whose hands carry the stacks over; use --duplicate rotations",
+                ));
+            }
+            if lineup.0.iter().any(BotSpec::is_external) {
+                return Err(ConfigError::PermutationsWith(
+                    "an exec:/ws: bot: an external bot is started for one seat, and permutations move the bots between seats; use --duplicate rotations",
+                ));
+            }
+        }
         // A session is a deal: `--hands` rounds up to whole sessions, and a block
         // holds whole sessions, about `--block-deals` hands.
         let (deals, block_deals) = match session {
@@ -1064,9 +1127,10 @@ impl RunConfig {
             .unwrap_or_else(|| vec![self.stack_chips; self.lineup.len()])
     }
 
-    /// Table hands per deal: the seat count with [`RunConfig::duplicate`], else 1.
+    /// Table hands per deal: with [`RunConfig::duplicate`] the seat count (rotations)
+    /// or the design's seat orders (permutations, [`DuplicateMode::orders`]), else 1.
     pub fn rotations(&self) -> usize {
-        if self.duplicate { self.lineup.len() } else { 1 }
+        self.duplicate.map_or(1, |m| m.orders(self.lineup.len()))
     }
 
     /// Table hands the run deals: deals × rotations (× a session's hands; a session

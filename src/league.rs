@@ -99,6 +99,16 @@ pub fn seat_orders(k: usize) -> Vec<Vec<usize>> {
     orders
 }
 
+/// How many seat orders [`seat_orders`] gives for `k` seats, without making them:
+/// `k!` up to 4 seats, then `k` (even `k`) or `2k` (odd).
+pub fn seat_order_count(k: usize) -> usize {
+    match k {
+        0..=4 => (1..=k).product(),
+        _ if k.is_multiple_of(2) => k,
+        _ => 2 * k,
+    }
+}
+
 /// Every permutation of `order[at..]` after `order[..at]`, into `out`.
 fn permutations(order: &mut [usize], at: usize, out: &mut Vec<Vec<usize>>) {
     if at == order.len() {
@@ -583,6 +593,7 @@ mod tests {
     fn seat_orders_balance_seats_and_neighbours_for_every_table_size() {
         for k in 2..=MAX_TABLE_SEATS {
             let orders = seat_orders(k);
+            assert_eq!(orders.len(), seat_order_count(k), "k = {k}");
             let expected = match k {
                 2 => 2,
                 3 => 6,

@@ -16,7 +16,7 @@
 
 use crate::allin_ev::RUNOUT_SAMPLES;
 use crate::blocks::DEFAULT_BLOCK_DEALS;
-use crate::config::{RunConfig, Shard};
+use crate::config::{DuplicateMode, RunConfig, Shard};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -61,10 +61,18 @@ pub struct RunInfo {
     pub seed_string: String,
     /// Deals (`--hands`); hands played is `hands_played`.
     pub hands: u64,
-    /// Every deal played once per rotation of the line-up (`--duplicate`).
+    /// Duplicate deals (`--duplicate`, either mode): every deal played once per
+    /// rotation of the line-up, or with `permutations` once per seat order.
     #[serde(default)]
     pub duplicate: bool,
-    /// Table hands played: `hands` × rotations (the seat count with duplicate deals).
+    /// With `duplicate`: every deal was played once per seat order of the league's
+    /// design (`--duplicate permutations`), not once per rotation. Written only when
+    /// true, so rotation and plain runs write what they always did; absent (false) in
+    /// older files.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub permutations: bool,
+    /// Table hands played: `hands` × rotations (the seat count with duplicate deals, the
+    /// seat orders with permutations).
     #[serde(default)]
     pub hands_played: u64,
     /// Deals per block of `blocks.csv`.
@@ -136,7 +144,8 @@ impl RunInfo {
             seed: config.seed,
             seed_string: config.seed.to_string(),
             hands: config.deals,
-            duplicate: config.duplicate,
+            duplicate: config.duplicate.is_some(),
+            permutations: config.duplicate == Some(DuplicateMode::Permutations),
             hands_played: config.hands_played(),
             block_deals: config.block_deals,
             allin_runout_samples: if config.allin_adjust {
@@ -252,7 +261,7 @@ impl RunInfo {
                 ante_chips: self.ante_chips,
             },
             stack_chips: self.stack_chips,
-            duplicate: self.duplicate,
+            duplicate: self.duplicate_mode(),
             block_deals: self.block_deals,
             allin_adjust: self.allin_runout_samples > 0,
             seat_stacks: self.seat_stacks_chips.clone(),
@@ -303,13 +312,26 @@ impl RunInfo {
         crate::bots::distinct_names(self.lineup.iter().map(String::as_str))
     }
 
-    /// Table hands per deal: the seat count in a duplicate run, else 1.
-    pub fn rotations(&self) -> u64 {
-        if self.duplicate {
-            self.lineup.len() as u64
-        } else {
-            1
+    /// The run's duplicate mode (`None`: plain deals).
+    pub fn duplicate_mode(&self) -> Option<DuplicateMode> {
+        match (self.duplicate, self.permutations) {
+            (false, _) => None,
+            (true, false) => Some(DuplicateMode::Rotations),
+            (true, true) => Some(DuplicateMode::Permutations),
         }
+    }
+
+    /// The duplicate mode as `--duplicate` names it, `off` for plain deals (for
+    /// messages saying how two runs differ).
+    pub fn duplicate_name(&self) -> &'static str {
+        self.duplicate_mode().map_or("off", DuplicateMode::as_str)
+    }
+
+    /// Table hands per deal: the seat count in a rotation run, the design's seat
+    /// orders in a permutation run ([`DuplicateMode::orders`]), else 1.
+    pub fn rotations(&self) -> u64 {
+        self.duplicate_mode()
+            .map_or(1, |m| m.orders(self.lineup.len()) as u64)
     }
 
     /// Hands per deal at one rotation: a session's hands, or 1.
@@ -345,6 +367,11 @@ impl RunInfo {
                 "block_deals is 0: a block holds at least 1 deal".into(),
             ));
         }
+        if self.permutations && !self.duplicate {
+            return Err(BadRunInfo(
+                "permutations is true but duplicate is false: seat permutations are a duplicate mode".into(),
+            ));
+        }
         let seats = self.lineup.len() as u64;
         if let Some(s) = self.shard {
             let want = Shard::new(s.index, s.count, self.hands, self.block_deals)
@@ -369,7 +396,7 @@ impl RunInfo {
             .is_none()
         {
             return Err(BadRunInfo(format!(
-                "hands {} × {} rotations × {seats} seats does not fit in 64 bits",
+                "hands {} × {} rotations or seat orders × {seats} seats does not fit in 64 bits",
                 self.hands,
                 self.rotations()
             )));
@@ -449,5 +476,38 @@ mod tests {
         assert!(seed(r#"{"seed": 1.5e19}"#).is_err());
         assert!(seed(r#"{"seed_string": "-1"}"#).is_err());
         assert!(seed(r#"{}"#).is_err());
+    }
+
+    #[test]
+    fn the_duplicate_mode_is_read_back_and_older_files_are_rotations() {
+        let dir = tempfile::tempdir().unwrap();
+        let read = |extra: &str| {
+            let json = format!(
+                r#"{{"seed": 1, "hands": 10, "lineup": ["tag", "call", "random"], "small_blind_chips": 10, "big_blind_chips": 20, "ante_chips": 0, "stack_chips": 2000{extra}}}"#
+            );
+            std::fs::write(dir.path().join("run.json"), json).unwrap();
+            RunInfo::read(dir.path())
+        };
+        let plain = read("").unwrap();
+        assert_eq!((plain.duplicate_mode(), plain.rotations()), (None, 1));
+        // Files written before permutations existed: `duplicate` alone is rotations.
+        let old = read(r#", "duplicate": true"#).unwrap();
+        assert_eq!(old.duplicate_mode(), Some(DuplicateMode::Rotations));
+        assert_eq!(old.rotations(), 3);
+        let permuted = read(r#", "duplicate": true, "permutations": true"#).unwrap();
+        assert_eq!(permuted.duplicate_mode(), Some(DuplicateMode::Permutations));
+        assert_eq!(
+            (permuted.rotations(), permuted.duplicate_name()),
+            (6, "permutations")
+        );
+        assert_eq!(
+            permuted.report_config().unwrap().duplicate,
+            Some(DuplicateMode::Permutations)
+        );
+        let bad = read(r#", "permutations": true"#).unwrap_err().to_string();
+        assert!(bad.contains("duplicate is false"), "{bad}");
+        // A rotation run writes no `permutations` field: its run.json is unchanged.
+        let text = serde_json::to_string(&old).unwrap();
+        assert!(!text.contains("permutations"), "{text}");
     }
 }

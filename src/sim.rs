@@ -21,23 +21,43 @@
 //!
 //! # Duplicate deals
 //!
-//! With [`RunConfig::duplicate`] every deal is played once per rotation of the
-//! line-up around the table, as in the ACPC's duplicate matches: rotation `r` of deal
-//! `d` is hand `d·seats + r`, its button is seat `r`, and seat `s` gets the cards dealt
-//! to seat `s − r` ([`crate::deal::Deal::rotated`]), so each hand of cards keeps its position
-//! relative to the button while every bot plays it once (heads-up: both sides of each
-//! deal). Bots are reset between replays: each gets [`Event::TableJoined`] before every
-//! hand of a duplicate run, and must forget there everything it learnt (the rule
-//! [`Bot`] documents for every run). The rotations of a deal are one independent unit
-//! for the intervals ([`DealSums`]).
+//! With [`RunConfig::duplicate`] every deal is played several times, in one of two
+//! modes ([`crate::config::DuplicateMode`]):
+//!
+//! - **Rotations** (`--duplicate`, `--duplicate rotations`), as in the ACPC's
+//!   duplicate matches: the deal is played once per rotation of the line-up around
+//!   the table. Rotation `r` of deal `d` is hand `d·seats + r`, its button is seat `r`,
+//!   and seat `s` gets the cards dealt to seat `s − r` ([`crate::deal::Deal::rotated`]),
+//!   so each hand of cards keeps its position relative to the button while every bot
+//!   plays it once (heads-up: both sides of each deal). The bots stay in their seats,
+//!   so only the line-up's `seats` cyclic orders are played.
+//! - **Permutations** (`--duplicate permutations`): the deal is played once per seat
+//!   order of the league's design ([`crate::league::seat_orders`]: all `k!` orders up
+//!   to 4 seats, as the ACPC's 3-player duplicate plays all 6; a Williams design from
+//!   5 seats), so each bot plays each seat's cards from each position, and (all
+//!   orders, or the design's balance) directly after each other bot. Order `p` of
+//!   deal `d` is hand `d·P + p` (`P` orders); every order plays the deal as dealt with
+//!   the league's button for deal `d` (seat `d mod seats`, [`Positions::of_hand`] of
+//!   `d`), and seat `s` holds the bot of line-up slot `order[s]` (its entry in
+//!   `--bots`), with its name and its own starting stack (`--stacks`; drawn stacks
+//!   stay with the cards). The bots are moved by swapping the worker's boxes (no
+//!   allocation), and every result is recorded under the bot's slot: the per-seat
+//!   tallies of [`Stats`] and [`Depths`] (through their seat → slot map), faults,
+//!   latencies, the distinct bots' sums, and the names in hand histories. Sessions
+//!   and bots behind a wire are refused.
+//!
+//! Bots are reset between replays: each gets [`Event::TableJoined`] (with its seat of
+//! the hand) before every hand of a duplicate run, and must forget there everything it
+//! learnt (the rule [`Bot`] documents for every run). A deal's rotations or seat
+//! orders are one independent unit for the intervals ([`DealSums`]).
 
 use crate::allin_ev;
 use crate::blocks::{Blocks, InOrderBlocks};
 use crate::bot::{Bot, Event, FaultNotes, MAX_SEATS};
-use crate::config::SessionRules;
 pub use crate::config::{CHUNK_HANDS, RunConfig};
+use crate::config::{DuplicateMode, SessionRules};
 use crate::deal::Dealer;
-use crate::engine::{Positions, Stakes, Table};
+use crate::engine::{Positions, Seating, Stakes, Table};
 use crate::history::{Sample, phh};
 use crate::stats::{DealSums, Depths, Stats};
 
@@ -114,11 +134,27 @@ pub struct Worker<'a> {
     bots: Vec<Box<dyn Bot>>,
     seed: u64,
     dealer: Dealer,
+    /// Per line-up slot (`--bots` entry), its bot's index among the distinct bots.
     bot_of_seat: Vec<u8>,
     distinct: usize,
     block_deals: u64,
+    /// Duplicate deals (either mode): every deal is played once per rotation, or once
+    /// per entry of `orders`.
     duplicate: bool,
+    /// With seat permutations, the seat order of each of a deal's hands
+    /// ([`crate::league::seat_orders`]: entry `s` is the line-up slot seated at seat
+    /// `s`); empty otherwise (plain deals, rotations).
+    orders: Vec<[u8; MAX_SEATS]>,
+    /// The line-up slot whose bot sits in each seat now (`bots[seat]` is its bot):
+    /// the identity except in permutation runs; results are recorded per slot.
+    slot_at_seat: [u8; MAX_SEATS],
+    /// The bot name of each seat now (`names` in `slot_at_seat`'s order).
+    seat_names: [&'a str; MAX_SEATS],
+    /// The starting stack of each seat now (`buy_ins` in `slot_at_seat`'s order), in
+    /// chips.
+    seat_stacks: [u32; MAX_SEATS],
     allin_adjust: bool,
+    /// Bot name by line-up slot.
     names: Vec<&'a str>,
     stakes: Stakes,
     /// Which hands to write as PHH, and this chunk's buffer (reused across chunks).
@@ -129,7 +165,8 @@ pub struct Worker<'a> {
     depths: bool,
     /// Sessions (`--session`): stacks carry over within each deal's hands.
     session: Option<SessionRules>,
-    /// Each seat's starting stack (its buy-in in sessions), in chips.
+    /// Each line-up slot's starting stack (its buy-in in sessions), in chips: it stays
+    /// with the slot's bot when the bots change seats.
     buy_ins: [u32; MAX_SEATS],
     /// Deals per chunk ([`RunConfig::chunk_deals`]).
     chunk_deals: u64,
@@ -229,7 +266,31 @@ impl<'a> Worker<'a> {
             bot_of_seat: config.bot_of_seat(),
             distinct: config.distinct_bots().len(),
             block_deals: config.block_deals,
-            duplicate: config.duplicate,
+            duplicate: config.duplicate.is_some(),
+            orders: match config.duplicate {
+                Some(DuplicateMode::Permutations) => crate::league::seat_orders(names.len()),
+                _ => Vec::new(),
+            }
+            .iter()
+            .map(|order| {
+                let mut o = [0u8; MAX_SEATS];
+                for (j, &slot) in order.iter().enumerate() {
+                    o[j] = slot as u8;
+                }
+                o
+            })
+            .collect(),
+            slot_at_seat: std::array::from_fn(|s| s as u8),
+            seat_names: {
+                let mut n = [""; MAX_SEATS];
+                n[..names.len()].copy_from_slice(&names);
+                n
+            },
+            seat_stacks: {
+                let mut b = [0; MAX_SEATS];
+                b[..stacks.len()].copy_from_slice(&stacks);
+                b
+            },
             allin_adjust: config.allin_adjust,
             names,
             stakes: config.stakes,
@@ -257,7 +318,31 @@ impl<'a> Worker<'a> {
         }
     }
 
-    /// Plays deals `first..end` into `tallies` (every rotation of each with
+    /// Seats the line-up as `order` says (a seat order of
+    /// [`crate::league::seat_orders`]): seat `s` gets the bot of line-up slot
+    /// `order[s]`, with its name and its starting stack. Swaps the bots already made
+    /// (no allocation).
+    fn seat_order(&mut self, order: &[u8; MAX_SEATS]) {
+        let seats = self.table.seats();
+        if order[..seats] == self.slot_at_seat[..seats] {
+            return;
+        }
+        for (s, &want) in order[..seats].iter().enumerate() {
+            if self.slot_at_seat[s] != want {
+                let from = (s + 1..seats)
+                    .find(|&j| self.slot_at_seat[j] == want)
+                    .expect("a seat order is a permutation of the slots");
+                self.bots.swap(s, from);
+                self.slot_at_seat.swap(s, from);
+            }
+            self.seat_names[s] = self.names[usize::from(want)];
+            self.seat_stacks[s] = self.buy_ins[usize::from(want)];
+        }
+        self.table
+            .seat_players(&self.seat_names[..seats], &self.seat_stacks[..seats]);
+    }
+
+    /// Plays deals `first..end` into `tallies` (every seat order of each with
     /// duplicate deals). Allocation-free unless hand histories are asked for.
     pub fn play_deals(&mut self, first: u64, end: u64, tallies: &mut Totals) {
         self.play_deals_watched(first, end, tallies, &Unwatched);
@@ -277,7 +362,11 @@ impl<'a> Worker<'a> {
             return;
         }
         let seats = self.table.seats();
-        let rotations = if self.duplicate { seats } else { 1 };
+        let rotations = match (self.duplicate, self.orders.len()) {
+            (false, _) => 1,
+            (true, 0) => seats,
+            (true, orders) => orders,
+        };
         let mut seat_hands = [0u64; MAX_SEATS];
         for &b in &self.bot_of_seat {
             seat_hands[b as usize] += rotations as u64;
@@ -286,23 +375,49 @@ impl<'a> Worker<'a> {
         let mut adjusted = [0i64; MAX_SEATS];
         for d in first..end {
             let deal = self.dealer.deal(d, seats);
-            // The deal's results per distinct bot, over its seats and the rotations.
+            // The deal's results per distinct bot, over its seats and its rotations
+            // or seat orders.
             let mut unit_net = [0i64; MAX_SEATS];
             let mut unit_adjusted = [0i64; MAX_SEATS];
             for r in 0..rotations {
                 let rotated;
-                let (hand, dealt) = if self.duplicate {
-                    let hand = d * seats as u64 + r as u64;
+                let (hand, dealt, button) = if !self.duplicate {
+                    (d, &deal, Positions::of_hand(d, seats).button)
+                } else if self.orders.is_empty() {
+                    // Rotation r: the button on seat r, the cards rotated with it.
+                    let hand = d * rotations as u64 + r as u64;
                     self.table_joined(hand);
                     rotated = deal.rotated(r, seats);
-                    (hand, &rotated)
+                    (hand, &rotated, r)
                 } else {
-                    (d, &deal)
+                    // Seat order r: the deal's cards and button, the bots moved.
+                    let order = self.orders[r];
+                    self.seat_order(&order);
+                    let hand = d * rotations as u64 + r as u64;
+                    self.table_joined(hand);
+                    (hand, &deal, Positions::of_hand(d, seats).button)
                 };
-                let result = self.table.play_hand(hand, dealt, &mut self.bots);
-                tallies.stats.record(&result);
+                let result = if self.orders.is_empty() {
+                    self.table.play_hand(hand, dealt, &mut self.bots)
+                } else {
+                    let seating = Seating {
+                        button,
+                        sitting_out: 0,
+                        stacks: if dealt.stacks[0] > 0 {
+                            dealt.stacks
+                        } else {
+                            self.seat_stacks
+                        },
+                    };
+                    self.table
+                        .play_seated(hand, dealt, &mut self.bots, &seating)
+                };
+                let slot = &self.slot_at_seat[..seats];
+                tallies.stats.record(&result, slot);
                 if self.depths {
-                    tallies.depths.record(&result, self.stakes.big_blind_chips);
+                    tallies
+                        .depths
+                        .record(&result, self.stakes.big_blind_chips, slot);
                 }
                 if let Some((sample, out)) = &mut self.history
                     && let Some(table_number) = sample.table_number(hand)
@@ -310,8 +425,8 @@ impl<'a> Worker<'a> {
                     let info = phh::HandInfo {
                         seed: self.seed,
                         hand_index: hand,
-                        button: Positions::of_hand(hand, seats).button,
-                        names: &self.names,
+                        button,
+                        names: &self.seat_names[..seats],
                         stakes: self.stakes,
                         deal: dealt,
                     };
@@ -319,16 +434,18 @@ impl<'a> Worker<'a> {
                         .expect("writing to memory cannot fail");
                 }
                 let net = result.final_stacks.iter().zip(result.starting_stacks);
-                let bot_net = self.bot_of_seat.iter().zip(net);
+                let bot_net = slot
+                    .iter()
+                    .map(|&l| self.bot_of_seat[usize::from(l)])
+                    .zip(net);
                 if self.allin_adjust {
-                    let button = Positions::of_hand(hand, seats).button;
                     allin_ev::adjusted_net(&result, dealt, button, self.seed, d, &mut adjusted);
-                    for ((&b, (&last, &first)), &adj) in bot_net.zip(&adjusted) {
+                    for ((b, (&last, &first)), &adj) in bot_net.zip(&adjusted) {
                         unit_net[b as usize] += i64::from(last) - i64::from(first);
                         unit_adjusted[b as usize] += adj;
                     }
                 } else {
-                    for (&b, (&last, &first)) in bot_net {
+                    for (b, (&last, &first)) in bot_net {
                         unit_net[b as usize] += i64::from(last) - i64::from(first);
                     }
                 }
@@ -392,11 +509,13 @@ impl<'a> Worker<'a> {
             self.play_deals(lo, hi, tallies);
             control.add_hands(tallies.stats.seats[0].hands);
         }
+        // Faults go to the bot's line-up slot, whichever seat it ended the chunk in.
         for (seat, bot) in self.bots.iter_mut().enumerate() {
+            let slot = usize::from(self.slot_at_seat[seat]);
             let faults = bot.take_faults();
-            tallies.add_latency(seat, &faults.latency);
-            tallies.stats.seats[seat].add_faults(faults);
-            tallies.add_fault_notes(seat, bot.take_fault_notes());
+            tallies.add_latency(slot, &faults.latency);
+            tallies.stats.seats[slot].add_faults(faults);
+            tallies.add_fault_notes(slot, bot.take_fault_notes());
         }
         if let Some((_, out)) = &mut self.history
             && !out.is_empty()

@@ -233,8 +233,8 @@ pub struct Stats {
     /// Table hands recorded.
     #[serde(default)]
     pub table_hands: u64,
-    /// Per seat, results by position (`positions.csv`): indexed by seat, then by
-    /// position number ([`crate::engine::positions::POSITION_NAMES`]).
+    /// Per seat (line-up slot in permutation runs, like `seats`), results by position
+    /// (`positions.csv`): indexed by slot, then by position number ([`crate::engine::positions::POSITION_NAMES`]).
     #[serde(default)]
     pub positions: [[ChipTally; POSITION_NAMES.len()]; MAX_SEATS],
 }
@@ -251,9 +251,11 @@ impl Stats {
         }
     }
 
-    /// Adds one hand.
+    /// Adds one hand, seat `s`'s results to `self.seats[slot[s]]` (`slot`: one entry
+    /// per seat; the identity in plain and rotation runs, the line-up slot of each
+    /// seat's bot when bots change seats: `run --duplicate permutations`).
     #[inline]
-    pub fn record(&mut self, hand: &HandResult<'_>) {
+    pub fn record(&mut self, hand: &HandResult<'_>, slot: &[u8]) {
         self.table_hands += 1;
         let seats = self.seat_count;
         let position = hand_positions(hand, seats);
@@ -268,9 +270,8 @@ impl Stats {
             .iter()
             .zip(hand.starting_stacks)
             .zip(hand.invalid_actions);
-        for (s, (t, ((&last, &first), &invalid))) in
-            self.seats[..seats].iter_mut().zip(per_seat).enumerate()
-        {
+        for (s, ((&last, &first), &invalid)) in per_seat.enumerate() {
+            let t = &mut self.seats[slot[s] as usize];
             if hand.sat_out(s) {
                 t.hands_sat_out += 1;
                 continue;
@@ -298,17 +299,17 @@ impl Stats {
             t.steals += flag(f.steal.taken);
             t.fold_to_steal_opportunities += flag(f.fold_to_steal.chance);
             t.folds_to_steal += flag(f.fold_to_steal.taken);
-            let p = &mut self.positions[s][usize::from(position[s])];
+            let p = &mut self.positions[usize::from(slot[s])][usize::from(position[s])];
             p.hands += 1;
             p.net_chips += net;
             p.net_chips_squared += i128::from(net) * i128::from(net);
         }
         for shown in hand.shown_cards {
-            self.seats[shown.seat as usize].showdowns += 1;
+            self.seats[slot[shown.seat as usize] as usize].showdowns += 1;
         }
         if hand.showdown() {
             for w in hand.winners {
-                self.seats[w.seat as usize].showdowns_won += 1;
+                self.seats[slot[w.seat as usize] as usize].showdowns_won += 1;
             }
         }
     }
@@ -582,8 +583,9 @@ impl Depths {
             .unwrap_or(DEPTH_BUCKETS.len() - 1)
     }
 
-    /// Adds one hand.
-    pub fn record(&mut self, hand: &HandResult<'_>, big_blind_chips: u32) {
+    /// Adds one hand, seat `s`'s results to `self.seats[slot[s]]` (see
+    /// [`Stats::record`]).
+    pub fn record(&mut self, hand: &HandResult<'_>, big_blind_chips: u32, slot: &[u8]) {
         let stacks = hand.starting_stacks;
         // The two deepest seated stacks: a seat's deepest opponent is the deepest
         // stack, or the second deepest when it is the deepest itself (one pass, not
@@ -604,7 +606,8 @@ impl Depths {
                 continue;
             }
             let other = if s == deepest_seat { second } else { deepest };
-            let t = &mut self.seats[s][Depths::bucket(own.min(other), big_blind_chips)];
+            let t =
+                &mut self.seats[slot[s] as usize][Depths::bucket(own.min(other), big_blind_chips)];
             let net = hand.net_chips(s);
             t.hands += 1;
             t.net_chips += net;
@@ -747,7 +750,8 @@ mod tests {
             sitting_out,
         };
         let mut stats = Stats::new(seats);
-        stats.record(&hand);
+        let identity: Vec<u8> = (0..seats as u8).collect();
+        stats.record(&hand, &identity);
         stats
     }
 

@@ -2,6 +2,7 @@
 //! (tracker statistics and results by position, counted every hand, included).
 
 use holdem_arena::bots;
+use holdem_arena::config::DuplicateMode;
 use holdem_arena::engine::Stakes;
 use holdem_arena::sim::{RunConfig, Totals, Worker};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -53,13 +54,14 @@ fn allocations_with_stacks(
     duplicate: bool,
     seat_stacks: Option<Vec<u32>>,
 ) -> u64 {
+    let duplicate = duplicate.then_some(DuplicateMode::Rotations);
     allocations_in(lineup, hands, duplicate, seat_stacks, None, None)
 }
 
 fn allocations_in(
     lineup: &str,
     deals: u64,
-    duplicate: bool,
+    duplicate: Option<DuplicateMode>,
     seat_stacks: Option<Vec<u32>>,
     stack_range: Option<holdem_arena::config::StackRange>,
     session: Option<holdem_arena::config::SessionRules>,
@@ -112,7 +114,7 @@ fn sessions_and_drawn_stacks_allocate_nothing() {
     };
     let lineup = "random,allin,call,raise,tag,equity";
     assert_eq!(
-        allocations_in(lineup, 20_000, false, None, Some(range), None),
+        allocations_in(lineup, 20_000, None, None, Some(range), None),
         0,
         "--stack-range"
     );
@@ -127,7 +129,14 @@ fn sessions_and_drawn_stacks_allocate_nothing() {
             cooldown_hands: cooldown,
         };
         assert_eq!(
-            allocations_in(lineup, 100, duplicate, None, Some(range), Some(session)),
+            allocations_in(
+                lineup,
+                100,
+                duplicate.then_some(DuplicateMode::Rotations),
+                None,
+                Some(range),
+                Some(session)
+            ),
             0,
             "sessions: {rebuy:?}, cooldown {cooldown}, duplicate {duplicate}"
         );
@@ -166,4 +175,40 @@ fn all_in_run_outs_with_side_pots_allocate_nothing() {
         0
     );
     assert_eq!(allocations_while_playing("random,random", 20_000, false), 0);
+}
+
+#[test]
+fn seat_permutations_allocate_nothing() {
+    // The bots change seats every hand (swapped in place), with their names and their
+    // own stacks (`--stacks`), drawn stacks (`--stack-range`) and the all-in
+    // adjustment: all K! orders at 3 and 4 seats, Williams designs at 5 (2K orders)
+    // and 10 (K orders).
+    let range = holdem_arena::config::StackRange {
+        min_bb: 5,
+        max_bb: 300,
+    };
+    let permutations = Some(DuplicateMode::Permutations);
+    for (lineup, stacks) in [
+        ("tag,call,random", Some(vec![400, 2000, 900])),
+        ("random,allin,call,raise", None),
+        (
+            "tag,call,random,raise,equity",
+            Some(vec![150, 2000, 900, 3000, 400]),
+        ),
+        (
+            "random,random,call,call,tag,tag,raise,raise,allin,equity",
+            None,
+        ),
+    ] {
+        assert_eq!(
+            allocations_in(lineup, 2_000, permutations, stacks, None, None),
+            0,
+            "{lineup} permutations"
+        );
+        assert_eq!(
+            allocations_in(lineup, 2_000, permutations, None, Some(range), None),
+            0,
+            "{lineup} permutations, --stack-range"
+        );
+    }
 }

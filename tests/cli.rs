@@ -776,6 +776,100 @@ fn stack_ranges_are_drawn_per_deal_the_same_for_every_lineup_and_thread_count() 
 }
 
 #[test]
+fn duplicate_modes_are_named_and_permutations_refuse_what_they_do_not_fit() {
+    let (code, _, stderr) = arena_output(&["run", "--duplicate", "foo", "--hands", "10"]);
+    assert_eq!(code, 2, "{stderr}");
+    let first = stderr.lines().next().unwrap();
+    assert!(
+        first.contains("'foo'") && first.contains("--duplicate"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("rotations, permutations"), "{stderr}");
+    rejects(
+        &["--duplicate", "permutations", "--session", "100"],
+        &[
+            "--duplicate permutations with --session",
+            "--duplicate rotations",
+        ],
+    );
+    rejects(
+        &[
+            "--bots",
+            "tag,exec:python3 bots/python/call_bot.py",
+            "--duplicate",
+            "permutations",
+        ],
+        &[
+            "--duplicate permutations with an exec:/ws: bot",
+            "--duplicate rotations",
+        ],
+    );
+    // `--duplicate` alone is rotations, and the value may follow with `=`.
+    let dir = tempfile::tempdir().unwrap();
+    for (name, args) in [
+        ("bare", &["--duplicate"][..]),
+        ("rotations", &["--duplicate=rotations"][..]),
+        ("permutations", &["--duplicate", "permutations"][..]),
+    ] {
+        arena()
+            .args(["run", "--bots", "tag,call,random", "--hands", "300"])
+            .args(["--seed", "2", "--threads", "1"])
+            .args(args)
+            .arg("--out")
+            .arg(dir.path().join(name))
+            .assert()
+            .success();
+    }
+    let read = |n: &str, f: &str| std::fs::read_to_string(dir.path().join(n).join(f)).unwrap();
+    assert_eq!(read("bare", "blocks.csv"), read("rotations", "blocks.csv"));
+    assert!(read("bare", "blocks.csv").contains("\n0,0,300,900,tag,900,"));
+    assert!(read("permutations", "blocks.csv").contains("\n0,0,300,1800,tag,1800,"));
+    assert!(!read("rotations", "run.json").contains("permutations"));
+    assert!(read("permutations", "run.json").contains("\"permutations\": true"));
+    // Per-seat stacks (`--stacks`, line-up order) stay with their bots as they move.
+    let out = dir.path().join("stacks");
+    arena()
+        .args([
+            "run",
+            "--bots",
+            "tag,call,random",
+            "--stacks",
+            "400,2000,900",
+        ])
+        .args(["--duplicate", "permutations", "--hands", "5", "--seed", "1"])
+        .arg("--hand-histories")
+        .arg(out.join("h.phhs"))
+        .args(["--history-hands", "30", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let phh = std::fs::read_to_string(out.join("h.phhs")).unwrap();
+    let field = |hand: &str, name: &str| -> Vec<String> {
+        let line = hand.lines().find(|l| l.starts_with(name)).unwrap();
+        let inner = line.split_once('[').unwrap().1.trim_end_matches(']');
+        inner
+            .split(", ")
+            .map(|x| x.trim_matches('"').to_string())
+            .collect()
+    };
+    let hands: Vec<&str> = phh.split("\n\n").filter(|h| !h.trim().is_empty()).collect();
+    assert_eq!(hands.len(), 30);
+    for hand in hands {
+        for (bot, stack) in field(hand, "players = ")
+            .iter()
+            .zip(field(hand, "starting_stacks = "))
+        {
+            let want = match bot.as_str() {
+                "tag" => "400",
+                "call" => "2000",
+                _ => "900",
+            };
+            assert_eq!(stack, want, "{bot} in {hand}");
+        }
+    }
+}
+
+#[test]
 fn duplicate_rotations_move_drawn_stacks_with_the_cards() {
     use holdem_arena::config::StackRange;
     use holdem_arena::deal::Dealer;

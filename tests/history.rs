@@ -20,7 +20,7 @@ fn config(threads: usize) -> RunConfig {
             ..Stakes::default()
         },
         stack_chips: 2000,
-        duplicate: false,
+        duplicate: None,
         block_deals: 1000,
         allin_adjust: true,
         seat_stacks: Some(vec![300, 900, 2000, 4000]),

@@ -133,6 +133,24 @@ fn shards_merge_into_the_files_of_the_run_played_whole() {
         ],
         4,
     );
+    // Seat permutations with drawn stacks: the bots' seats depend only on the hand.
+    assert_shards_merge_into_the_whole_run(
+        &[
+            "--bots",
+            "tag,call,random",
+            "--hands",
+            "5000",
+            "--seed",
+            "7",
+            "--duplicate",
+            "permutations",
+            "--block-deals",
+            "700",
+            "--stack-range",
+            "20bb..200bb",
+        ],
+        3,
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use holdem_arena::blocks::DEFAULT_BLOCK_DEALS;
 use holdem_arena::bots;
+use holdem_arena::config::DuplicateMode;
 use holdem_arena::engine::Stakes;
 use holdem_arena::report::bot_rows;
 use holdem_arena::sim::{self, RunConfig};
@@ -21,7 +22,7 @@ fn config(lineup: &str, hands: u64, duplicate: bool, threads: usize) -> RunConfi
         threads,
         stakes: Stakes::default(),
         stack_chips: 2000,
-        duplicate,
+        duplicate: duplicate.then_some(DuplicateMode::Rotations),
         block_deals: DEFAULT_BLOCK_DEALS,
         allin_adjust: true,
         seat_stacks: None,
@@ -95,6 +96,257 @@ fn duplicate_runs_are_the_same_whatever_the_thread_count() {
     assert_eq!(a.blocks, b.blocks);
     assert_eq!(a.units, b.units);
     assert_eq!(a.stats, b.stats);
+    // Seat permutations: the bots change seats every hand, on any thread.
+    let permuted = |threads| {
+        let mut cfg = config("tag,call,random", 5_000, true, threads);
+        cfg.duplicate = Some(DuplicateMode::Permutations);
+        sim::run(&cfg, &sim::RunControl::default()).unwrap()
+    };
+    let (a, b) = (permuted(1), permuted(2));
+    assert_eq!(a.blocks, b.blocks);
+    assert_eq!(a.units, b.units);
+    assert_eq!(a.stats, b.stats);
+    assert_eq!(a.stats.table_hands, 6 * 5_000);
+}
+
+/// The fields of one PHH hand that say who sat where with which cards and won what:
+/// `players` (p1 = left of the button, the button last), their 1-based `seats`, the
+/// hole cards dealt to p1, p2, ..., `_hand_index` and the players' results.
+struct PhhSeating {
+    players: Vec<String>,
+    seats: Vec<usize>,
+    hole_cards: Vec<String>,
+    hand_index: u64,
+    /// Each player's finishing minus starting stack, in chips.
+    net_chips: Vec<i64>,
+}
+
+fn phh_seatings(text: &str) -> Vec<PhhSeating> {
+    let list = |line: &str| -> Vec<String> {
+        let inner = line.split_once('[').unwrap().1.trim_end_matches(']');
+        inner
+            .split(',')
+            .map(|x| x.trim().trim_matches('"').to_string())
+            .collect()
+    };
+    text.split("\n\n")
+        .filter(|h| !h.trim().is_empty())
+        .map(|hand| {
+            let field = |name: &str| {
+                hand.lines()
+                    .find(|l| l.starts_with(&format!("{name} = ")))
+                    .unwrap_or_else(|| panic!("{name} missing in {hand}"))
+            };
+            PhhSeating {
+                players: list(field("players")),
+                seats: list(field("seats"))
+                    .iter()
+                    .map(|x| x.parse().unwrap())
+                    .collect(),
+                hole_cards: hand
+                    .lines()
+                    .filter_map(|l| l.trim().strip_prefix("\"d dh "))
+                    .map(|l| l.trim_end_matches("\",").to_string())
+                    .collect(),
+                net_chips: {
+                    let chips = |name: &str| -> Vec<i64> {
+                        list(field(name))
+                            .iter()
+                            .map(|x| x.parse().unwrap())
+                            .collect()
+                    };
+                    let (last, first) = (chips("finishing_stacks"), chips("starting_stacks"));
+                    last.iter().zip(&first).map(|(l, f)| l - f).collect()
+                },
+                hand_index: field("_hand_index")
+                    .split(" = ")
+                    .nth(1)
+                    .unwrap()
+                    .parse()
+                    .unwrap(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn seat_permutations_play_every_order_and_are_byte_identical_across_threads() {
+    // 3-max: 5,000 deals (two chunks of 4,096 deals) in blocks of 500, every deal in
+    // all 6 seat orders; every 7th hand exported, so both chunks have histories.
+    let dir = tempfile::tempdir().unwrap();
+    let files = ["bots.csv", "seats.csv", "blocks.csv", "hands.phhs"];
+    for threads in ["1", "2"] {
+        let out = dir.path().join(threads);
+        arena()
+            .args(["run", "--bots", "tag,call,random", "--hands", "5000"])
+            .args(["--seed", "8", "--duplicate", "permutations"])
+            .args(["--block-deals", "500", "--threads", threads])
+            .arg("--hand-histories")
+            .arg(out.join("hands.phhs"))
+            .args(["--history-every", "7", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+    }
+    let read = |t: &str, f: &str| std::fs::read_to_string(dir.path().join(t).join(f)).unwrap();
+    for f in files {
+        assert_eq!(read("1", f), read("2", f), "{f}");
+    }
+    let run: serde_json::Value = serde_json::from_str(&read("1", "run.json")).unwrap();
+    assert_eq!(run["duplicate"], true);
+    assert_eq!(run["permutations"], true);
+    assert_eq!(run["hands_played"], 30_000);
+    // gate --baseline-file reads the mode back and replays the very same hands.
+    let stored = dir.path().join("1/blocks.csv");
+    let (code, text) = gate(
+        &[
+            "--candidate",
+            "tag",
+            "--baseline-file",
+            stored.to_str().unwrap(),
+            "--test",
+            "fixed",
+        ],
+        &dir.path().join("gate"),
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("+0.00 ± 0.00 bb/100"), "{text}");
+
+    // Every block: 6 hands a deal, each bot in one slot plays every hand, and no chip
+    // is created or lost (debug builds also check every hand).
+    let blocks = read("1", "blocks.csv");
+    let rows: Vec<Vec<&str>> = blocks
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 10 * 3);
+    for block in rows.chunks(3) {
+        assert_eq!(block[0][3], "3000", "{block:?}");
+        assert!(block.iter().all(|r| r[5] == "3000"), "{block:?}");
+        let net: i64 = block.iter().map(|r| r[6].parse::<i64>().unwrap()).sum();
+        assert_eq!(net, 0, "{block:?}");
+    }
+    // seats.csv is per line-up slot: each slot's bot played every hand.
+    for line in read("1", "seats.csv").lines().skip(1) {
+        assert_eq!(line.split(',').nth(3), Some("30000"), "{line}");
+    }
+
+    // The exported hands: hand 6·d + p is seat order p of deal d, the cards by
+    // position from the button the same in all of a deal's orders.
+    let hands = phh_seatings(&read("1", "hands.phhs"));
+    assert_eq!(hands.len(), 30_000usize.div_ceil(7));
+    let mut by_deal: std::collections::BTreeMap<u64, Vec<&PhhSeating>> = Default::default();
+    for h in &hands {
+        by_deal.entry(h.hand_index / 6).or_default().push(h);
+        // The league's button: deal d's on seat d mod 3 in every seat order.
+        assert_eq!(
+            h.seats[2] as u64,
+            h.hand_index / 6 % 3 + 1,
+            "{}",
+            h.hand_index
+        );
+    }
+    for (deal, hs) in &by_deal {
+        for h in hs {
+            assert_eq!(h.hole_cards, hs[0].hole_cards, "deal {deal}");
+        }
+    }
+    // Order p seats the same bots in the same seats in every deal, and the 6 orders
+    // are the 6 permutations of the line-up.
+    let orders: std::collections::BTreeSet<(u64, Vec<String>)> = hands
+        .iter()
+        .map(|h| {
+            let mut by_seat = vec![String::new(); 3];
+            for (bot, &seat) in h.players.iter().zip(&h.seats) {
+                by_seat[seat - 1] = bot.clone();
+            }
+            (h.hand_index % 6, by_seat)
+        })
+        .collect();
+    let distinct: std::collections::BTreeSet<&Vec<String>> =
+        orders.iter().map(|(_, p)| p).collect();
+    assert_eq!(distinct.len(), 6, "{orders:?}");
+    assert_eq!(orders.len(), 6, "one seating per order index: {orders:?}");
+    // Each bot in each seat and at each position equally often over whole deals: a
+    // full run of 42 consecutive hands (7 deals) from a second run exporting all.
+    let all = dir.path().join("all");
+    arena()
+        .args(["run", "--bots", "tag,call,random", "--hands", "20"])
+        .args([
+            "--seed",
+            "8",
+            "--duplicate",
+            "permutations",
+            "--threads",
+            "1",
+        ])
+        .arg("--hand-histories")
+        .arg(all.join("hands.phhs"))
+        .args(["--history-hands", "120", "--out"])
+        .arg(&all)
+        .assert()
+        .success();
+    let all = phh_seatings(&std::fs::read_to_string(all.join("hands.phhs")).unwrap());
+    assert_eq!(all.len(), 120);
+    let mut in_seat = std::collections::BTreeMap::new();
+    let mut at_position = std::collections::BTreeMap::new();
+    let mut after = std::collections::BTreeMap::new();
+    for h in &all {
+        for (p, (bot, &seat)) in h.players.iter().zip(&h.seats).enumerate() {
+            *in_seat.entry((bot.clone(), seat)).or_insert(0) += 1;
+            *at_position.entry((bot.clone(), p)).or_insert(0) += 1;
+            let next = &h.players[(p + 1) % 3];
+            *after.entry((bot.clone(), next.clone())).or_insert(0) += 1;
+        }
+    }
+    assert_eq!(in_seat.len(), 9);
+    assert!(in_seat.values().all(|&n| n == 40), "{in_seat:?}");
+    assert_eq!(at_position.len(), 9);
+    assert!(at_position.values().all(|&n| n == 40), "{at_position:?}");
+    assert_eq!(after.len(), 6);
+    assert!(after.values().all(|&n| n == 60), "{after:?}");
+    // Each bot's results recomputed from the histories are bots.csv's: the runner
+    // records every seat's result under the bot that sat there.
+    let mut net = std::collections::BTreeMap::new();
+    for h in &all {
+        for (bot, chips) in h.players.iter().zip(&h.net_chips) {
+            *net.entry(bot.as_str()).or_insert(0i64) += chips;
+        }
+    }
+    let bots = std::fs::read_to_string(dir.path().join("all/bots.csv")).unwrap();
+    for line in bots.lines().skip(1) {
+        let cols: Vec<&str> = line.split(',').collect();
+        assert_eq!(cols[2], "120", "{line}");
+        assert_eq!(cols[3].parse::<i64>().unwrap(), net[cols[0]], "{line}");
+    }
+}
+
+#[test]
+fn seat_permutations_give_sane_results() {
+    // Heads-up and 3-max: tag beats call (and random), with intervals excluding zero.
+    for (lineup, beaten) in [("tag,call", "call"), ("tag,call,raise", "call")] {
+        let mut cfg = config(lineup, 20_000, true, 2);
+        cfg.duplicate = Some(DuplicateMode::Permutations);
+        let tallies = sim::run(&cfg, &sim::RunControl::default()).unwrap();
+        let rows = bot_rows(&cfg, &tallies);
+        let tag = rows.iter().find(|r| r.bot == "tag").unwrap();
+        let other = rows.iter().find(|r| r.bot == beaten).unwrap();
+        let (t, o) = (
+            tag.allin_adj_bb_per_100.unwrap(),
+            other.allin_adj_bb_per_100.unwrap(),
+        );
+        let ci = tag.allin_adj_ci95_bb_per_100.unwrap();
+        assert!(
+            t - ci > 0.0 && t > o,
+            "{lineup}: tag {t} ± {ci}, {beaten} {o}"
+        );
+        // Every block's results sum to zero over the bots: no chip made or lost.
+        for i in 0..tallies.blocks.len() {
+            let (_, bots) = tallies.blocks.block(i);
+            assert_eq!(bots.iter().map(|b| b.net_chips).sum::<i64>(), 0);
+        }
+    }
 }
 
 #[test]

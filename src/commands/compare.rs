@@ -31,7 +31,7 @@
 
 use super::{CommandError, TableArgs, failed, usage};
 use crate::blocks::{BlockRow, DEFAULT_BLOCK_DEALS, read_blocks};
-use crate::config::{Lineup, RunConfig, RunSettings, TableSettings};
+use crate::config::{DuplicateMode, Lineup, RunConfig, RunSettings, TableSettings};
 use crate::fs::write_atomically;
 use crate::run_info::RunInfo;
 use crate::sim::{self, CHUNK_HANDS};
@@ -388,7 +388,7 @@ fn side_config(
     deals: u64,
     seed: u64,
     table: TableSettings,
-    duplicate: bool,
+    duplicate: Option<DuplicateMode>,
     block_deals: u64,
 ) -> Result<RunConfig, CommandError> {
     let settings = RunSettings {
@@ -508,7 +508,7 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
             hands,
             info.seed,
             table,
-            info.duplicate,
+            info.duplicate_mode(),
             block_hands,
         )?;
         check_blocks(deals, info.block_deals)?;
@@ -556,7 +556,7 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
             deals,
             args.seed,
             args.table.settings()?,
-            !args.naive,
+            (!args.naive).then_some(DuplicateMode::Rotations),
             args.block_deals,
         )
     };
@@ -653,7 +653,7 @@ fn stored_plan(
     let settings = |info: &RunInfo, seats: &[usize]| {
         [
             ("seed", info.seed.to_string()),
-            ("duplicate", info.duplicate.to_string()),
+            ("duplicate", info.duplicate_name().to_string()),
             ("block_deals", info.block_deals.to_string()),
             (
                 "blinds and ante (chips)",

@@ -14,7 +14,7 @@
 
 use super::{CommandError, TableArgs, failed, print_stdout, usage};
 use crate::blocks::{DEFAULT_BLOCK_DEALS, read_blocks};
-use crate::config::{Lineup, RunConfig, RunSettings};
+use crate::config::{DuplicateMode, Lineup, RunConfig, RunSettings};
 use crate::fs::write_atomically;
 use crate::league::{
     BOOTSTRAP_REPLICATES, Cell, Crosstable, MAX_TABLE_SEATS, MatchBlocks, Rating, TableBlocks,
@@ -223,7 +223,7 @@ fn plan(
             threads: args.threads,
             table: table.clone(),
             // Heads-up: both seats of each deal; tables: the design's seat orders.
-            duplicate: format == Format::HeadsUp,
+            duplicate: (format == Format::HeadsUp).then_some(DuplicateMode::Rotations),
             block_deals: args.block_deals,
             allin_adjust: true,
             history: None,

@@ -88,7 +88,7 @@ fn match_settings(r: &RunInfo) -> [(&'static str, String); 8] {
             "per-seat stacks (chips)",
             format!("{:?}", r.seat_stacks_chips),
         ),
-        ("duplicate", r.duplicate.to_string()),
+        ("duplicate", r.duplicate_name().to_string()),
         ("all-in run-out samples", r.allin_runout_samples.to_string()),
         (
             "--stack-range",

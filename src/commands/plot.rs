@@ -221,7 +221,11 @@ pub fn winrate_svg(dir: &Path, allin_adjusted: bool) -> Result<String, CommandEr
         "{} — seed {}, {hands} hands{}, blinds {}/{} chips",
         run.lineup.join(","),
         run.seed,
-        if run.duplicate { " (duplicate)" } else { "" },
+        match run.duplicate_mode() {
+            None => "",
+            Some(crate::config::DuplicateMode::Rotations) => " (duplicate)",
+            Some(crate::config::DuplicateMode::Permutations) => " (duplicate, seat permutations)",
+        },
         run.small_blind_chips,
         run.big_blind_chips
     );

@@ -52,9 +52,18 @@ pub struct RunArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Duplicate deals: play every deal once per rotation of the line-up around the
-    /// table (heads-up: both sides of each deal); --hands then counts deals.
-    #[arg(long)]
-    pub duplicate: bool,
+    /// table (`rotations`, the default; heads-up: both sides of each deal) or once per
+    /// seat order of the league's design (`permutations`: all 6 orders in 3-max, 24 in
+    /// 4-max, a Williams design from 5 seats), the bots changing seats and the cards
+    /// keeping their positions; --hands then counts deals.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "MODE",
+        num_args = 0..=1,
+        default_missing_value = "rotations"
+    )]
+    pub duplicate: Option<crate::config::DuplicateMode>,
     /// Deals per block of blocks.csv.
     #[arg(long, default_value_t = crate::blocks::DEFAULT_BLOCK_DEALS)]
     pub block_deals: u64,

@@ -249,7 +249,7 @@ fn settings(
         seed,
         threads: Some(1),
         table: table.settings()?,
-        duplicate: false,
+        duplicate: None,
         block_deals: session.max(1),
         allin_adjust: true,
         history: None,

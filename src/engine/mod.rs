@@ -159,6 +159,26 @@ impl<'n> Table<'n> {
         }
     }
 
+    /// Seats other players for the hands that follow: `names[seat]` and
+    /// `starting_stacks[seat]` (chips) for every seat, as [`Table::new`] takes them,
+    /// and [`Table::players`] lists them at once (with those stacks). For runs whose
+    /// bots change seats between hands (`run --duplicate permutations`); allocates
+    /// nothing.
+    ///
+    /// # Panics
+    /// If either slice's length differs from the seat count, or a stack is 0.
+    pub fn seat_players(&mut self, names: &[&'n str], starting_stacks: &[u32]) {
+        let seats = self.seats;
+        assert!(names.len() == seats && starting_stacks.len() == seats);
+        assert!(
+            starting_stacks.iter().all(|&s| s > 0),
+            "stacks must be positive"
+        );
+        self.names[..seats].copy_from_slice(names);
+        self.starting_stacks[..seats].copy_from_slice(starting_stacks);
+        self.betting.restart(names, starting_stacks);
+    }
+
     /// Number of seats, `2..=10`.
     pub fn seats(&self) -> usize {
         self.seats

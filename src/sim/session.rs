@@ -148,9 +148,11 @@ impl Worker<'_> {
             let result = self
                 .table
                 .play_seated(hand, &dealt, &mut self.bots, &seating);
-            tallies.stats.record(&result);
+            // Sessions never move the bots (no permutations): seat = slot.
+            let slot = &self.slot_at_seat[..seats];
+            tallies.stats.record(&result, slot);
             if self.depths {
-                tallies.depths.record(&result, big_blind);
+                tallies.depths.record(&result, big_blind, slot);
             }
             if let Some((sample, out)) = &mut self.history
                 && let Some(table_number) = sample.table_number(hand)
