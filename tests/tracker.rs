@@ -113,6 +113,7 @@ fn recount(hands: &[Hand]) -> BTreeMap<(String, String), (u64, u64)> {
         let pre = &h.preflop;
         let raises_before = |i: usize| pre[..i].iter().filter(|a| a.1 == Act::Raise).count();
         let first_raise = pre.iter().position(|a| a.1 == Act::Raise);
+        #[allow(clippy::needless_range_loop)] // p is a player index into several lists
         for p in 0..n {
             let acts: Vec<usize> = (0..pre.len()).filter(|&i| pre[i].0 == p).collect();
             // A "cc" is voluntary unless it is the big blind checking its option.

@@ -249,9 +249,12 @@ fn a_bot_that_misses_three_hands_in_a_row_is_marked_away_and_removed() {
     let rows = rows(&out);
     let silent_row = rows.iter().find(|r| r["bot"] == "silent").unwrap();
     assert_eq!(silent_row["crashes"], "1");
-    // Three whole hands missed (a hand may ask it more than once), then it is gone.
+    // Three whole hands missed, then it is gone. Heads-up a missed hand asks 1 to 4
+    // times: a timed-out small blind folds at once, a timed-out big blind facing a
+    // calling station checks on every street. Which one it is depends on who connected
+    // first (the seat order), so the bound is 3 hands × 1..=4 decisions.
     let timeouts: u64 = silent_row["timeouts"].parse().unwrap();
-    assert!((3..=6).contains(&timeouts), "{timeouts}");
+    assert!((3..=12).contains(&timeouts), "{timeouts}");
     reap(&mut alice, Duration::from_secs(5));
     reap(&mut silent, Duration::from_secs(5));
 }
