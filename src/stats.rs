@@ -299,10 +299,13 @@ impl Stats {
             t.steals += flag(f.steal.taken);
             t.fold_to_steal_opportunities += flag(f.fold_to_steal.chance);
             t.folds_to_steal += flag(f.fold_to_steal.taken);
-            let p = &mut self.positions[usize::from(slot[s])][usize::from(position[s])];
-            p.hands += 1;
-            p.net_chips += net;
-            p.net_chips_squared += i128::from(net) * i128::from(net);
+            // Every seat dealt in has a position (a hand has at least 2 players).
+            if let Some(p) = self.positions[usize::from(slot[s])].get_mut(usize::from(position[s]))
+            {
+                p.hands += 1;
+                p.net_chips += net;
+                p.net_chips_squared += i128::from(net) * i128::from(net);
+            }
         }
         for shown in hand.shown_cards {
             self.seats[slot[shown.seat as usize] as usize].showdowns += 1;
