@@ -847,9 +847,10 @@ pub enum DuplicateMode {
     /// matches): `seats` hands a deal, the bots in fixed seats, the cards rotated.
     #[default]
     Rotations,
-    /// Once per seat order of the league's design ([`crate::league::seat_orders`]):
-    /// all `k!` orders up to 4 seats (6 in 3-max, as the ACPC's 3-player duplicate
-    /// plays), a Williams design from 5 on (`k` orders at even `k`, `2k` at odd).
+    /// Once per rotation of a cyclic arrangement of the line-up that changes deal by
+    /// deal, the bots moving and the cards staying ([`crate::league::Seatings`]):
+    /// `seats` hands a deal, and every `(seats − 1)!` consecutive deals play every
+    /// seating once.
     Permutations,
 }
 
@@ -862,13 +863,9 @@ impl DuplicateMode {
         }
     }
 
-    /// Table hands per deal at `seats` seats: the seat count, or the number of seat
-    /// orders of the design ([`crate::league::seat_order_count`]).
+    /// Table hands per deal at `seats` seats: the seat count in either mode.
     pub fn orders(self, seats: usize) -> usize {
-        match self {
-            DuplicateMode::Rotations => seats,
-            DuplicateMode::Permutations => crate::league::seat_order_count(seats),
-        }
+        seats
     }
 }
 

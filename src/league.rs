@@ -56,19 +56,28 @@ pub fn pairings(bots: usize) -> Vec<(usize, usize)> {
 pub const MAX_TABLE_SEATS: usize = crate::bot::MAX_SEATS;
 
 /// The seat orders of a `table:K` league, each a permutation of `0..k` (entry `s` is
-/// the member seated at seat `s`):
+/// the member seated at seat `s`; seat `s + 1` acts directly after seat `s`, and seat
+/// 0 directly after seat `k − 1`, since the table is a ring):
 /// - `k ≤ 4`: all `k!` orders, in lexicographic order, so every member sits in every
 ///   seat and directly after every other member equally often, and every deal is
 ///   played in every arrangement;
-/// - `k ≥ 5`: a Williams design (E. J. Williams, "Experimental designs balanced for
-///   the estimation of residual effects of treatments", Australian Journal of
-///   Scientific Research A 2, 1949): the Latin square whose first row is
-///   `0, 1, k−1, 2, k−2, …` and whose row `r` adds `r` mod `k`, with the rows'
-///   reverses too when `k` is odd: `k` orders (even `k`) or `2k` (odd), each member
-///   in each seat equally often and directly after each other member (seat `s`, then
-///   seat `s + 1`) equally often.
+/// - `k ≥ 5`: every rotation of each cycle of a decomposition of the complete directed
+///   graph on the `k` members into directed Hamiltonian cycles (a "Tuscan" design
+///   balanced for neighbours around a circle): each cycle visits every member once
+///   and uses each ordered pair "`b` directly after `a`" at most once, the cycles
+///   together use each ordered pair exactly `λ` times, and rotating a cycle through
+///   the `k` seats puts every member in every seat once. Such a decomposition with
+///   `λ = 1` exists for every `k` except 4 and 6 (T. W. Tillson, "A Hamiltonian
+///   decomposition of K*_2m, 2m ≥ 8", Journal of Combinatorial Theory B 29, 1980;
+///   odd `k` by Walecki's construction), so `k = 6` takes `λ = 2`. The cycles are
+///   found by `hamiltonian_cycles`, a deterministic backtracking search (under
+///   2,000 steps for any `k ≤ 10`). This balances more than a Williams square
+///   (E. J. Williams, Australian Journal of Scientific Research A 2, 1949), whose
+///   rows balance "directly after" along a line but not across the ring's last and
+///   first seats.
 ///
-/// `k` from 2 to [`MAX_TABLE_SEATS`].
+/// That is `λ·k·(k − 1)` orders: each member `λ·(k − 1)` times in each seat and `λ·k`
+/// times directly after each other member. `k` from 2 to [`MAX_TABLE_SEATS`].
 pub fn seat_orders(k: usize) -> Vec<Vec<usize>> {
     if k <= 4 {
         let mut orders = Vec::new();
@@ -77,35 +86,192 @@ pub fn seat_orders(k: usize) -> Vec<Vec<usize>> {
         orders.sort();
         return orders;
     }
-    let first: Vec<usize> = (0..k)
-        .map(|j| {
-            if j % 2 == 1 {
-                j.div_ceil(2)
-            } else {
-                (k - j / 2) % k
-            }
-        })
-        .collect();
-    let mut orders: Vec<Vec<usize>> = (0..k)
-        .map(|r| first.iter().map(|&x| (x + r) % k).collect())
-        .collect();
-    if k % 2 == 1 {
-        let reversed: Vec<Vec<usize>> = orders
-            .iter()
-            .map(|o| o.iter().rev().copied().collect())
-            .collect();
-        orders.extend(reversed);
+    let mut orders = Vec::with_capacity(seat_order_count(k));
+    for cycle in hamiltonian_cycles(k, neighbour_multiplicity(k)) {
+        for r in 0..k {
+            orders.push((0..k).map(|s| cycle[(s + r) % k]).collect());
+        }
     }
     orders
 }
 
 /// How many seat orders [`seat_orders`] gives for `k` seats, without making them:
-/// `k!` up to 4 seats, then `k` (even `k`) or `2k` (odd).
+/// `k!` up to 4 seats, then `λ·k·(k − 1)` (`λ` 2 at 6 seats, else 1).
 pub fn seat_order_count(k: usize) -> usize {
     match k {
         0..=4 => (1..=k).product(),
-        _ if k.is_multiple_of(2) => k,
-        _ => 2 * k,
+        _ => neighbour_multiplicity(k) * k * (k - 1),
+    }
+}
+
+/// How often the cycles of [`seat_orders`] use each ordered pair of members for
+/// `k ≥ 5` seats: 1, except 2 at `k = 6`, where no decomposition with 1 exists
+/// (Tillson 1980, cited at [`seat_orders`]).
+fn neighbour_multiplicity(k: usize) -> usize {
+    if k == 6 { 2 } else { 1 }
+}
+
+/// `λ·(k − 1)` distinct directed Hamiltonian cycles on the members `0..k`, each
+/// starting at member 0, that together use every ordered pair `(a, b)`, `a ≠ b`,
+/// as consecutive members (the last member followed by the first) exactly `λ`
+/// times; empty when none exists. Depth-first search in lexicographic order: each
+/// cycle greater than the one before (no cycle twice, no reordering of a
+/// solution), so the answer is the same on every machine.
+fn hamiltonian_cycles(k: usize, lambda: usize) -> Vec<Vec<usize>> {
+    struct Search {
+        k: usize,
+        lambda: u8,
+        want: usize,
+        used: Vec<Vec<u8>>,
+        cycles: Vec<Vec<usize>>,
+    }
+    impl Search {
+        /// Starts a new cycle at member 0, not below the last cycle found.
+        fn next_cycle(&mut self) -> bool {
+            if self.cycles.len() == self.want {
+                return true;
+            }
+            let mut cycle = Vec::with_capacity(self.k);
+            cycle.push(0);
+            let mut visited = vec![false; self.k];
+            visited[0] = true;
+            self.extend(&mut cycle, &mut visited)
+        }
+
+        fn extend(&mut self, cycle: &mut Vec<usize>, visited: &mut [bool]) -> bool {
+            let last = cycle[cycle.len() - 1];
+            if cycle.len() == self.k {
+                if self.used[last][0] >= self.lambda
+                    || self.cycles.last().is_some_and(|prev| prev >= cycle)
+                {
+                    return false;
+                }
+                self.used[last][0] += 1;
+                self.cycles.push(cycle.clone());
+                if self.next_cycle() {
+                    return true;
+                }
+                self.cycles.pop();
+                self.used[last][0] -= 1;
+                return false;
+            }
+            for b in 1..self.k {
+                if visited[b] || self.used[last][b] >= self.lambda {
+                    continue;
+                }
+                cycle.push(b);
+                // A prefix below the last cycle's can only make a smaller cycle.
+                let below = self
+                    .cycles
+                    .last()
+                    .is_some_and(|prev| prev[..cycle.len()] > cycle[..]);
+                if !below {
+                    visited[b] = true;
+                    self.used[last][b] += 1;
+                    if self.extend(cycle, visited) {
+                        return true;
+                    }
+                    self.used[last][b] -= 1;
+                    visited[b] = false;
+                }
+                cycle.pop();
+            }
+            false
+        }
+    }
+    let mut search = Search {
+        k,
+        lambda: lambda as u8,
+        want: lambda * (k - 1),
+        used: vec![vec![0; k]; k],
+        cycles: Vec::new(),
+    };
+    if search.next_cycle() {
+        search.cycles
+    } else {
+        Vec::new()
+    }
+}
+
+/// The seatings of `run --duplicate permutations` at `k` seats (2 to
+/// [`MAX_TABLE_SEATS`]): deal `d` is played `k` times, the `k` rotations of one
+/// cyclic arrangement of the line-up around the table, the arrangements taken in
+/// turn deal by deal, so every run of `(k − 1)!` consecutive deals (2 in 3-max, 6 in
+/// 4-max, 120 in 6-max, 362,880 in 10-max) plays each of the `k!` seatings exactly
+/// once: the complete design, of which the league's [`seat_orders`] are the
+/// affordable part when every order is a run of its own. Each deal still puts every
+/// bot in every seat once (the duplicate pairing of rotations), and no seating's
+/// neighbours can favour a bot, whatever order `--bots` lists the line-up in.
+///
+/// The ACPC's 3-player duplicate plays all 6 orders of every deal; spreading them
+/// over 2 deals keeps the balance and saves the hands that replaying each seat's
+/// cards from the same position costs (measured: README, "Trustworthy verdicts").
+///
+/// Deal `d` plays arrangement `d·m mod (k − 1)!` in lexicographic (Lehmer) order of
+/// the other slots after slot 0, `m` the first number from `0.618·(k − 1)!` up that is
+/// coprime to `(k − 1)!`: a bijection on every `(k − 1)!` consecutive deals that
+/// spreads a run shorter than that over the whole list.
+#[derive(Clone, Copy, Debug)]
+pub struct Seatings {
+    seats: usize,
+    /// `(k − 1)!`, the cyclic arrangements.
+    arrangements: u64,
+    /// The multiplier `m`.
+    step: u64,
+}
+
+impl Seatings {
+    /// The seatings at `k` seats, 2 to [`MAX_TABLE_SEATS`] (others are clamped there).
+    pub fn new(k: usize) -> Seatings {
+        let seats = k.clamp(2, MAX_TABLE_SEATS);
+        let arrangements: u64 = (1..seats as u64).product();
+        let gcd = |mut a: u64, mut b: u64| {
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            a
+        };
+        let mut step = ((arrangements as f64 * 0.618) as u64).max(1);
+        while gcd(step, arrangements) != 1 {
+            step += 1;
+        }
+        Seatings {
+            seats,
+            arrangements,
+            step,
+        }
+    }
+
+    /// Hands a deal plays: `k`.
+    pub fn per_deal(&self) -> usize {
+        self.seats
+    }
+
+    /// The seat order of rotation `rotation` (`0..k`) of deal `deal`: entry `s` is
+    /// the line-up slot seated at seat `s` (entries from `k` on are 0). No
+    /// allocation.
+    pub fn order(&self, deal: u64, rotation: usize) -> [u8; MAX_TABLE_SEATS] {
+        let k = self.seats;
+        let mut index = (deal % self.arrangements) * self.step % self.arrangements;
+        // Unrank `index` into an arrangement of slots 1..k after slot 0.
+        let mut left = [0u8; MAX_TABLE_SEATS];
+        for (i, l) in left.iter_mut().enumerate().take(k - 1) {
+            *l = (i + 1) as u8;
+        }
+        let mut cycle = [0u8; MAX_TABLE_SEATS];
+        let mut weight = self.arrangements;
+        for j in 1..k {
+            weight /= (k - j) as u64;
+            let pick = (index / weight) as usize;
+            index %= weight;
+            cycle[j] = left[pick];
+            left.copy_within(pick + 1..k - j, pick);
+        }
+        let mut order = [0u8; MAX_TABLE_SEATS];
+        for (s, o) in order.iter_mut().enumerate().take(k) {
+            *o = cycle[(s + rotation) % k];
+        }
+        order
     }
 }
 
@@ -590,7 +756,7 @@ mod tests {
     }
 
     #[test]
-    fn seat_orders_balance_seats_and_neighbours_for_every_table_size() {
+    fn seat_orders_balance_seats_and_neighbours_around_the_table_for_every_table_size() {
         for k in 2..=MAX_TABLE_SEATS {
             let orders = seat_orders(k);
             assert_eq!(orders.len(), seat_order_count(k), "k = {k}");
@@ -598,10 +764,14 @@ mod tests {
                 2 => 2,
                 3 => 6,
                 4 => 24,
-                _ if k % 2 == 0 => k,
-                _ => 2 * k,
+                6 => 60,
+                _ => k * (k - 1),
             };
             assert_eq!(orders.len(), expected, "k = {k}");
+            let mut distinct = orders.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(distinct.len(), orders.len(), "k = {k}: an order twice");
             let mut in_seat = vec![vec![0; k]; k];
             let mut after = vec![vec![0; k]; k];
             for o in &orders {
@@ -610,9 +780,8 @@ mod tests {
                 assert_eq!(sorted, (0..k).collect::<Vec<_>>(), "k = {k}: {o:?}");
                 for (seat, &m) in o.iter().enumerate() {
                     in_seat[m][seat] += 1;
-                }
-                for w in o.windows(2) {
-                    after[w[0]][w[1]] += 1;
+                    // Around the ring: seat 0 acts directly after seat k - 1.
+                    after[m][o[(seat + 1) % k]] += 1;
                 }
             }
             let seats = orders.len() / k;
@@ -620,12 +789,54 @@ mod tests {
                 in_seat.iter().flatten().all(|&c| c == seats),
                 "k = {k}: {in_seat:?}"
             );
-            let follows = orders.len() * (k - 1) / (k * (k - 1));
+            let follows = orders.len() / (k - 1);
             for (a, row) in after.iter().enumerate() {
                 for (b, &c) in row.iter().enumerate() {
                     assert_eq!(c, if a == b { 0 } else { follows }, "k = {k}: {a} then {b}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn run_seatings_play_every_seating_once_in_every_run_of_arrangements_deals() {
+        for k in 2..=9 {
+            let seatings = Seatings::new(k);
+            assert_eq!(seatings.per_deal(), k);
+            let arrangements: u64 = (1..k as u64).product();
+            // Any (k − 1)! consecutive deals, not only those from 0.
+            for first in [0, 7] {
+                let mut seen = std::collections::HashSet::new();
+                for d in first..first + arrangements {
+                    let mut in_seat = vec![vec![false; k]; k];
+                    for r in 0..k {
+                        let order = seatings.order(d, r);
+                        assert!(order[k..].iter().all(|&x| x == 0));
+                        for (s, &slot) in order[..k].iter().enumerate() {
+                            assert!(!in_seat[usize::from(slot)][s], "k = {k}, deal {d}");
+                            in_seat[usize::from(slot)][s] = true;
+                        }
+                        assert!(seen.insert(order[..k].to_vec()), "k = {k}: {order:?} twice");
+                    }
+                }
+                assert_eq!(seen.len() as u64, arrangements * k as u64, "k = {k}");
+            }
+        }
+        // The first deals of a 10-max run spread over the arrangements: who sits
+        // directly after slot 0 changes from deal to deal.
+        let ten = Seatings::new(10);
+        let after: std::collections::HashSet<u8> = (0..9).map(|d| ten.order(d, 0)[1]).collect();
+        assert!(after.len() >= 5, "{after:?}");
+    }
+
+    #[test]
+    fn no_single_decomposition_exists_at_4_and_6_seats_but_everywhere_else() {
+        // Tillson's theorem, which `neighbour_multiplicity` rests on, checked by the
+        // same search.
+        assert!(hamiltonian_cycles(4, 1).is_empty());
+        assert!(hamiltonian_cycles(6, 1).is_empty());
+        for k in [3, 5, 7, 8, 9, 10] {
+            assert_eq!(hamiltonian_cycles(k, 1).len(), k - 1, "k = {k}");
         }
     }
 

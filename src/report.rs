@@ -677,9 +677,10 @@ struct Column {
 
 /// The summary table printed after a run: one line per bot, in seat order (the order
 /// of `bots.csv`), columns as wide as their widest cell, then a line saying what the
-/// rows and columns are. The all-in-adjusted column is left out when the adjustment
-/// was off.
-pub fn summary_table(rows: &[Row]) -> String {
+/// rows and columns are: with `seats_moved` (`--duplicate permutations`) the `seats`
+/// column holds `--bots` entries, each of which played every seat. The
+/// all-in-adjusted column is left out when the adjustment was off.
+pub fn summary_table(rows: &[Row], seats_moved: bool) -> String {
     let col = |header, left, cell: &dyn Fn(&Row) -> String| Column {
         header,
         left,
@@ -745,7 +746,11 @@ pub fn summary_table(rows: &[Row]) -> String {
     for i in 0..rows.len() {
         out += &line(&|c| &c.cells[i]);
     }
-    out += "rows in seat order; seat-hands count each of a bot's seats";
+    out += if seats_moved {
+        "rows in --bots order; seats = --bots entries (0 first), each played in every seat; seat-hands count each of a bot's entries"
+    } else {
+        "rows in seat order; seat-hands count each of a bot's seats"
+    };
     if adjusted {
         out += "; adj = all-in adjusted, the rate to trust when bots go all-in";
     }

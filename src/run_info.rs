@@ -62,17 +62,19 @@ pub struct RunInfo {
     /// Deals (`--hands`); hands played is `hands_played`.
     pub hands: u64,
     /// Duplicate deals (`--duplicate`, either mode): every deal played once per
-    /// rotation of the line-up, or with `permutations` once per seat order.
+    /// rotation of the line-up, or with `permutations` once per rotation of an
+    /// arrangement that changes deal by deal.
     #[serde(default)]
     pub duplicate: bool,
-    /// With `duplicate`: every deal was played once per seat order of the league's
-    /// design (`--duplicate permutations`), not once per rotation. Written only when
+    /// With `duplicate`: the bots moved seats, every deal played once per rotation of
+    /// an arrangement of the line-up ([`crate::league::Seatings`], `--duplicate
+    /// permutations`), not the cards rotated under fixed seats. Written only when
     /// true, so rotation and plain runs write what they always did; absent (false) in
     /// older files.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub permutations: bool,
-    /// Table hands played: `hands` × rotations (the seat count with duplicate deals, the
-    /// seat orders with permutations).
+    /// Table hands played: `hands` × rotations (the seat count with duplicate deals,
+    /// either mode).
     #[serde(default)]
     pub hands_played: u64,
     /// Deals per block of `blocks.csv`.

@@ -31,12 +31,13 @@
 //!   so each hand of cards keeps its position relative to the button while every bot
 //!   plays it once (heads-up: both sides of each deal). The bots stay in their seats,
 //!   so only the line-up's `seats` cyclic orders are played.
-//! - **Permutations** (`--duplicate permutations`): the deal is played once per seat
-//!   order of the league's design ([`crate::league::seat_orders`]: all `k!` orders up
-//!   to 4 seats, as the ACPC's 3-player duplicate plays all 6; a Williams design from
-//!   5 seats), so each bot plays each seat's cards from each position, and (all
-//!   orders, or the design's balance) directly after each other bot. Order `p` of
-//!   deal `d` is hand `d·P + p` (`P` orders); every order plays the deal as dealt with
+//! - **Permutations** (`--duplicate permutations`): the deal is played once per
+//!   rotation of a cyclic arrangement of the line-up that changes deal by deal
+//!   ([`crate::league::Seatings`]), the bots moving and the cards staying, so each
+//!   bot plays each seat's cards from each position, and every `(seats − 1)!`
+//!   consecutive deals play every seating once (all 6 orders over 2 deals in 3-max,
+//!   the ACPC's 3-player duplicate set). Rotation `r` of deal `d` is hand
+//!   `d·seats + r`; every rotation plays the deal as dealt with
 //!   the league's button for deal `d` (seat `d mod seats`, [`Positions::of_hand`] of
 //!   `d`), and seat `s` holds the bot of line-up slot `order[s]` (its entry in
 //!   `--bots`), with its name and its own starting stack (`--stacks`; drawn stacks
@@ -141,10 +142,9 @@ pub struct Worker<'a> {
     /// Duplicate deals (either mode): every deal is played once per rotation, or once
     /// per entry of `orders`.
     duplicate: bool,
-    /// With seat permutations, the seat order of each of a deal's hands
-    /// ([`crate::league::seat_orders`]: entry `s` is the line-up slot seated at seat
-    /// `s`); empty otherwise (plain deals, rotations).
-    orders: Vec<[u8; MAX_SEATS]>,
+    /// With seat permutations, the seating of each hand (
+    /// [`crate::league::Seatings`]); `None` otherwise (plain deals, rotations).
+    seatings: Option<crate::league::Seatings>,
     /// The line-up slot whose bot sits in each seat now (`bots[seat]` is its bot):
     /// the identity except in permutation runs; results are recorded per slot.
     slot_at_seat: [u8; MAX_SEATS],
@@ -267,19 +267,8 @@ impl<'a> Worker<'a> {
             distinct: config.distinct_bots().len(),
             block_deals: config.block_deals,
             duplicate: config.duplicate.is_some(),
-            orders: match config.duplicate {
-                Some(DuplicateMode::Permutations) => crate::league::seat_orders(names.len()),
-                _ => Vec::new(),
-            }
-            .iter()
-            .map(|order| {
-                let mut o = [0u8; MAX_SEATS];
-                for (j, &slot) in order.iter().enumerate() {
-                    o[j] = slot as u8;
-                }
-                o
-            })
-            .collect(),
+            seatings: (config.duplicate == Some(DuplicateMode::Permutations))
+                .then(|| crate::league::Seatings::new(names.len())),
             slot_at_seat: std::array::from_fn(|s| s as u8),
             seat_names: {
                 let mut n = [""; MAX_SEATS];
@@ -318,8 +307,8 @@ impl<'a> Worker<'a> {
         }
     }
 
-    /// Seats the line-up as `order` says (a seat order of
-    /// [`crate::league::seat_orders`]): seat `s` gets the bot of line-up slot
+    /// Seats the line-up as `order` says (a seating of
+    /// [`crate::league::Seatings::order`]): seat `s` gets the bot of line-up slot
     /// `order[s]`, with its name and its starting stack. Swaps the bots already made
     /// (no allocation).
     fn seat_order(&mut self, order: &[u8; MAX_SEATS]) {
@@ -362,11 +351,7 @@ impl<'a> Worker<'a> {
             return;
         }
         let seats = self.table.seats();
-        let rotations = match (self.duplicate, self.orders.len()) {
-            (false, _) => 1,
-            (true, 0) => seats,
-            (true, orders) => orders,
-        };
+        let rotations = if self.duplicate { seats } else { 1 };
         let mut seat_hands = [0u64; MAX_SEATS];
         for &b in &self.bot_of_seat {
             seat_hands[b as usize] += rotations as u64;
@@ -383,21 +368,21 @@ impl<'a> Worker<'a> {
                 let rotated;
                 let (hand, dealt, button) = if !self.duplicate {
                     (d, &deal, Positions::of_hand(d, seats).button)
-                } else if self.orders.is_empty() {
+                } else if let Some(seatings) = self.seatings {
+                    // Rotation r of the deal's arrangement: the deal's cards and
+                    // button, the bots moved.
+                    let hand = d * rotations as u64 + r as u64;
+                    self.seat_order(&seatings.order(d, r));
+                    self.table_joined(hand);
+                    (hand, &deal, Positions::of_hand(d, seats).button)
+                } else {
                     // Rotation r: the button on seat r, the cards rotated with it.
                     let hand = d * rotations as u64 + r as u64;
                     self.table_joined(hand);
                     rotated = deal.rotated(r, seats);
                     (hand, &rotated, r)
-                } else {
-                    // Seat order r: the deal's cards and button, the bots moved.
-                    let order = self.orders[r];
-                    self.seat_order(&order);
-                    let hand = d * rotations as u64 + r as u64;
-                    self.table_joined(hand);
-                    (hand, &deal, Positions::of_hand(d, seats).button)
                 };
-                let result = if self.orders.is_empty() {
+                let result = if self.seatings.is_none() {
                     self.table.play_hand(hand, dealt, &mut self.bots)
                 } else {
                     let seating = Seating {

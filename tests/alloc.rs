@@ -181,8 +181,8 @@ fn all_in_run_outs_with_side_pots_allocate_nothing() {
 fn seat_permutations_allocate_nothing() {
     // The bots change seats every hand (swapped in place), with their names and their
     // own stacks (`--stacks`), drawn stacks (`--stack-range`) and the all-in
-    // adjustment: all K! orders at 3 and 4 seats, Williams designs at 5 (2K orders)
-    // and 10 (K orders).
+    // adjustment: all K! orders at 3 and 4 seats, the neighbour-balanced designs at 5
+    // (20 orders) and 10 (90 orders).
     let range = holdem_arena::config::StackRange {
         min_bb: 5,
         max_bb: 300,
@@ -201,12 +201,12 @@ fn seat_permutations_allocate_nothing() {
         ),
     ] {
         assert_eq!(
-            allocations_in(lineup, 2_000, permutations, stacks, None, None),
+            allocations_in(lineup, 1_000, permutations, stacks, None, None),
             0,
             "{lineup} permutations"
         );
         assert_eq!(
-            allocations_in(lineup, 2_000, permutations, None, Some(range), None),
+            allocations_in(lineup, 1_000, permutations, None, Some(range), None),
             0,
             "{lineup} permutations, --stack-range"
         );

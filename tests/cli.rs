@@ -823,7 +823,7 @@ fn duplicate_modes_are_named_and_permutations_refuse_what_they_do_not_fit() {
     let read = |n: &str, f: &str| std::fs::read_to_string(dir.path().join(n).join(f)).unwrap();
     assert_eq!(read("bare", "blocks.csv"), read("rotations", "blocks.csv"));
     assert!(read("bare", "blocks.csv").contains("\n0,0,300,900,tag,900,"));
-    assert!(read("permutations", "blocks.csv").contains("\n0,0,300,1800,tag,1800,"));
+    assert!(read("permutations", "blocks.csv").contains("\n0,0,300,900,tag,900,"));
     assert!(!read("rotations", "run.json").contains("permutations"));
     assert!(read("permutations", "run.json").contains("\"permutations\": true"));
     // Per-seat stacks (`--stacks`, line-up order) stay with their bots as they move.
@@ -836,7 +836,14 @@ fn duplicate_modes_are_named_and_permutations_refuse_what_they_do_not_fit() {
             "--stacks",
             "400,2000,900",
         ])
-        .args(["--duplicate", "permutations", "--hands", "5", "--seed", "1"])
+        .args([
+            "--duplicate",
+            "permutations",
+            "--hands",
+            "10",
+            "--seed",
+            "1",
+        ])
         .arg("--hand-histories")
         .arg(out.join("h.phhs"))
         .args(["--history-hands", "30", "--out"])

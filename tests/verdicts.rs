@@ -172,7 +172,8 @@ fn phh_seatings(text: &str) -> Vec<PhhSeating> {
 #[test]
 fn seat_permutations_play_every_order_and_are_byte_identical_across_threads() {
     // 3-max: 5,000 deals (two chunks of 4,096 deals) in blocks of 500, every deal in
-    // all 6 seat orders; every 7th hand exported, so both chunks have histories.
+    // the 3 rotations of one of the 2 arrangements, in turn; every 7th hand
+    // exported, so both chunks have histories.
     let dir = tempfile::tempdir().unwrap();
     let files = ["bots.csv", "seats.csv", "blocks.csv", "hands.phhs"];
     for threads in ["1", "2"] {
@@ -195,7 +196,7 @@ fn seat_permutations_play_every_order_and_are_byte_identical_across_threads() {
     let run: serde_json::Value = serde_json::from_str(&read("1", "run.json")).unwrap();
     assert_eq!(run["duplicate"], true);
     assert_eq!(run["permutations"], true);
-    assert_eq!(run["hands_played"], 30_000);
+    assert_eq!(run["hands_played"], 15_000);
     // gate --baseline-file reads the mode back and replays the very same hands.
     let stored = dir.path().join("1/blocks.csv");
     let (code, text) = gate(
@@ -212,7 +213,7 @@ fn seat_permutations_play_every_order_and_are_byte_identical_across_threads() {
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("+0.00 ± 0.00 bb/100"), "{text}");
 
-    // Every block: 6 hands a deal, each bot in one slot plays every hand, and no chip
+    // Every block: 3 hands a deal, each bot in one slot plays every hand, and no chip
     // is created or lost (debug builds also check every hand).
     let blocks = read("1", "blocks.csv");
     let rows: Vec<Vec<&str>> = blocks
@@ -222,27 +223,27 @@ fn seat_permutations_play_every_order_and_are_byte_identical_across_threads() {
         .collect();
     assert_eq!(rows.len(), 10 * 3);
     for block in rows.chunks(3) {
-        assert_eq!(block[0][3], "3000", "{block:?}");
-        assert!(block.iter().all(|r| r[5] == "3000"), "{block:?}");
+        assert_eq!(block[0][3], "1500", "{block:?}");
+        assert!(block.iter().all(|r| r[5] == "1500"), "{block:?}");
         let net: i64 = block.iter().map(|r| r[6].parse::<i64>().unwrap()).sum();
         assert_eq!(net, 0, "{block:?}");
     }
     // seats.csv is per line-up slot: each slot's bot played every hand.
     for line in read("1", "seats.csv").lines().skip(1) {
-        assert_eq!(line.split(',').nth(3), Some("30000"), "{line}");
+        assert_eq!(line.split(',').nth(3), Some("15000"), "{line}");
     }
 
-    // The exported hands: hand 6·d + p is seat order p of deal d, the cards by
+    // The exported hands: hand 3·d + r is rotation r of deal d, the cards by
     // position from the button the same in all of a deal's orders.
     let hands = phh_seatings(&read("1", "hands.phhs"));
-    assert_eq!(hands.len(), 30_000usize.div_ceil(7));
+    assert_eq!(hands.len(), 15_000usize.div_ceil(7));
     let mut by_deal: std::collections::BTreeMap<u64, Vec<&PhhSeating>> = Default::default();
     for h in &hands {
-        by_deal.entry(h.hand_index / 6).or_default().push(h);
+        by_deal.entry(h.hand_index / 3).or_default().push(h);
         // The league's button: deal d's on seat d mod 3 in every seat order.
         assert_eq!(
             h.seats[2] as u64,
-            h.hand_index / 6 % 3 + 1,
+            h.hand_index / 3 % 3 + 1,
             "{}",
             h.hand_index
         );
@@ -252,27 +253,27 @@ fn seat_permutations_play_every_order_and_are_byte_identical_across_threads() {
             assert_eq!(h.hole_cards, hs[0].hole_cards, "deal {deal}");
         }
     }
-    // Order p seats the same bots in the same seats in every deal, and the 6 orders
-    // are the 6 permutations of the line-up.
-    let orders: std::collections::BTreeSet<(u64, Vec<String>)> = hands
+    // Rotation r of arrangement d mod 2 seats the same bots in the same seats in
+    // every deal, and the 6 are the 6 permutations of the line-up.
+    let orders: std::collections::BTreeSet<((u64, u64), Vec<String>)> = hands
         .iter()
         .map(|h| {
             let mut by_seat = vec![String::new(); 3];
             for (bot, &seat) in h.players.iter().zip(&h.seats) {
                 by_seat[seat - 1] = bot.clone();
             }
-            (h.hand_index % 6, by_seat)
+            ((h.hand_index / 3 % 2, h.hand_index % 3), by_seat)
         })
         .collect();
     let distinct: std::collections::BTreeSet<&Vec<String>> =
         orders.iter().map(|(_, p)| p).collect();
     assert_eq!(distinct.len(), 6, "{orders:?}");
     assert_eq!(orders.len(), 6, "one seating per order index: {orders:?}");
-    // Each bot in each seat and at each position equally often over whole deals: a
-    // full run of 42 consecutive hands (7 deals) from a second run exporting all.
+    // Each bot in each seat and at each position equally often over whole deals: 120
+    // consecutive hands (40 deals) from a second run exporting all.
     let all = dir.path().join("all");
     arena()
-        .args(["run", "--bots", "tag,call,random", "--hands", "20"])
+        .args(["run", "--bots", "tag,call,random", "--hands", "40"])
         .args([
             "--seed",
             "8",
@@ -320,6 +321,69 @@ fn seat_permutations_play_every_order_and_are_byte_identical_across_threads() {
         assert_eq!(cols[2], "120", "{line}");
         assert_eq!(cols[3].parse::<i64>().unwrap(), net[cols[0]], "{line}");
     }
+}
+
+#[test]
+fn six_max_permutations_play_one_arrangement_a_deal_and_every_seating_every_120_deals() {
+    // A deal plays the 6 rotations of one arrangement of the line-up, so each bot
+    // sits in each seat once a deal; 120 consecutive deals (5!) play all 720
+    // seatings, each bot directly after each other bot 144 times around the ring,
+    // with the same cards by seat within a deal.
+    let dir = tempfile::tempdir().unwrap();
+    arena()
+        .args(["run", "--bots", "tag,call,random,raise,equity,allin"])
+        .args([
+            "--hands",
+            "120",
+            "--seed",
+            "3",
+            "--duplicate",
+            "permutations",
+        ])
+        .args(["--threads", "1", "--hand-histories"])
+        .arg(dir.path().join("hands.phhs"))
+        .args(["--history-hands", "720", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("run.json")).unwrap())
+            .unwrap();
+    assert_eq!(run["hands_played"], 720);
+    let hands = phh_seatings(&std::fs::read_to_string(dir.path().join("hands.phhs")).unwrap());
+    assert_eq!(hands.len(), 720);
+    let mut seatings = std::collections::BTreeSet::new();
+    let mut after = std::collections::BTreeMap::new();
+    let by_seat = |h: &PhhSeating, of: &[String]| {
+        let mut v = vec![String::new(); 6];
+        for (&seat, x) in h.seats.iter().zip(of) {
+            v[seat - 1] = x.clone();
+        }
+        v
+    };
+    for deal in hands.chunks(6) {
+        let mut in_seat = std::collections::BTreeSet::new();
+        for h in deal {
+            assert_eq!(h.hand_index / 6, deal[0].hand_index / 6);
+            for (p, (bot, &seat)) in h.players.iter().zip(&h.seats).enumerate() {
+                assert!(in_seat.insert((bot.clone(), seat)), "hand {}", h.hand_index);
+                let next = &h.players[(p + 1) % 6];
+                *after.entry((bot.clone(), next.clone())).or_insert(0) += 1;
+            }
+            seatings.insert(by_seat(h, &h.players));
+            // The bots move; the cards stay with the seats.
+            assert_eq!(
+                by_seat(h, &h.hole_cards),
+                by_seat(&deal[0], &deal[0].hole_cards),
+                "hand {}",
+                h.hand_index
+            );
+        }
+        assert_eq!(in_seat.len(), 36, "each bot in each seat once a deal");
+    }
+    assert_eq!(seatings.len(), 720, "every seating once");
+    assert_eq!(after.len(), 30);
+    assert!(after.values().all(|&n| n == 144), "{after:?}");
 }
 
 #[test]

@@ -631,7 +631,10 @@ pub fn merge_shards(args: &MergeArgs, infos: Vec<RunInfo>) -> Result<ExitCode, C
     })?;
 
     let rows = report::bot_rows(&config, &totals);
-    let mut text = report::summary_table(&rows);
+    let mut text = report::summary_table(
+        &rows,
+        config.duplicate == Some(crate::config::DuplicateMode::Permutations),
+    );
     text += &report::fault_lines(&rows, &report::fault_notes(&config, &totals));
     text += &format!(
         "merged {} shards of seed {} ({} hands, {:.2} s of play in all); wrote {}\n",

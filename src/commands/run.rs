@@ -54,7 +54,8 @@ pub struct RunArgs {
     /// Duplicate deals: play every deal once per rotation of the line-up around the
     /// table (`rotations`, the default; heads-up: both sides of each deal) or once per
     /// seat order of the league's design (`permutations`: all 6 orders in 3-max, 24 in
-    /// 4-max, a Williams design from 5 seats), the bots changing seats and the cards
+    /// 4-max, from 5 seats every rotation of a design balanced for neighbours around
+    /// the table: k·(k−1) orders, 60 in 6-max), the bots changing seats and the cards
     /// keeping their positions; --hands then counts deals.
     #[arg(
         long,
@@ -462,7 +463,10 @@ pub fn play(
         elapsed,
     } = play_into(&config, &out, shard, histories)?;
     let rows = report::bot_rows(&config, &tallies);
-    let mut text = report::summary_table(&rows);
+    let mut text = report::summary_table(
+        &rows,
+        config.duplicate == Some(crate::config::DuplicateMode::Permutations),
+    );
     text += &report::fault_lines(&rows, &report::fault_notes(&config, &tallies));
     text += &report::session_lines(&rows);
     text += &report::latency_lines(&config, &report::latency_rows(&config, &tallies));
