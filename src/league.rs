@@ -260,11 +260,11 @@ impl Seatings {
         }
         let mut cycle = [0u8; MAX_TABLE_SEATS];
         let mut weight = self.arrangements;
-        for j in 1..k {
+        for (j, c) in cycle.iter_mut().enumerate().take(k).skip(1) {
             weight /= (k - j) as u64;
             let pick = (index / weight) as usize;
             index %= weight;
-            cycle[j] = left[pick];
+            *c = left[pick];
             left.copy_within(pick + 1..k - j, pick);
         }
         let mut order = [0u8; MAX_TABLE_SEATS];
