@@ -77,7 +77,29 @@ fn assert_same_files(one: &Path, two: &Path, runs_dir: &str, runs: usize) {
 fn a_heads_up_league_ranks_the_field_with_intervals_the_same_at_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let (one, printed) = league(dir.path(), "one", "1");
-    let (two, _) = league(dir.path(), "two", "2");
+    // --watch prints the ranking as it settles on stderr and changes nothing else.
+    let two = dir.path().join("two");
+    let watched = arena()
+        .args(["league", "--bots", &FIELD.join(","), "--seed", "15"])
+        .args(["--hands", "20000", "--watch", "--threads", "2", "--out"])
+        .arg(&two)
+        .assert()
+        .success();
+    assert_eq!(
+        common::stdout_of(&watched).lines().next(),
+        printed.lines().next()
+    );
+    let stderr = String::from_utf8_lossy(&watched.get_output().stderr).to_string();
+    assert!(stderr.contains("after 1 of 6 runs ("), "{stderr}");
+    // The first match is tag against tag_loose: only they are rated yet.
+    let first: Vec<&str> = stderr.lines().take(5).collect();
+    assert!(first[1].starts_with("rank  bot"), "{stderr}");
+    let rated: Vec<&str> = first[2..4]
+        .iter()
+        .map(|l| l.split_whitespace().nth(1).unwrap())
+        .collect();
+    assert_eq!(rated, ["tag_loose", "tag"], "{stderr}");
+    assert_eq!(first[4].trim(), "not played yet: call, random", "{stderr}");
     assert_same_files(&one, &two, "pairs", 6);
 
     // One row per ordered pair.

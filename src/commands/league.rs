@@ -67,7 +67,20 @@ pub struct LeagueArgs {
     /// Output folder (default: results/league-seed-SEED).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Print the ranking on stderr as it settles: after each finished run (at most
+    /// once a second), the Elo ratings and records over the runs played so far, with
+    /// 95% intervals from WATCH_REPLICATES bootstrap replicates.
+    #[arg(long)]
+    pub watch: bool,
 }
+
+/// Bootstrap replicates of the ratings `--watch` prints after a run (the final
+/// ranking uses [`BOOTSTRAP_REPLICATES`]): fewer, so that a league of many short runs
+/// spends its time playing.
+pub const WATCH_REPLICATES: usize = 200;
+
+/// Least time between two rankings printed by `--watch`.
+const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The league's files in its output folder (the runs' are under `pairs/` or
 /// `tables/`).
@@ -396,6 +409,76 @@ fn cell_text(c: &Cell) -> String {
     )
 }
 
+/// The pairwise results of the runs `played` (all of them, or those finished so far):
+/// each heads-up match as it is, or the differences at the tables both bots sat.
+fn pairwise_of(format: Format, bots: usize, played: &[TableBlocks]) -> Vec<MatchBlocks> {
+    match format {
+        Format::HeadsUp => played
+            .iter()
+            .map(|t| MatchBlocks {
+                row: t.seats[0],
+                col: t.seats[1],
+                row_blocks: t.blocks[0].clone(),
+                col_blocks: t.blocks[1].clone(),
+            })
+            .collect(),
+        Format::Table(_) => crate::league::pairwise_at_tables(bots, played),
+    }
+}
+
+/// What `--watch` prints after a run: the ranking over the runs played so far. Only
+/// the bots that have played are rated (a bot without a block has no strength to
+/// fit, and would leave the fit's system singular); the others follow, unrated.
+fn standings(
+    format: Format,
+    names: &[String],
+    played: &[TableBlocks],
+    runs: usize,
+    hands: u64,
+    seed: u64,
+    started: Instant,
+) -> String {
+    let bots = names.len();
+    let mut active: Vec<usize> = played.iter().flat_map(|t| t.seats.clone()).collect();
+    active.sort_unstable();
+    active.dedup();
+    let index_of = |bot: usize| active.binary_search(&bot).unwrap_or(0);
+    let pairwise: Vec<MatchBlocks> = pairwise_of(format, bots, played)
+        .into_iter()
+        .map(|m| MatchBlocks {
+            row: index_of(m.row),
+            col: index_of(m.col),
+            ..m
+        })
+        .collect();
+    let ratings: Vec<Rating> =
+        crate::league::ratings_with(active.len(), &pairwise, seed, WATCH_REPLICATES)
+            .into_iter()
+            .map(|r| Rating {
+                bot: active[r.bot],
+                ..r
+            })
+            .collect();
+    let field: Vec<Option<Cell>> = crate::league::field_blocks(bots, played)
+        .iter()
+        .zip(names)
+        .map(|(blocks, name)| Cell::of(blocks, name).ok())
+        .collect();
+    let mut text = ranking(names, &ratings, &field);
+    let waiting: Vec<&str> = (0..bots)
+        .filter(|b| active.binary_search(b).is_err())
+        .map(|b| names[b].as_str())
+        .collect();
+    if !waiting.is_empty() {
+        text += &format!("      not played yet: {}\n", waiting.join(", "));
+    }
+    format!(
+        "after {} of {runs} runs ({hands} hands, {:.1} s; Elo among the bots that played, intervals from {WATCH_REPLICATES} bootstrap replicates):\n{text}",
+        played.len(),
+        started.elapsed().as_secs_f64(),
+    )
+}
+
 /// The summary: the crosstable, then the ranking, one line per bot.
 fn summary(
     format: Format,
@@ -450,18 +533,37 @@ fn summary(
         s.push('\n');
     }
     s += &format!(
-        "ratings: Bradley–Terry on {won} (Elo scale, field mean 0), 95% bootstrap interval over blocks ({BOOTSTRAP_REPLICATES} replicates); the last column is the bot's bb/100 over all its hands ± 95%\n{:>4}  {:<width$}  {:>6}  {:>15}  {:>21}  {:>17}\n",
+        "ratings: Bradley–Terry on {won} (Elo scale, field mean 0), 95% bootstrap interval over blocks ({BOOTSTRAP_REPLICATES} replicates); the last column is the bot's bb/100 over all its hands ± 95%\n"
+    );
+    let field: Vec<Option<Cell>> = field.iter().cloned().map(Some).collect();
+    s + &ranking(&t.bots, ratings, &field)
+}
+
+/// The ranking table: a header, then one line per bot, best first: rank, name, Elo,
+/// its 95% interval, blocks won/drawn/lost, and its bb/100 against the field (`-`
+/// where there is none yet).
+fn ranking(bots: &[String], ratings: &[Rating], field: &[Option<Cell>]) -> String {
+    let width = bots.iter().map(String::len).max().unwrap_or(0).max(4);
+    let mut s = format!(
+        "{:>4}  {:<width$}  {:>6}  {:>15}  {:>21}  {:>17}\n",
         "rank", "bot", "elo", "95% interval", "blocks won/drawn/lost", "bb/100 vs field"
     );
     for (k, r) in ratings.iter().enumerate() {
+        let interval = if r.elo_ci95_low.is_finite() {
+            format!("[{:+.0}, {:+.0}]", r.elo_ci95_low, r.elo_ci95_high)
+        } else {
+            "-".to_string()
+        };
         s += &format!(
             "{:>4}  {:<width$}  {:>+6.0}  {:>15}  {:>21}  {:>17}\n",
             k + 1,
-            t.bots[r.bot],
+            bots[r.bot],
             r.elo,
-            format!("[{:+.0}, {:+.0}]", r.elo_ci95_low, r.elo_ci95_high),
+            interval,
             format!("{}/{}/{}", r.blocks_won, r.blocks_drawn, r.blocks_lost),
-            cell_text(&field[r.bot])
+            field[r.bot]
+                .as_ref()
+                .map_or_else(|| "-".to_string(), cell_text)
         );
     }
     s
@@ -621,6 +723,8 @@ pub fn league(args: &LeagueArgs) -> Result<ExitCode, CommandError> {
     // Per field bot, its tracker counts and results by position over all its runs.
     let mut tallies = vec![Tally::default(); names.len()];
     let mut by_position = vec![ByPosition::default(); names.len()];
+    let runs = matches.len();
+    let mut last_watch: Option<Instant> = None;
     for m in &mut matches {
         #[cfg(unix)]
         crate::protocol::external::keep_stderr_logs(&mut m.config.lineup, &m.dir.join("bots"))?;
@@ -653,20 +757,19 @@ pub fn league(args: &LeagueArgs) -> Result<ExitCode, CommandError> {
             seats: m.seats.clone(),
             blocks: (0..m.seats.len()).map(of).collect(),
         });
+        // The last run's ranking is the summary's.
+        if args.watch
+            && played.len() < runs
+            && last_watch.is_none_or(|t| t.elapsed() >= WATCH_EVERY)
+        {
+            last_watch = Some(Instant::now());
+            let text = standings(format, &names, &played, runs, hands, seed, started);
+            // A closed stderr only loses the ranking, never the league.
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
+        }
     }
     let bots = names.len();
-    let pairwise: Vec<MatchBlocks> = match format {
-        Format::HeadsUp => played
-            .iter()
-            .map(|t| MatchBlocks {
-                row: t.seats[0],
-                col: t.seats[1],
-                row_blocks: t.blocks[0].clone(),
-                col_blocks: t.blocks[1].clone(),
-            })
-            .collect(),
-        Format::Table(_) => crate::league::pairwise_at_tables(bots, &played),
-    };
+    let pairwise = pairwise_of(format, bots, &played);
     let field = crate::league::field_blocks(bots, &played)
         .iter()
         .zip(&names)
