@@ -9,6 +9,11 @@
 //! finished by then, or a second signal arrives, the handler deletes the registered
 //! temporary files itself and exits with that code.
 //!
+//! A server (`serve`) installs the handler with [`install_graceful`] instead: for it a
+//! Ctrl-C is the normal stop, so the first signal is only recorded (no bot is killed,
+//! no timer runs), the table finishes the hand in play and the results are written;
+//! a second signal exits at once as above, leaving no file behind.
+//!
 //! Registration ([`ChildGuard`], [`TempGuard`]) takes a mutex, so it happens when a
 //! process starts or a file is created, never per hand; the workers only read an
 //! atomic ([`requested`]).
@@ -18,7 +23,7 @@
 
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::Duration;
 
 /// How long the main thread has, after a signal, to stop and clean up by itself.
@@ -26,6 +31,8 @@ pub const GRACE: Duration = Duration::from_secs(3);
 
 /// The signal received (0: none yet).
 static SIGNAL: AtomicI32 = AtomicI32::new(0);
+/// Whether the first signal only asks to finish ([`install_graceful`]).
+static GRACEFUL: AtomicBool = AtomicBool::new(false);
 /// Process group ids of the running external bots.
 static CHILDREN: Mutex<Vec<i32>> = Mutex::new(Vec::new());
 /// Temporary files to delete if the process must exit without unwinding.
@@ -55,6 +62,9 @@ pub fn install() -> std::io::Result<()> {
                     if SIGNAL.swap(signal, Ordering::SeqCst) != 0 {
                         force_exit(signal); // a second signal: stop waiting
                     }
+                    if GRACEFUL.load(Ordering::SeqCst) {
+                        continue; // the command finishes the hand in play by itself
+                    }
                     kill_children();
                     // The main thread normally exits before this timer fires.
                     std::thread::spawn(move || {
@@ -68,6 +78,24 @@ pub fn install() -> std::io::Result<()> {
     Ok(())
 }
 
+/// [`install`] for a server: the first SIGINT or SIGTERM is only recorded
+/// ([`requested`], [`graceful`]), for the command to finish the hand in play and
+/// write its results; a second one exits at once (130 / 143, temporary files
+/// deleted).
+///
+/// # Errors
+/// As [`install`].
+pub fn install_graceful() -> std::io::Result<()> {
+    GRACEFUL.store(true, Ordering::SeqCst);
+    install()
+}
+
+/// Whether the handler was installed by [`install_graceful`]: a signal asks to finish
+/// the hand in play and keep the results, not to drop them.
+pub fn graceful() -> bool {
+    GRACEFUL.load(Ordering::SeqCst)
+}
+
 /// The signal that asked the program to stop (`SIGINT` = 2, `SIGTERM` = 15), if any.
 /// Workers check it between hands and stop.
 #[inline]
@@ -75,6 +103,16 @@ pub fn requested() -> Option<i32> {
     match SIGNAL.load(Ordering::Relaxed) {
         0 => None,
         s => Some(s),
+    }
+}
+
+/// The name of `signal` as a user knows it: `SIGTERM` for 15, else `SIGINT` (the
+/// only two the handler receives).
+pub fn signal_name(signal: i32) -> &'static str {
+    if signal == libc::SIGTERM {
+        "SIGTERM"
+    } else {
+        "SIGINT"
     }
 }
 

@@ -176,6 +176,13 @@ pub struct Worker<'a> {
 trait Watch {
     /// `hands` table hands were played (the deal's rotations); `false`: stop now.
     fn deal_done(&self, hands: u64) -> bool;
+
+    /// Whether to end a session after the hand just played
+    /// ([`RunControl::request_finish`]).
+    #[inline(always)]
+    fn finishing(&self) -> bool {
+        false
+    }
 }
 
 /// Nothing watches: play the whole range (the in-process default; no cost).
@@ -195,7 +202,12 @@ impl Watch for PerDeal<'_> {
     #[inline]
     fn deal_done(&self, hands: u64) -> bool {
         self.0.add_hands(hands);
-        !self.0.stop_requested()
+        !self.0.stop_requested() && !self.0.finish_requested()
+    }
+
+    #[inline]
+    fn finishing(&self) -> bool {
+        self.0.finish_requested()
     }
 }
 
@@ -206,6 +218,7 @@ impl Watch for PerDeal<'_> {
 pub struct RunControl {
     hands_done: AtomicU64,
     stop: AtomicBool,
+    finish: AtomicBool,
 }
 
 impl RunControl {
@@ -218,6 +231,19 @@ impl RunControl {
     /// [`RunError::Stopped`].
     pub fn request_stop(&self) {
         self.stop.store(true, Ordering::Relaxed);
+    }
+
+    /// Asks the workers to end the run after the hand in play (a session ends there,
+    /// shorter) and return what was played, as a finished run: a server's normal
+    /// stop. Checked per deal and per session hand only where a bot behind a wire
+    /// sits (in-process runs check per chunk of deals).
+    pub fn request_finish(&self) {
+        self.finish.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`RunControl::request_finish`] was called.
+    pub fn finish_requested(&self) -> bool {
+        self.finish.load(Ordering::Relaxed)
     }
 
     /// Whether [`RunControl::request_stop`] was called.
@@ -672,7 +698,7 @@ pub fn run_deals_streaming(
         pool.broadcast(|_| {
             let mut worker = Worker::new(config);
             loop {
-                if control.stop_requested() {
+                if control.stop_requested() || control.finish_requested() {
                     return;
                 }
                 let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);

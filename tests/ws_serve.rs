@@ -1,7 +1,8 @@
 //! `holdem-arena serve`: WebSocket bots started by hand (the Python bots of
 //! `bots/python/`, `websockets` from the registry in a venv) join the lobby, are
 //! seated with house bots and play; the result files are written per bot name; a
-//! full table answers `lobby_full`; Ctrl-C mid-run leaves no partial file.
+//! full table answers `lobby_full`; Ctrl-C mid-run finishes the hand and writes whole
+//! files (exit 0), a second Ctrl-C exits at once leaving no file.
 
 mod common;
 use common::*;
@@ -151,8 +152,19 @@ fn two_hand_started_bots_and_two_house_bots_play_and_the_files_are_written() {
     }
 }
 
+/// The file names left in `out` (none when it does not exist).
+fn files_in(out: &Path) -> Vec<String> {
+    std::fs::read_dir(out)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[test]
-fn ctrl_c_mid_run_leaves_no_partial_file_and_a_full_table_answers_lobby_full() {
+fn ctrl_c_mid_run_finishes_the_hand_writes_whole_files_and_exits_0_and_a_full_table_answers_lobby_full()
+ {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let mut served = serve(&[
@@ -183,17 +195,89 @@ fn ctrl_c_mid_run_leaves_no_partial_file_and_a_full_table_answers_lobby_full() {
     std::thread::sleep(Duration::from_millis(500));
     // SAFETY: kill(2) on our own child's pid.
     unsafe { libc::kill(served.child.id() as i32, libc::SIGINT) };
+    // For a server Ctrl-C is the normal stop: exit 0 once the hand in play is over.
     let code = exit_within(&mut served.child, Duration::from_secs(30));
-    assert_eq!(code, Some(130));
-    reap(&mut alice, Duration::from_secs(1));
-    reap(&mut bob, Duration::from_secs(1));
-    let left: Vec<_> = std::fs::read_dir(&out)
-        .map(|d| d.map(|e| e.unwrap().file_name()).collect())
-        .unwrap_or_default();
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(served.child.stdout.as_mut().unwrap(), &mut stdout).unwrap();
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        stdout.contains("stopped by SIGINT after the hand in play: "),
+        "{stdout}"
+    );
+    reap(&mut alice, Duration::from_secs(20));
+    reap(&mut bob, Duration::from_secs(20));
+    let left = files_in(&out);
+    assert!(!left.iter().any(|n| n.contains(".tmp")), "{left:?}");
+    // Whole files over the hands played: every hand in bots.csv, run.json and
+    // blocks.csv alike, and no chip made or lost.
+    let rows = rows(&out);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let hands: u64 = rows[0]["hands"].parse().unwrap();
+    assert!(hands > 0 && hands < 100_000_000, "{rows:?}");
+    assert_eq!(rows[1]["hands"], rows[0]["hands"]);
+    let net: i64 = rows
+        .iter()
+        .map(|r| r["net_chips"].parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(net, 0);
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["hands_played"], hands);
+    let block_hands: u64 = csv::Reader::from_path(out.join("blocks.csv"))
+        .unwrap()
+        .deserialize::<std::collections::HashMap<String, String>>()
+        .map(|r| r.unwrap())
+        .filter(|r| r["bot"] == "alice")
+        .map(|r| r["seat_hands"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(block_hands, hands);
+}
+
+#[test]
+fn a_second_ctrl_c_stops_at_once_and_leaves_no_result_file() {
+    // The bot joins and never answers: the hand in play waits for its 120 s
+    // timeout, so only the second signal ends the server, with no result file.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut served = serve(&[
+        "--seats",
+        "2",
+        "--house-bots",
+        "call",
+        "--hands",
+        "1000",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let mut silent = Command::new(python())
+        .args(["-c", &format!(
+            "import asyncio, json, websockets\nasync def m():\n  async with websockets.connect('{}/ws', additional_headers={{'Authorization': 'Bearer quiet'}}) as ws:\n    await ws.send(json.dumps({{'type': 'join_lobby'}}))\n    while True:\n      await ws.recv()\nasyncio.run(m())",
+            served.base
+        )])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut log = String::new();
+    while !log.contains("table full") {
+        assert!(served.stderr.read_line(&mut log).unwrap() > 0, "{log}");
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = served.child.id() as i32;
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    assert_eq!(exit_within(&mut served.child, Duration::from_secs(2)), None);
+    // SAFETY: as above.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    assert_eq!(
+        exit_within(&mut served.child, Duration::from_secs(10)),
+        Some(130)
+    );
+    reap(&mut silent, Duration::from_secs(5));
+    let left = files_in(&out);
     assert!(
         !left
             .iter()
-            .any(|n| n.to_string_lossy().ends_with(".csv") || n.to_string_lossy().contains(".tmp")),
+            .any(|n| n.ends_with(".csv") || n.ends_with(".json") || n.contains(".tmp")),
         "{left:?}"
     );
 }

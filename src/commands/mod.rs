@@ -106,11 +106,7 @@ pub fn reconnect_window(seconds: f64) -> Result<std::time::Duration, CommandErro
 
 pub(crate) fn interrupted(hands_done: u64, total: u64) -> CommandError {
     let signal = crate::interrupt::requested().unwrap_or(libc::SIGINT);
-    let name = if signal == libc::SIGTERM {
-        "SIGTERM"
-    } else {
-        "SIGINT"
-    };
+    let name = crate::interrupt::signal_name(signal);
     CommandError::Interrupted {
         signal,
         message: format!(

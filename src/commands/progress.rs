@@ -7,7 +7,9 @@
 //! [`SHOW_WAIT_AFTER`], who and for how long (`waiting for my_bot (seat 1): 6 s`,
 //! from [`crate::waits`]). The bar is hidden when stderr is not a terminal
 //! (indicatif's stderr target draws nothing then). On the same tick the thread passes
-//! a signal recorded by [`crate::interrupt`] on to the run as a stop request.
+//! a signal recorded by [`crate::interrupt`] on to the run as a stop request (or, for
+//! a server installed with [`crate::interrupt::install_graceful`], as a request to
+//! finish the hand in play and keep the results).
 
 use crate::interrupt;
 use crate::sim::RunControl;
@@ -52,7 +54,11 @@ fn draw(total: u64, control: &RunControl, finished: &mpsc::Receiver<()>) {
     );
     while let Err(mpsc::RecvTimeoutError::Timeout) = finished.recv_timeout(TICK) {
         if interrupt::requested().is_some() {
-            control.request_stop();
+            if interrupt::graceful() {
+                control.request_finish();
+            } else {
+                control.request_stop();
+            }
         }
         bar.set_position(control.hands_done());
         bar.set_message(waiting_message());

@@ -486,6 +486,14 @@ pub fn play(
         info.threads,
         out.display()
     );
+    // Only a server's run comes back from a signal with results (graceful stop).
+    if let Some(signal) = crate::interrupt::requested() {
+        text += &format!(
+            "stopped by {} after the hand in play: {total} of {} hands played; the files cover those\n",
+            crate::interrupt::signal_name(signal),
+            config.hands_played()
+        );
+    }
     for (bot, why) in &info.bot_faults {
         let verdict = if allow_bot_faults {
             "kept (--allow-bot-faults)"

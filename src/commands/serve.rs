@@ -4,7 +4,9 @@
 //! the built-in house bots once every seat is taken; the table then plays `--hands`
 //! hands with stacks carried from hand to hand within sessions of
 //! [`SERVE_SESSION_HANDS`] (`--session`; a stack below the big blind busts and
-//! rebuys, `--rebuy`), and the usual result files are written per bot name.
+//! rebuys, `--rebuy`), or until Ctrl-C (which finishes the hand in play: for a
+//! server it is the normal stop), and the usual result files are written per bot
+//! name.
 //!
 //! Offline the key names the agent (`OPENPOKER_API_KEY=alice` plays as `alice`; see
 //! [`crate::protocol::ws_server::agent_name`]); any non-empty key is accepted. The
@@ -77,8 +79,11 @@ pub struct ServeArgs {
 /// # Errors
 /// Exit 2 for bad input (an address that cannot be listened on, a seat count outside
 /// 2..=10, an unknown or external house bot, no seat left for a connected bot); exit
-/// 130 / 143 when stopped by a signal before or during play (no result files); as
-/// `run` otherwise.
+/// 130 / 143 when stopped by a signal before the table is full (no hands, no result
+/// files). A SIGINT or SIGTERM during play is the normal stop: the table finishes the
+/// hand in play (a session ends there), the result files cover the hands played and
+/// the exit is as at the end of `--hands` (0, or 1 for a bot's faults); a second
+/// signal exits at once with 130 / 143 and no result file. As `run` otherwise.
 pub fn serve(mut args: ServeArgs) -> Result<ExitCode, CommandError> {
     if !(2..=MAX_SEATS).contains(&args.seats) {
         return Err(usage(format!(
@@ -139,7 +144,8 @@ pub fn serve(mut args: ServeArgs) -> Result<ExitCode, CommandError> {
     let address = listener
         .local_addr()
         .map_err(|e| failed(format!("--listen {}: {e}", args.listen)))?;
-    crate::interrupt::install()
+    // For a server Ctrl-C is the normal stop: finish the hand, keep the results.
+    crate::interrupt::install_graceful()
         .map_err(|e| failed(format!("cannot install the Ctrl-C handler: {e}")))?;
     let (tx, lobby) = std::sync::mpsc::channel();
     let server =

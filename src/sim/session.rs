@@ -48,7 +48,7 @@ impl Worker<'_> {
             // The session's results per distinct bot, over its seats and rotations.
             let mut unit = Unit::default();
             for r in 0..rotations {
-                self.play_session(d, r, rotations, rules, tallies, &mut unit);
+                self.play_session(d, r, rotations, rules, tallies, &mut unit, watch);
             }
             if !self.allin_adjust {
                 for (adj, &net) in unit.adjusted[..bots].iter_mut().zip(&unit.net) {
@@ -71,7 +71,8 @@ impl Worker<'_> {
         }
     }
 
-    /// Plays rotation `r` of session `d` and adds it to `tallies` and `unit`.
+    /// Plays rotation `r` of session `d` and adds it to `tallies` and `unit`; ends the
+    /// session early, after the hand in play, when `watch` is finishing.
     fn play_session(
         &mut self,
         d: u64,
@@ -80,6 +81,7 @@ impl Worker<'_> {
         rules: SessionRules,
         tallies: &mut Totals,
         unit: &mut Unit,
+        watch: &impl Watch,
     ) {
         let seats = self.table.seats();
         let all: u16 = (1 << seats) - 1;
@@ -114,6 +116,9 @@ impl Worker<'_> {
             0u64,
         );
         for h in 0..per_session {
+            if watch.finishing() {
+                break; // a server's normal stop: the session ends after the hand played
+            }
             for s in 0..seats {
                 if rebuy_at[s] == h {
                     rebuy_at[s] = NEVER;
