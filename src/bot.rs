@@ -640,6 +640,13 @@ pub enum Event<'a> {
         big_blind_chips: u32,
         /// Ante per player, in chips.
         ante_chips: u32,
+        /// `table_state.seats` as the hand starts: every seat in seat order (indexed
+        /// by seat, as [`Turn::players`]), antes and blinds already posted (stack
+        /// behind, street bet, status); the wire client shows its own reckoning of
+        /// them from the server's messages.
+        players: &'a [PlayerView<'a>],
+        /// `table_state.pot` as the hand starts: the antes and blinds, in chips.
+        pot_chips: u32,
         /// Engine-only: seed of this bot's random stream for this hand, a function of
         /// (run seed, hand index, seat). Seed any randomness from it.
         rng_seed: u64,

@@ -500,7 +500,7 @@ mod tests {
         assert_eq!(permuted.duplicate_mode(), Some(DuplicateMode::Permutations));
         assert_eq!(
             (permuted.rotations(), permuted.duplicate_name()),
-            (6, "permutations")
+            (3, "permutations")
         );
         assert_eq!(
             permuted.report_config().unwrap().duplicate,

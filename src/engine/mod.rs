@@ -236,8 +236,9 @@ impl<'n> Table<'n> {
         };
         let button = at.button;
         self.start_hand(deal, seating);
-        self.announce_hand(hand_id, button, bots);
+        // Posted first, so that `hand_start` shows the stacks and pot as dealt.
         self.post_antes_and_blinds(&at);
+        self.announce_hand(hand_id, button, bots);
         self.betting_round(hand_id, button, at.first_preflop, bots);
         for street in [Street::Flop, Street::Turn, Street::River] {
             if self.betting.in_hand() < 2 {
@@ -311,6 +312,8 @@ impl<'n> Table<'n> {
                     small_blind_chips: self.stakes.small_blind_chips,
                     big_blind_chips: self.stakes.big_blind_chips,
                     ante_chips: self.stakes.ante_chips,
+                    players: self.betting.players(),
+                    pot_chips: self.betting.pot_chips(),
                     rng_seed: bot_seed(self.run_seed, hand_id, seat),
                 });
             }

@@ -506,6 +506,8 @@ impl Client {
         if usize::from(h.seat) >= MAX_SEATS {
             return self.note(high_seat("hand_start: our own", h.seat));
         }
+        let players = views(&self.players);
+        let pot_chips = players.iter().map(|p| p.bet_chips).sum();
         self.bot.observe(&Event::HandStart {
             hand_id: self.hand_id,
             seat: h.seat,
@@ -513,6 +515,8 @@ impl Client {
             small_blind_chips: self.small_blind,
             big_blind_chips: self.big_blind,
             ante_chips: self.ante,
+            players: &players,
+            pot_chips,
             // The run seed is the server's secret: seed from (0, hand id, seat).
             rng_seed: crate::deal::bot_seed(0, self.hand_id, usize::from(h.seat)),
         });
