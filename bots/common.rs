@@ -427,6 +427,8 @@ pub mod testing {
                         small_blind_chips: 10,
                         big_blind_chips: 20,
                         ante_chips: 0,
+                        players: &[],
+                        pot_chips: 30,
                         rng_seed: seed,
                     });
                     let action = bot.act(&spot.turn());

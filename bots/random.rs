@@ -83,6 +83,8 @@ mod tests {
                 small_blind_chips: 10,
                 big_blind_chips: 20,
                 ante_chips: 0,
+                players: &[],
+                pot_chips: 30,
                 rng_seed: seed,
             });
             (0..200).map(|_| bot.act(&spot.turn())).collect::<Vec<_>>()

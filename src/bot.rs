@@ -197,9 +197,10 @@ impl std::str::FromStr for Street {
 
 /// A player's state in the hand, as the wire's seat `status` (`active`, `folded`,
 /// `all_in`; `empty` for a seat nobody sits in, as `table_state.seats[]` shows it).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum PlayerStatus {
     /// In the hand with chips behind: may still act.
+    #[default]
     Active,
     /// Folded this hand.
     Folded,

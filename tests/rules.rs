@@ -599,3 +599,64 @@ fn bots_observe_only_the_event_kinds_they_subscribe_to() {
     table.play_hand(0, &any_deal(), &mut bots);
     assert!(seen.lock().unwrap().contains(&K::PLAYER_ACTION));
 }
+
+#[test]
+fn table_joined_after_a_hand_lists_the_starting_stacks_not_the_last_hands() {
+    // Regression: `Table::players` (what `table_joined` lists at the start of every
+    // chunk) returned the betting state, so after the first chunk it showed the
+    // last hand's stacks (one seat 0 after an all-in) instead of the stacks each
+    // hand starts from.
+    let names = ["a", "b"];
+    let mut table = Table::new(&names, &[2000, 1500], BLINDS, 7);
+    let mut bots: Vec<Box<dyn Bot>> = (0..2)
+        .map(|_| (holdem_arena::bots::find("allin").unwrap().make)())
+        .collect();
+    table.play_hand(0, &any_deal(), &mut bots);
+    let stacks: Vec<u32> = table.players().iter().map(|p| p.stack_chips).collect();
+    assert_eq!(stacks, [2000, 1500]);
+    assert!(table.players().iter().all(|p| p.bet_chips == 0));
+}
+
+#[test]
+fn hand_start_shows_the_seats_and_pot_as_posted() {
+    // `hand_start` comes after the antes and blinds: the stacks behind, the street
+    // bets and the pot the hand starts with (what `table_state` is built from).
+    #[derive(Default)]
+    struct Seen(Arc<Mutex<Vec<(u32, u32, u32)>>>, Arc<Mutex<u32>>);
+    impl Bot for Seen {
+        fn act(&mut self, _turn: &Turn<'_>) -> Action {
+            Fold
+        }
+        fn observe(&mut self, event: &holdem_arena::bot::Event<'_>) {
+            if let holdem_arena::bot::Event::HandStart {
+                players, pot_chips, ..
+            } = event
+            {
+                *self.0.lock().unwrap() = players
+                    .iter()
+                    .map(|p| (u32::from(p.seat), p.stack_chips, p.bet_chips))
+                    .collect();
+                *self.1.lock().unwrap() = *pot_chips;
+            }
+        }
+    }
+    let seen = Seen::default();
+    let (players, pot) = (seen.0.clone(), seen.1.clone());
+    let mut bots: Vec<Box<dyn Bot>> = vec![
+        Box::new(seen),
+        Box::new(Seen::default()),
+        Box::new(Seen::default()),
+    ];
+    let stakes = Stakes {
+        ante_chips: 5,
+        ..BLINDS
+    };
+    let mut table = Table::new(&["a", "b", "c"], &[2000, 2000, 2000], stakes, 7);
+    // Button on seat 0: seat 1 posts the small blind, seat 2 the big blind.
+    table.play_hand(0, &any_deal(), &mut bots);
+    assert_eq!(
+        *players.lock().unwrap(),
+        [(0, 1995, 0), (1, 1985, 10), (2, 1975, 20)]
+    );
+    assert_eq!(*pot.lock().unwrap(), 45);
+}

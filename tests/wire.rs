@@ -249,6 +249,38 @@ fn net(rows: &Rows, seat: usize) -> String {
 }
 
 #[test]
+fn table_state_and_the_v2_envelope_follow_the_events_exactly() {
+    // tests/fixtures/table_state_checker.py exits 3 at the first message that breaks
+    // the document's rules or disagrees with the events (see its doc): plain hands
+    // over several chunks and threads, then sessions with busts and rebuys.
+    for (bots, extra) in [
+        (
+            "tag,exec:python3 tests/fixtures/table_state_checker.py,random",
+            &["--hands", "10000", "--threads", "2"][..],
+        ),
+        (
+            "allin,exec:python3 tests/fixtures/table_state_checker.py,raise",
+            &[
+                "--hands",
+                "400",
+                "--session",
+                "100",
+                "--rebuy-cooldown",
+                "3",
+            ][..],
+        ),
+    ] {
+        let (rows, _, dir) = run_keeping(bots, extra);
+        let logs: Vec<String> = std::fs::read_dir(dir.path().join("out/bots"))
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        assert_eq!(col(&rows, 1, "crashes"), 0, "{bots}: {logs:?}");
+        assert!(logs.iter().any(|l| l.contains("checked ")), "{logs:?}");
+    }
+}
+
+#[test]
 fn python_calling_station_plays_exactly_like_call() {
     let (native, _) = run("tag,call", &["--hands", "3000"]);
     let (py, _) = run(

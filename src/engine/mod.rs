@@ -16,8 +16,8 @@ pub mod pots;
 pub use positions::Positions;
 
 use crate::bot::{
-    ActionRecord, Bot, Event, EventKinds, HandResult, MAX_SEATS, PlayerStatus, ShownCards, Street,
-    Turn, Winner,
+    ActionRecord, Bot, Event, EventKinds, HandResult, MAX_SEATS, PlayerStatus, PlayerView,
+    ShownCards, Street, Turn, Winner,
 };
 use crate::cards::Card;
 use crate::deal::{Deal, bot_seed};
@@ -59,6 +59,21 @@ pub struct Seating {
     pub stacks: [u32; MAX_SEATS],
 }
 
+/// Every seat's [`PlayerView`] before any hand: `names[seat]` with `stacks[seat]`
+/// chips, active, no bet (entries past the table's seats are unused).
+fn seated_views<'n>(
+    names: &[&'n str; MAX_SEATS],
+    stacks: &[u32; MAX_SEATS],
+) -> [PlayerView<'n>; MAX_SEATS] {
+    std::array::from_fn(|seat| PlayerView {
+        seat: seat as u8,
+        name: names[seat],
+        stack_chips: stacks[seat],
+        bet_chips: 0,
+        status: crate::bot::PlayerStatus::Active,
+    })
+}
+
 /// Most actions one hand is expected to need; the log grows past it only in freak
 /// hands (many tiny raises with deep stacks), and keeps that capacity afterwards.
 const ACTION_LOG_CAPACITY: usize = 512;
@@ -69,6 +84,8 @@ const ACTION_LOG_CAPACITY: usize = 512;
 pub struct Table<'n> {
     names: [&'n str; MAX_SEATS],
     starting_stacks: [u32; MAX_SEATS],
+    /// The seats as `table_joined` lists them: names and starting stacks.
+    seated: [PlayerView<'n>; MAX_SEATS],
     /// The stacks the hand in play started with: `starting_stacks`, or the deal's.
     hand_stacks: [u32; MAX_SEATS],
     /// Bit `s` set: seat `s` sits out the hand in play (sessions only).
@@ -134,6 +151,7 @@ impl<'n> Table<'n> {
         Table {
             names: table_names,
             starting_stacks: stacks,
+            seated: seated_views(&table_names, &stacks),
             hand_stacks: stacks,
             sitting_out: 0,
             seats,
@@ -176,6 +194,7 @@ impl<'n> Table<'n> {
         );
         self.names[..seats].copy_from_slice(names);
         self.starting_stacks[..seats].copy_from_slice(starting_stacks);
+        self.seated = seated_views(&self.names, &self.starting_stacks);
         self.betting.restart(names, starting_stacks);
     }
 
@@ -184,9 +203,11 @@ impl<'n> Table<'n> {
         self.seats
     }
 
-    /// The seats' public state as a `table_joined` would list it (starting stacks).
-    pub fn players(&self) -> &[crate::bot::PlayerView<'n>] {
-        self.betting.players()
+    /// The seats as a `table_joined` lists them: every seat's name and starting
+    /// stack, whatever the hands played since (the stacks each hand of a run starts
+    /// from, a session's buy-ins).
+    pub fn players(&self) -> &[PlayerView<'n>] {
+        &self.seated[..self.seats]
     }
 
     /// Plays hand `hand_id` with the cards of `deal`, `bots[seat]` deciding for each

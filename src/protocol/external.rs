@@ -73,6 +73,7 @@
 
 mod socket;
 
+use super::table_view::TableView;
 use super::{claw, openpoker as op};
 use crate::bot::{Action, Bot, Event, FaultNotes, Faults, HandResult, Turn};
 use std::collections::VecDeque;
@@ -758,6 +759,13 @@ pub struct ExternalBot {
     hand_decisions: u32,
     hand_timeouts: u32,
     missed_hands: u32,
+    /// Open Poker only: the table as this bot sees it (`table_state`), the V2
+    /// envelope's counters and the hash of the current state.
+    view: TableView,
+    table_id: String,
+    table_seq: u64,
+    hand_seq: u64,
+    state_hash: String,
 }
 
 fn set_nonblocking(fd: RawFd) -> io::Result<()> {
@@ -969,6 +977,11 @@ impl ExternalBot {
             hand_decisions: 0,
             hand_timeouts: 0,
             missed_hands: 0,
+            view: TableView::default(),
+            table_id: String::new(),
+            table_seq: 0,
+            hand_seq: 0,
+            state_hash: String::new(),
         }
     }
 
@@ -1456,7 +1469,13 @@ impl ExternalBot {
         let token = match self.spec.dialect {
             Dialect::OpenPoker => {
                 let token = self.token();
-                self.send(&op::ServerMessage::YourTurn(op::YourTurn::from_turn(
+                // The snapshot at the bot's own turn: who acts, what it may do.
+                self.view.turn(turn);
+                self.rehash(Some(turn));
+                self.send_op(&op::ServerMessage::TableState(
+                    self.view.snapshot(Some(turn)),
+                ));
+                self.send_op(&op::ServerMessage::YourTurn(op::YourTurn::from_turn(
                     turn,
                     token.clone(),
                 )));
@@ -1616,11 +1635,12 @@ impl ExternalBot {
             op::ClientMessage::ResyncRequest(_) if self.socket.is_some() => {
                 // The missed events were delivered, in order, on reconnecting (and a
                 // pending turn sent again): nothing is left to replay.
-                self.send(&op::ServerMessage::ResyncResponse(op::ResyncResponse {
-                    from_table_seq: 0,
-                    to_table_seq: 0,
+                let snapshot = op::ServerMessage::TableState(self.view.snapshot(None));
+                self.send_op(&op::ServerMessage::ResyncResponse(op::ResyncResponse {
+                    from_table_seq: self.table_seq + 1,
+                    to_table_seq: self.table_seq,
                     replayed_events: Vec::new(),
-                    snapshot: serde_json::Value::Null,
+                    snapshot: serde_json::to_value(&snapshot).unwrap_or_default(),
                     role: "player".into(),
                     extra: op::Extra::new(),
                 }));
@@ -1645,7 +1665,7 @@ impl ExternalBot {
         };
         match verdict {
             Ok(action) => {
-                self.send(&op::ServerMessage::ActionAck(op::ActionAck {
+                self.send_op(&op::ServerMessage::ActionAck(op::ActionAck {
                     client_action_id: a.client_action_id,
                     status: "accepted".into(),
                     extra: op::Extra::new(),
@@ -1718,6 +1738,19 @@ impl ExternalBot {
 
     fn observe_openpoker(&mut self, event: &Event<'_>) {
         use op::ServerMessage as M;
+        self.view.observe(event);
+        // The state after the event: hashed into its envelope, sent after it as a
+        // `table_state` where the event changed what the table shows.
+        let snapshot_after = matches!(
+            event,
+            Event::HoleCards { .. }
+                | Event::PlayerAction { .. }
+                | Event::CommunityCards { .. }
+                | Event::HandResult(_)
+        );
+        if snapshot_after || matches!(event, Event::HandStart { .. }) {
+            self.rehash(None);
+        }
         let msg = match *event {
             Event::TableJoined {
                 table_id,
@@ -1725,6 +1758,7 @@ impl ExternalBot {
                 players,
             } => {
                 self.names = players.iter().map(|p| p.name.to_string()).collect();
+                self.table_id = table_id.to_string();
                 if !self.connected && self.socket.is_none() {
                     // (over a WebSocket the connection itself sends `connected`)
                     self.connected = true;
@@ -1762,6 +1796,7 @@ impl ExternalBot {
                 ..
             } => {
                 self.hand_id = hand_id;
+                self.hand_seq = 0;
                 M::HandStart(op::HandStart {
                     hand_id: hand_id.to_string(),
                     seat,
@@ -1833,7 +1868,51 @@ impl ExternalBot {
                 return;
             }
         };
-        self.send(&msg);
+        self.send_op(&msg);
+        if snapshot_after {
+            self.send_op(&M::TableState(self.view.snapshot(None)));
+        }
+    }
+
+    /// Sends an Open Poker message, with the V2 envelope when the protocol document
+    /// lists it as table-scoped ([`op::ServerMessage::stream`]): `table_seq` counts
+    /// this bot's enveloped messages, `hand_seq` those of the hand.
+    fn send_op(&mut self, msg: &op::ServerMessage) {
+        let Some(stream) = msg.stream() else {
+            return self.send(msg);
+        };
+        self.table_seq += 1;
+        self.hand_seq += 1;
+        let envelope = op::Envelope {
+            stream: stream.into(),
+            table_id: self.table_id.clone(),
+            hand_id: self.hand_id.to_string(),
+            table_seq: self.table_seq,
+            hand_seq: self.hand_seq,
+            ts: time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            state_hash: self.state_hash.clone(),
+        };
+        self.send(&op::Enveloped {
+            message: msg,
+            envelope: &envelope,
+        });
+    }
+
+    /// Recomputes `state_hash` from the view: SHA-256 of the `table_state` JSON it
+    /// sends next (`turn` at the bot's own turn), without `hero` and the envelope.
+    fn rehash(&mut self, turn: Option<&Turn<'_>>) {
+        let mut state = self.view.snapshot(turn);
+        state.hero = None;
+        let json = serde_json::to_vec(&op::ServerMessage::TableState(state))
+            .expect("wire messages serialize");
+        let digest = ring::digest::digest(&ring::digest::SHA256, &json);
+        self.state_hash.clear();
+        for b in digest.as_ref() {
+            use std::fmt::Write;
+            let _ = write!(self.state_hash, "{b:02x}");
+        }
     }
 
     fn name_of(&self, seat: u8) -> String {

@@ -122,6 +122,61 @@ impl ServerMessage {
     ];
 }
 
+impl ServerMessage {
+    /// The V2 envelope's `stream` of this message when it carries the envelope
+    /// (protocol document, "V2 Envelope Fields": "These fields appear on: hand_start,
+    /// hole_cards, your_turn, player_action, community_cards, hand_result,
+    /// action_ack, table_state, and resync_response"): `state` for the snapshots
+    /// (`table_state`, `resync_response`), `event` for the others; `None` for a
+    /// message without it.
+    pub fn stream(&self) -> Option<&'static str> {
+        match self {
+            ServerMessage::TableState(_) | ServerMessage::ResyncResponse(_) => Some("state"),
+            ServerMessage::HandStart(_)
+            | ServerMessage::HoleCards(_)
+            | ServerMessage::YourTurn(_)
+            | ServerMessage::PlayerAction(_)
+            | ServerMessage::CommunityCards(_)
+            | ServerMessage::HandResult(_)
+            | ServerMessage::ActionAck(_) => Some("event"),
+            _ => None,
+        }
+    }
+}
+
+/// The V2 envelope of a table-scoped message (protocol document, "V2 Envelope
+/// Fields"), sent as fields of the message itself ([`Enveloped`]).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Envelope {
+    /// `stream`: `state` for snapshots, `event` for actions and transitions.
+    pub stream: String,
+    /// `table_id`.
+    pub table_id: String,
+    /// `hand_id`: the hand in play (the last one between hands).
+    pub hand_id: String,
+    /// `table_seq`: increases by one with every enveloped message to this player.
+    pub table_seq: u64,
+    /// `hand_seq`: the same, from 1 at each `hand_start`.
+    pub hand_seq: u64,
+    /// `ts`: ISO 8601 UTC time of sending (RFC 3339).
+    pub ts: String,
+    /// `state_hash`: SHA-256 (lower-case hex) of the table state after this
+    /// message as this player is shown it: the JSON text of the `table_state` that
+    /// follows it (or comes with it), without `hero` and the envelope.
+    pub state_hash: String,
+}
+
+/// A server message and its envelope, serialized as one JSON object.
+#[derive(Serialize, Debug)]
+pub struct Enveloped<'a> {
+    /// The message (its `type` and fields).
+    #[serde(flatten)]
+    pub message: &'a ServerMessage,
+    /// The envelope's fields.
+    #[serde(flatten)]
+    pub envelope: &'a Envelope,
+}
+
 /// A message the client (the bot) sends, tagged by its `type`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -689,12 +744,10 @@ pub fn parse_valid_actions(list: &[ValidAction]) -> Result<ValidActions, WireErr
 
 impl YourTurn {
     /// The `your_turn` the offline server sends for `turn`, with `turn_token`.
-    /// `players[].bet`/`status`, `to_call`, `street` and the V2 envelope's `hand_id`
-    /// carry the rest of what the in-process bot sees.
+    /// `players[].bet`/`status`, `to_call` and `street` carry the rest of what the
+    /// in-process bot sees (the session adds the V2 envelope, `hand_id` included).
     pub fn from_turn(turn: &Turn<'_>, turn_token: String) -> YourTurn {
         let raise = turn.valid_actions.raise;
-        let mut extra = Extra::new();
-        extra.insert("hand_id".into(), Value::String(turn.hand_id.to_string()));
         YourTurn {
             valid_actions: valid_actions(&turn.valid_actions),
             pot: chips(turn.pot_chips),
@@ -716,7 +769,7 @@ impl YourTurn {
             turn_token,
             to_call: Some(chips(turn.to_call_chips)),
             street: Some(turn.street.as_str().to_string()),
-            extra,
+            extra: Extra::new(),
         }
     }
 }

@@ -48,7 +48,7 @@ impl Worker<'_> {
             // The session's results per distinct bot, over its seats and rotations.
             let mut unit = Unit::default();
             for r in 0..rotations {
-                self.play_session(d, r, rotations, rules, tallies, &mut unit, watch);
+                self.play_session(d, r, rules, tallies, &mut unit, watch);
             }
             if !self.allin_adjust {
                 for (adj, &net) in unit.adjusted[..bots].iter_mut().zip(&unit.net) {
@@ -77,7 +77,6 @@ impl Worker<'_> {
         &mut self,
         d: u64,
         r: usize,
-        rotations: usize,
         rules: SessionRules,
         tallies: &mut Totals,
         unit: &mut Unit,
@@ -89,6 +88,7 @@ impl Worker<'_> {
         let big_blind = self.stakes.big_blind_chips;
         // Hand ids are unique in the run: rotation r of session d is the
         // (d·rotations + r)-th block of `per_session` ids.
+        let rotations = if self.duplicate { seats } else { 1 };
         let first_id = (d * rotations as u64 + r as u64) * per_session;
         self.table_joined(first_id);
         let buy_ins = if self.depths && self.dealer.draws_stacks() {
