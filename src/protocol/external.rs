@@ -2222,6 +2222,16 @@ impl Drop for ExternalBot {
         if !self.alive() {
             return;
         }
+        // Open Poker, "Server → Client Messages": `table_closed` when the table shuts
+        // down; offline that is the end of the run (or a server's Ctrl-C).
+        if self.spec.dialect == Dialect::OpenPoker {
+            let reason = if crate::interrupt::requested().is_some() {
+                "server_shutdown"
+            } else {
+                "hands_played"
+            };
+            self.send(&serde_json::json!({"type": "table_closed", "reason": reason}));
+        }
         // Write what is buffered (the last hand_result), close stdin so a well-behaved
         // bot sees end-of-file and exits, give it a moment, then kill its whole
         // process group (children it left behind too) and reap it.
