@@ -343,6 +343,7 @@ impl Lineup {
                         action_timeout: DEFAULT_ACTION_TIMEOUT,
                         reconnect_window: crate::protocol::external::DEFAULT_RECONNECT_WINDOW,
                         stderr_dir: None,
+                        lean: false,
                     };
                     spec.check_program()
                         .map_err(|reason| ConfigError::BadCommand {
@@ -409,6 +410,19 @@ impl Lineup {
         }
         #[cfg(not(unix))]
         let _ = window;
+    }
+
+    /// Makes every external bot's wire lean or full (`--lean-wire`, see
+    /// [`crate::protocol::external::ExternalSpec`]'s `lean`).
+    pub fn set_lean_wire(&mut self, lean: bool) {
+        #[cfg(unix)]
+        for spec in &mut self.0 {
+            if let BotSpec::Exec(e) = spec {
+                e.lean = lean;
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = lean;
     }
 
     /// Gives every external bot `timeout` per action.
@@ -574,6 +588,8 @@ pub struct TableRequest {
     pub rebuy: Option<Rebuy>,
     /// `--rebuy-cooldown`, in hands.
     pub rebuy_cooldown_hands: Option<u32>,
+    /// `--lean-wire`.
+    pub lean_wire: bool,
 }
 
 impl TableRequest {
@@ -605,6 +621,7 @@ impl TableRequest {
             session_hands: self.session_hands,
             rebuy: self.rebuy,
             rebuy_cooldown_hands: self.rebuy_cooldown_hands,
+            lean_wire: self.lean_wire,
         })
     }
 }
@@ -808,6 +825,9 @@ pub struct TableSettings {
     /// `--rebuy-cooldown`: hands a busted seat waits before a later rebuy (default 0);
     /// only with sessions.
     pub rebuy_cooldown_hands: Option<u32>,
+    /// `--lean-wire`: Open Poker bots behind a wire get no `table_state` and no V2
+    /// envelope (`ExternalSpec::lean`).
+    pub lean_wire: bool,
 }
 
 impl Default for TableSettings {
@@ -824,6 +844,7 @@ impl Default for TableSettings {
             session_hands: None,
             rebuy: None,
             rebuy_cooldown_hands: None,
+            lean_wire: false,
         }
     }
 }
@@ -984,6 +1005,7 @@ impl RunConfig {
             return Err(ConfigError::ActionTimeout(action_timeout_s));
         }
         lineup.set_action_timeout(Duration::from_secs_f64(action_timeout_s));
+        lineup.set_lean_wire(table.lean_wire);
         if deals == 0 {
             return Err(ConfigError::NoHands);
         }

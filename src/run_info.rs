@@ -244,6 +244,7 @@ impl RunInfo {
                         action_timeout: crate::config::DEFAULT_ACTION_TIMEOUT,
                         reconnect_window: crate::protocol::external::DEFAULT_RECONNECT_WINDOW,
                         stderr_dir: None,
+                        lean: false,
                     },
                 )),
                 #[cfg(not(unix))]

@@ -252,7 +252,8 @@ fn net(rows: &Rows, seat: usize) -> String {
 fn table_state_and_the_v2_envelope_follow_the_events_exactly() {
     // tests/fixtures/table_state_checker.py exits 3 at the first message that breaks
     // the document's rules or disagrees with the events (see its doc): plain hands
-    // over several chunks and threads, then sessions with busts and rebuys.
+    // over several chunks and threads, then sessions with busts and rebuys; with
+    // --lean-wire neither table_state nor an envelope field arrives.
     for (bots, extra) in [
         (
             "tag,exec:python3 tests/fixtures/table_state_checker.py,random",
@@ -268,6 +269,10 @@ fn table_state_and_the_v2_envelope_follow_the_events_exactly() {
                 "--rebuy-cooldown",
                 "3",
             ][..],
+        ),
+        (
+            "tag,exec:python3 tests/fixtures/table_state_checker.py --lean,random",
+            &["--hands", "2000", "--lean-wire"][..],
         ),
     ] {
         let (rows, _, dir) = run_keeping(bots, extra);
@@ -425,6 +430,7 @@ fn external(command: &str, dialect: holdem_arena::protocol::external::Dialect) -
         action_timeout: DEFAULT_ACTION_TIMEOUT,
         reconnect_window: holdem_arena::protocol::external::DEFAULT_RECONNECT_WINDOW,
         stderr_dir: None,
+        lean: false,
     };
     bots::BotSpec::Exec(spec).make(1)
 }

@@ -501,6 +501,7 @@ fn plan(args: &GateArgs, default_hands: u64) -> Result<Plan, CommandError> {
             session_hands: info.session.map(|s| u64::from(s.hands)),
             rebuy: info.session.map(|s| s.rebuy),
             rebuy_cooldown_hands: info.session.map(|s| s.cooldown_hands),
+            lean_wire: args.table.lean_wire,
         };
         let config = side_config(
             args,

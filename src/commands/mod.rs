@@ -189,6 +189,10 @@ pub struct TableArgs {
     /// (the first is at once, as on Open Poker) [default: 0].
     #[arg(long, value_name = "HANDS")]
     pub rebuy_cooldown: Option<u32>,
+    /// Open Poker bots behind a wire (exec:, ws:, serve) get neither table_state nor
+    /// the V2 envelope: a third of the bytes, for a bot that reads neither.
+    #[arg(long)]
+    pub lean_wire: bool,
 }
 
 impl TableArgs {
@@ -208,6 +212,7 @@ impl TableArgs {
             session_hands: self.session,
             rebuy: self.rebuy,
             rebuy_cooldown_hands: self.rebuy_cooldown,
+            lean_wire: self.lean_wire,
         }
         .resolve()
     }

@@ -205,6 +205,7 @@ pub fn serve(mut args: ServeArgs) -> Result<ExitCode, CommandError> {
             action_timeout: Duration::from_secs_f64(timeout),
             reconnect_window: window,
             stderr_dir: None,
+            lean: args.table.lean_wire,
         }));
         server.seat(Arrival { name, ..arrival });
     }
