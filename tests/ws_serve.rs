@@ -342,3 +342,60 @@ fn a_bot_that_misses_three_hands_in_a_row_is_marked_away_and_removed() {
     reap(&mut alice, Duration::from_secs(5));
     reap(&mut silent, Duration::from_secs(5));
 }
+
+#[test]
+fn each_bot_sits_with_its_join_lobby_buy_in_and_out_of_range_is_2000() {
+    // Open Poker, "join_lobby": "Range: 1,000–5,000 chips. Default: 2,000 if omitted
+    // or out of range". The house bot sits with --stack.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut served = serve(&[
+        "--seats",
+        "4",
+        "--house-bots",
+        "call",
+        "--stack",
+        "1200",
+        "--hands",
+        "50",
+        "--seed",
+        "4",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let mut log = String::new();
+    let mut bots = Vec::new();
+    for (key, buy_in) in [("alice", "3500"), ("bob", "9000"), ("carol", "none")] {
+        let mut child = Command::new(python())
+            .args(["tests/fixtures/ws_buy_in_bot.py", buy_in])
+            .env("OPENPOKER_WS_URL", format!("{}/ws", served.base))
+            .env("OPENPOKER_API_KEY", key)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Seats go in the order of arrival: wait for each before the next.
+        while !log.contains(&format!("{key} joined the lobby")) {
+            assert!(served.stderr.read_line(&mut log).unwrap() > 0, "{log}");
+        }
+        bots.push((child.stdout.take().unwrap(), child));
+    }
+    assert_eq!(
+        exit_within(&mut served.child, Duration::from_secs(60)),
+        Some(0)
+    );
+    let mut seen = Vec::new();
+    for (stdout, mut child) in bots {
+        let mut first = String::new();
+        BufReader::new(stdout).read_line(&mut first).unwrap();
+        seen.push(first.trim().to_string());
+        reap(&mut child, Duration::from_secs(10));
+    }
+    assert_eq!(seen, ["stack 3500.0", "stack 2000.0", "stack 2000.0"]);
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(
+        run["seat_stacks_chips"],
+        serde_json::json!([3500, 2000, 2000, 1200])
+    );
+}

@@ -133,7 +133,7 @@ pub fn serve(mut args: ServeArgs) -> Result<ExitCode, CommandError> {
         }
         settings(Lineup::from_specs(lineup)?, &args, seed, session, table)
     };
-    check(specs.clone(), &args.table)?;
+    let house_stack = check(specs.clone(), &args.table)?.stack_chips;
 
     let listener = std::net::TcpListener::bind(&args.listen).map_err(|e| {
         usage(format!(
@@ -191,6 +191,18 @@ pub fn serve(mut args: ServeArgs) -> Result<ExitCode, CommandError> {
     }
     server.close_lobby();
     let timeout = args.action_timeout.unwrap_or(SERVE_ACTION_TIMEOUT_S);
+    // Each Open Poker bot sits with the buy-in its join_lobby asked for; Claw bots and
+    // house bots with --stack. Per-seat --stacks or drawn stacks override them all.
+    let mut table = args.table.clone();
+    if table.stacks.is_none() && table.stack_range.is_none() {
+        let stacks: Vec<String> = arrivals
+            .iter()
+            .map(|a| a.buy_in_chips.unwrap_or(house_stack))
+            .chain(std::iter::repeat_n(house_stack, specs.len()))
+            .map(|c| c.to_string())
+            .collect();
+        table.stacks = Some(stacks.join(","));
+    }
     let mut seated = Vec::new();
     for arrival in arrivals {
         let mut name = arrival.name.clone();
@@ -210,13 +222,7 @@ pub fn serve(mut args: ServeArgs) -> Result<ExitCode, CommandError> {
         server.seat(Arrival { name, ..arrival });
     }
     seated.extend(specs);
-    let config = settings(
-        Lineup::from_specs(seated)?,
-        &args,
-        seed,
-        session,
-        &args.table,
-    )?;
+    let config = settings(Lineup::from_specs(seated)?, &args, seed, session, &table)?;
     eprintln!(
         "table full: {} play {} hands",
         config

@@ -26,6 +26,10 @@ pub const MIN_BUY_IN_CHIPS: u32 = 1000;
 /// `join_lobby.buy_in`'s largest value in chips (same place).
 pub const MAX_BUY_IN_CHIPS: u32 = 5000;
 
+/// The buy-in of a `join_lobby` without one or with one out of range, in chips (same
+/// place: "Default: 2,000 if omitted or out of range").
+pub const DEFAULT_BUY_IN_CHIPS: u32 = 2000;
+
 /// Seconds the server waits for an `action` before it auto-folds (or auto-checks)
 /// (protocol document, "Timeouts": "Action response | 120 seconds").
 pub const ACTION_TIMEOUT_S: u64 = 120;
@@ -594,6 +598,20 @@ pub struct JoinLobby {
     pub extra: Extra,
 }
 
+impl JoinLobby {
+    /// The stack this `join_lobby` sits down with, in chips: `buy_in` cut to whole
+    /// chips when it is from [`MIN_BUY_IN_CHIPS`] to [`MAX_BUY_IN_CHIPS`], else
+    /// [`DEFAULT_BUY_IN_CHIPS`] (omitted, out of range, or not a number).
+    pub fn buy_in_chips(&self) -> u32 {
+        match self.buy_in {
+            Some(b) if (f64::from(MIN_BUY_IN_CHIPS)..=f64::from(MAX_BUY_IN_CHIPS)).contains(&b) => {
+                b as u32
+            }
+            _ => DEFAULT_BUY_IN_CHIPS,
+        }
+    }
+}
+
 /// `action` (client to server).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct ActionMessage {
@@ -817,4 +835,29 @@ pub fn parse_action(name: &str, amount: Option<f64>) -> Option<Action> {
         },
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_buy_in_outside_1000_to_5000_or_missing_is_2000() {
+        let join = |buy_in: Option<f64>| JoinLobby {
+            buy_in,
+            extra: Extra::new(),
+        };
+        for (buy_in, chips) in [
+            (None, 2000),
+            (Some(999.9), 2000),
+            (Some(1000.0), 1000),
+            (Some(3500.7), 3500),
+            (Some(5000.0), 5000),
+            (Some(5000.1), 2000),
+            (Some(f64::NAN), 2000),
+            (Some(-1.0), 2000),
+        ] {
+            assert_eq!(join(buy_in).buy_in_chips(), chips, "{buy_in:?}");
+        }
+    }
 }

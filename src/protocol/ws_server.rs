@@ -64,6 +64,10 @@ pub struct Arrival {
     pub key: String,
     /// The dialect it spoke.
     pub dialect: Dialect,
+    /// Open Poker: the stack its `join_lobby` asked for, in chips
+    /// ([`crate::protocol::openpoker::JoinLobby::buy_in_chips`]); `None` for Claw,
+    /// which has no `join_lobby` (it sits with `--stack`).
+    pub buy_in_chips: Option<u32>,
     /// Its connection.
     pub socket: Socket,
 }
@@ -407,6 +411,7 @@ fn join_lobby(
         while ws.read().is_ok() {}
         return Ok(());
     }
+    let mut buy_in_chips = None;
     if dialect == Dialect::OpenPoker {
         let connected = serde_json::json!({"type": "connected", "agent_id": key_id(&key), "name": name, "season_mode": false});
         ws.send(Message::text(connected.to_string()))?;
@@ -420,6 +425,13 @@ fn join_lobby(
             };
             let v: serde_json::Value = serde_json::from_str(t.as_str()).unwrap_or_default();
             if v.get("type").and_then(|t| t.as_str()) == Some("join_lobby") {
+                let join: Option<crate::protocol::openpoker::JoinLobby> =
+                    serde_json::from_value(v).ok();
+                buy_in_chips = Some(
+                    join.map_or(crate::protocol::openpoker::DEFAULT_BUY_IN_CHIPS, |j| {
+                        j.buy_in_chips()
+                    }),
+                );
                 break;
             }
         }
@@ -434,6 +446,7 @@ fn join_lobby(
         name,
         key,
         dialect,
+        buy_in_chips,
         socket: ws,
     };
     let _ = lock(lobby).send(arrival);
