@@ -400,14 +400,19 @@ impl Lineup {
         Ok(Lineup(specs))
     }
 
+    /// The seats' bots behind a wire (`exec:`, `ws:`), to set their options.
+    #[cfg(unix)]
+    fn externals(&mut self) -> impl Iterator<Item = &mut crate::protocol::external::ExternalSpec> {
+        self.0.iter_mut().filter_map(|spec| match spec {
+            BotSpec::Exec(e) => Some(e),
+            _ => None,
+        })
+    }
+
     /// Gives every WebSocket bot `window` to reconnect after a dropped connection.
     pub fn set_reconnect_window(&mut self, window: Duration) {
         #[cfg(unix)]
-        for spec in &mut self.0 {
-            if let BotSpec::Exec(e) = spec {
-                e.reconnect_window = window;
-            }
-        }
+        self.externals().for_each(|e| e.reconnect_window = window);
         #[cfg(not(unix))]
         let _ = window;
     }
@@ -416,11 +421,7 @@ impl Lineup {
     /// [`crate::protocol::external::ExternalSpec`]'s `lean`).
     pub fn set_lean_wire(&mut self, lean: bool) {
         #[cfg(unix)]
-        for spec in &mut self.0 {
-            if let BotSpec::Exec(e) = spec {
-                e.lean = lean;
-            }
-        }
+        self.externals().for_each(|e| e.lean = lean);
         #[cfg(not(unix))]
         let _ = lean;
     }
@@ -428,11 +429,7 @@ impl Lineup {
     /// Gives every external bot `timeout` per action.
     pub fn set_action_timeout(&mut self, timeout: Duration) {
         #[cfg(unix)]
-        for spec in &mut self.0 {
-            if let BotSpec::Exec(e) = spec {
-                e.action_timeout = timeout;
-            }
-        }
+        self.externals().for_each(|e| e.action_timeout = timeout);
         #[cfg(not(unix))]
         let _ = timeout;
     }
