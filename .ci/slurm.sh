@@ -121,7 +121,7 @@ merged=$work/run/seed-1/merged
 for f in bots.csv seats.csv tracker.csv positions.csv blocks.csv; do
   cmp "$merged/$f" "$work/whole/$f" || fail "$f differs from the unsharded run's"
 done
-how_played='"(threads|elapsed_seconds|hands_per_second)":'
+how_played='"(command|threads|elapsed_seconds|hands_per_second)":'
 cmp <(grep -Ev "$how_played" "$merged/run.json") <(grep -Ev "$how_played" "$work/whole/run.json") \
   || fail "run.json differs from the unsharded run's (threads and time aside)"
 rows=$(($(wc -l < "$merged/shards.csv") - 1))

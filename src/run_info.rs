@@ -109,6 +109,10 @@ pub struct RunInfo {
     /// sessions and `block_deals` sessions per block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<crate::config::SessionRules>,
+    /// The command line that produced the run ([`command_line`]); empty in older
+    /// files.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub command: String,
     /// Worker threads.
     #[serde(default)]
     pub threads: usize,
@@ -131,6 +135,20 @@ pub struct RunInfo {
     pub shard: Option<Shard>,
 }
 
+/// This process's command line as a shell would take it back: the program's file
+/// name (`holdem-arena`), then every argument, quoted where it needs to be (`shlex`,
+/// POSIX shell rules), e.g. `holdem-arena run --bots 'tag,exec:python3 bot.py'`.
+/// For run.json's and league.json's `command` and the report page.
+pub fn command_line() -> String {
+    let mut args: Vec<String> = std::env::args().collect();
+    if let Some(program) = args.first_mut()
+        && let Some(name) = std::path::Path::new(program.as_str()).file_name()
+    {
+        *program = name.to_string_lossy().into_owned();
+    }
+    shlex::try_join(args.iter().map(String::as_str)).unwrap_or_else(|_| args.join(" ")) // an argument with a NUL byte: as it is
+}
+
 impl RunInfo {
     /// Records the table hands really played (fewer than the configuration's when
     /// sessions ended early: `--rebuy never`), and the rate they give.
@@ -139,7 +157,8 @@ impl RunInfo {
         self.hands_per_second = (hands as f64 / self.elapsed_seconds.max(1e-9)).round();
     }
 
-    /// The record of `config`'s run that took `elapsed_seconds`.
+    /// The record of `config`'s run that took `elapsed_seconds` (its `command` this
+    /// process's command line).
     pub fn new(config: &RunConfig, elapsed_seconds: f64) -> RunInfo {
         RunInfo {
             version: env!("CARGO_PKG_VERSION").to_string(),
@@ -164,6 +183,7 @@ impl RunInfo {
             stack_range_bb: config.stack_range,
             table: config.table.map(str::to_string),
             session: config.session,
+            command: command_line(),
             threads: config.threads,
             elapsed_seconds: round4(elapsed_seconds),
             hands_per_second: (config.hands_played() as f64 / elapsed_seconds.max(1e-9)).round(),
@@ -175,7 +195,8 @@ impl RunInfo {
     /// The fields that say how a run was played rather than what it was: they differ
     /// between two plays of the same run (other threads, another machine) and between
     /// a run and the merge of its shards; every other field is the same.
-    pub const HOW_PLAYED: [&'static str; 3] = ["threads", "elapsed_seconds", "hands_per_second"];
+    pub const HOW_PLAYED: [&'static str; 4] =
+        ["command", "threads", "elapsed_seconds", "hands_per_second"];
 
     /// The record of shard `shard` of `config`'s run, which took `elapsed_seconds`:
     /// the logical run's fields, `shard`, and `threads` and `hands_per_second` of the

@@ -112,9 +112,17 @@ fn a_run_page_has_the_summary_plot_depths_and_settings() {
         "<td>random</td>",
         "<svg",
         "seed_string",
+        "<h2>Command</h2>",
     ] {
         assert!(page.contains(needle), "the run page lacks {needle:?}");
     }
+    // The command that produced the run, as run.json recorded it, quoted for a shell.
+    assert!(
+        page.contains(
+            "<pre><code>holdem-arena run --bots &#39;tag,call,random&#39; --hands 3000 --seed 3"
+        ),
+        "{page}"
+    );
     // The summary's numbers are bots.csv's, rounded to two decimals.
     let bots = std::fs::read_to_string(run.join("bots.csv")).unwrap();
     let tag: Vec<&str> = bots.lines().nth(1).unwrap().split(',').collect();

@@ -331,6 +331,7 @@ struct FieldRow<'a> {
 /// `league.json`: how the league was played.
 #[derive(Serialize)]
 struct LeagueInfo<'a> {
+    command: String,
     format: String,
     bots: &'a [String],
     seed: u64,
@@ -797,6 +798,7 @@ pub fn league(args: &LeagueArgs) -> Result<ExitCode, CommandError> {
         ),
     };
     let info = LeagueInfo {
+        command: crate::run_info::command_line(),
         format: format_name,
         bots: &table.bots,
         seed,

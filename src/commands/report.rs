@@ -426,6 +426,19 @@ fn league_sections(dir: &Path) -> Result<(String, Vec<String>), CommandError> {
     Ok((subtitle, sections))
 }
 
+/// The `command` recorded in the folder's league.json or run.json, if any (files
+/// written before it was recorded have none).
+fn recorded_command(dir: &Path) -> Option<String> {
+    ["league.json", "run.json"].iter().find_map(|f| {
+        let text = std::fs::read_to_string(dir.join(f)).ok()?;
+        let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+        value["command"]
+            .as_str()
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+    })
+}
+
 /// Runs `holdem-arena report`: writes `DIR/report.html` atomically and prints its path.
 ///
 /// # Errors
@@ -444,6 +457,17 @@ pub fn report(args: &ReportArgs) -> Result<ExitCode, CommandError> {
             dir.display()
         )));
     };
+    let mut sections = sections;
+    if let Some(command) = recorded_command(dir) {
+        sections.insert(
+            0,
+            html::section(
+                "Command",
+                "The command that produced these files.",
+                &format!("<pre><code>{}</code></pre>", html::escape(&command)),
+            ),
+        );
+    }
     let page = html::page(title, &subtitle, &sections);
     let out = dir.join("report.html");
     crate::fs::write_file_atomically(&out, page.as_bytes())
