@@ -344,7 +344,7 @@ fn a_bot_that_misses_three_hands_in_a_row_is_marked_away_and_removed() {
 }
 
 #[test]
-fn each_bot_sits_with_its_join_lobby_buy_in_and_out_of_range_is_2000() {
+fn each_bot_sits_with_its_join_lobby_buy_in_out_of_range_is_2000_and_is_told_of_the_others() {
     // Open Poker, "join_lobby": "Range: 1,000–5,000 chips. Default: 2,000 if omitted
     // or out of range". The house bot sits with --stack.
     let dir = tempfile::tempdir().unwrap();
@@ -385,13 +385,25 @@ fn each_bot_sits_with_its_join_lobby_buy_in_and_out_of_range_is_2000() {
         Some(0)
     );
     let mut seen = Vec::new();
-    for (stdout, mut child) in bots {
-        let mut first = String::new();
-        BufReader::new(stdout).read_line(&mut first).unwrap();
-        seen.push(first.trim().to_string());
+    let mut alice_saw = Vec::new();
+    for (k, (stdout, mut child)) in bots.into_iter().enumerate() {
         reap(&mut child, Duration::from_secs(10));
+        let lines: Vec<String> = BufReader::new(stdout).lines().map(Result::unwrap).collect();
+        seen.push(lines[0].clone());
+        if k == 0 {
+            alice_saw = lines[1..].to_vec();
+        }
     }
     assert_eq!(seen, ["stack 3500.0", "stack 2000.0", "stack 2000.0"]);
+    // Each is told of the others once, as they sit down.
+    assert_eq!(
+        alice_saw,
+        [
+            "player_joined 1 bob 2000.0",
+            "player_joined 2 carol 2000.0",
+            "player_joined 3 call 1200.0",
+        ]
+    );
     let run: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
     assert_eq!(

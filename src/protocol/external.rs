@@ -765,6 +765,8 @@ pub struct ExternalBot {
     socket: Option<socket::SocketLink>,
     /// A `serve` lobby bot: a connection and no process of ours.
     remote: bool,
+    /// A `serve` lobby bot was told of the other players (`player_joined`).
+    introduced: bool,
     /// This hand's decisions and timeouts, and the hands in a row it missed (timed
     /// out on every decision), for [`AWAY_AFTER_MISSED_HANDS`].
     hand_decisions: u32,
@@ -986,6 +988,7 @@ impl ExternalBot {
             seats: Vec::new(),
             socket: None,
             remote: false,
+            introduced: false,
             hand_decisions: 0,
             hand_timeouts: 0,
             missed_hands: 0,
@@ -1886,6 +1889,23 @@ impl ExternalBot {
         self.send_op(&msg);
         if snapshot_after {
             self.send_op(&M::TableState(self.view.snapshot(None)));
+        }
+        // `serve`: the table forms once every seat is taken, so a lobby bot is told
+        // of each other player as it sits down (Open Poker, "player_joined": "When
+        // another player is seated"), once, after its first `table_joined`.
+        if let Event::TableJoined { seat, players, .. } = *event
+            && self.remote
+            && !self.introduced
+        {
+            self.introduced = true;
+            for p in players.iter().filter(|p| p.seat != seat) {
+                self.send(&serde_json::json!({
+                    "type": "player_joined",
+                    "seat": p.seat,
+                    "name": p.name,
+                    "stack": op::chips(p.stack_chips),
+                }));
+            }
         }
     }
 
