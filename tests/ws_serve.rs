@@ -411,3 +411,129 @@ fn each_bot_sits_with_its_join_lobby_buy_in_out_of_range_is_2000_and_is_told_of_
         serde_json::json!([3500, 2000, 2000, 1200])
     );
 }
+
+/// One HTTP request to the server at `base` (`ws://127.0.0.1:PORT`): its status and
+/// JSON body.
+fn http(base: &str, method: &str, path: &str, body: &str) -> (u16, serde_json::Value) {
+    use std::io::{Read, Write};
+    let address = base.trim_start_matches("ws://");
+    let mut s = std::net::TcpStream::connect(address).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let (head, json) = text.split_once("\r\n\r\n").unwrap();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, serde_json::from_str(json).unwrap())
+}
+
+#[test]
+fn a_claw_bot_registers_over_rest_and_plays_under_its_name() {
+    // clawpoker-api.txt, "REST API": register returns credentials /ws/agent takes;
+    // agents and tables list it; errors and the rate limit as documented.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut served = serve(&[
+        "--seats",
+        "2",
+        "--house-bots",
+        "call",
+        "--hands",
+        "100000000",
+        "--seed",
+        "6",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let base = served.base.clone();
+    assert_eq!(
+        http(&base, "GET", "/api/v1/tables", "").1,
+        serde_json::json!([])
+    );
+    let (code, reg) = http(
+        &base,
+        "POST",
+        "/api/v1/register",
+        r#"{"agent_name": "My Lobster", "personality": "calm"}"#,
+    );
+    assert_eq!(code, 201, "{reg}");
+    let (id, secret) = (
+        reg["agent_id"].as_str().unwrap(),
+        reg["secret"].as_str().unwrap(),
+    );
+    assert!(id.starts_with("agent_") && !secret.is_empty(), "{reg}");
+    assert_eq!(reg["initial_chips"], 2000);
+    assert_eq!(
+        http(
+            &base,
+            "POST",
+            "/api/v1/register",
+            r#"{"agent_name": "My Lobster"}"#
+        )
+        .0,
+        409
+    );
+    assert_eq!(
+        http(&base, "POST", "/api/v1/register", r#"{"personality": "x"}"#).0,
+        400
+    );
+    assert_eq!(http(&base, "POST", "/api/v1/register", "not json").0, 400);
+    assert_eq!(http(&base, "GET", "/api/v1/nothing", "").0, 404);
+    assert_eq!(
+        http(&base, "GET", "/api/v1/tables/offline/events", "").0,
+        501
+    );
+    let (_, agents) = http(&base, "GET", "/api/v1/agents", "");
+    assert_eq!(agents[0]["connected"], false, "{agents}");
+    let mut bot = Command::new(python())
+        .arg("bots/python/ws_claw_call_bot.py")
+        .env("CLAW_WS_URL", format!("{base}/ws/agent"))
+        .env("CLAW_AGENT_ID", id)
+        .env("CLAW_SECRET", secret)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut log = String::new();
+    while !log.contains("table full") {
+        assert!(served.stderr.read_line(&mut log).unwrap() > 0, "{log}");
+    }
+    assert!(
+        log.contains("My_Lobster joined the lobby (Claw Poker"),
+        "{log}"
+    );
+    let (_, agents) = http(&base, "GET", "/api/v1/agents", "");
+    assert_eq!(agents[0]["connected"], true, "{agents}");
+    assert_eq!(agents[0]["personality"], "calm");
+    let (_, tables) = http(&base, "GET", "/api/v1/tables", "");
+    assert_eq!(tables[0]["seats"][0]["agent_id"], id, "{tables}");
+    assert_eq!(tables[0]["seats"][0]["agent_name"], "My_Lobster");
+    assert_eq!(tables[0]["seats"][1]["agent_name"], "call");
+    // The registered id with another secret is refused.
+    let wrong = Command::new(python())
+        .args(["-c", &format!(
+            "import asyncio, json, websockets\nasync def m():\n  async with websockets.connect('{base}/ws/agent') as ws:\n    await ws.send(json.dumps({{'type': 'auth', 'agent_id': '{id}', 'secret': 'nope'}}))\n    print(json.loads(await ws.recv())['data']['code'])\nasyncio.run(m())"
+        )])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&wrong.stdout).trim(), "auth_failed");
+    // 30 requests a minute, then 429: 10 were made above.
+    let codes: Vec<u16> = (0..25)
+        .map(|_| http(&base, "GET", "/api/v1/agents", "").0)
+        .collect();
+    assert_eq!(codes[..20], [200; 20], "{codes:?}");
+    assert_eq!(codes[20..], [429; 5], "{codes:?}");
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(served.child.id() as i32, libc::SIGINT) };
+    assert_eq!(
+        exit_within(&mut served.child, Duration::from_secs(30)),
+        Some(0)
+    );
+    reap(&mut bot, Duration::from_secs(10));
+    let names: Vec<String> = rows(&out).iter().map(|r| r["bot"].clone()).collect();
+    assert!(names.contains(&"My_Lobster".to_string()), "{names:?}");
+}

@@ -150,6 +150,7 @@ pub fn serve(mut args: ServeArgs) -> Result<ExitCode, CommandError> {
     let (tx, lobby) = std::sync::mpsc::channel();
     let server =
         ws_server::serve(listener, tx).map_err(|e| failed(format!("cannot serve: {e}")))?;
+    server.rest().set_initial_chips(house_stack);
     let wanted = args.seats - specs.len();
     eprintln!(
         "serving Open Poker at ws://{address}/ws and Claw Poker at ws://{address}/ws/agent; waiting for {wanted} bot(s) ({} seats, {} house bot(s)); Ctrl-C stops",
@@ -204,7 +205,16 @@ pub fn serve(mut args: ServeArgs) -> Result<ExitCode, CommandError> {
         table.stacks = Some(stacks.join(","));
     }
     let mut seated = Vec::new();
+    let mut agent_ids = Vec::new();
     for arrival in arrivals {
+        agent_ids.push(match arrival.dialect {
+            crate::protocol::external::Dialect::Claw => arrival
+                .key
+                .split_once(' ')
+                .map(|(id, _)| id.to_string())
+                .filter(|id| server.rest().agent(id).is_some()),
+            crate::protocol::external::Dialect::OpenPoker => None,
+        });
         let mut name = arrival.name.clone();
         if house.contains(&name.as_str()) {
             name += "@ws"; // a connected bot named like a house bot
@@ -223,6 +233,26 @@ pub fn serve(mut args: ServeArgs) -> Result<ExitCode, CommandError> {
     }
     seated.extend(specs);
     let config = settings(Lineup::from_specs(seated)?, &args, seed, session, &table)?;
+    let stacks = config
+        .seat_stacks
+        .clone()
+        .unwrap_or_else(|| vec![config.stack_chips; config.lineup.len()]);
+    server.rest().set_table(crate::protocol::rest::TableInfo {
+        blinds_chips: (
+            config.stakes.small_blind_chips,
+            config.stakes.big_blind_chips,
+        ),
+        seats: config
+            .lineup
+            .iter()
+            .zip(stacks)
+            .enumerate()
+            .map(|(seat, (bot, chips))| {
+                let id = agent_ids.get(seat).cloned().flatten();
+                (id, bot.name().to_string(), chips)
+            })
+            .collect(),
+    });
     eprintln!(
         "table full: {} play {} hands",
         config

@@ -5,6 +5,7 @@
 //! - [`claw`]: Claw Poker (`../shared/reference/clawpoker-api.txt`).
 //! - [`external`]: a [`crate::bot::Bot`] played by a child process speaking either
 //!   dialect as JSON lines on stdin/stdout (`--bots 'exec:python3 bot.py'`).
+//! - `rest`: the offline server's REST endpoints (Claw's `/api/v1/...`).
 //! - [`table_view`]: the table as one Open Poker player sees it, for `table_state`.
 //! - [`client`]: the other direction: any registered bot answering `your_turn`
 //!   messages read as JSON lines (`holdem-arena connect`).
@@ -18,6 +19,8 @@ pub mod client;
 pub mod external;
 pub mod latency;
 pub mod openpoker;
+#[cfg(unix)]
+pub mod rest;
 pub mod table_view;
 #[cfg(unix)]
 pub mod ws_server;

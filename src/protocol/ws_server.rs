@@ -10,6 +10,8 @@
 //!   the `agent_id` and `secret` of a seat (`clawpoker-api.txt`, "WS /ws/agent",
 //!   "1. Authenticate"); anything else gets an `error` event with code `auth_failed` and
 //!   the same close code.
+//! - `GET /api/...` and `POST /api/...`: the REST endpoints ([`super::rest`]), told
+//!   apart by peeking at the request line before the handshake.
 //! - Any other path is refused in the handshake with HTTP 404.
 //!
 //! The server is started once per process, on the first `ws:` seat, on a free port of
@@ -84,6 +86,8 @@ pub struct Server {
     /// Credentials (an Open Poker API key, or a Claw `agent_id` and secret joined by a
     /// space) to the seat waiting for them.
     seats: Mutex<HashMap<String, Sender<Socket>>>,
+    /// What the REST endpoints serve ([`super::rest`]).
+    rest: super::rest::RestState,
 }
 
 /// A seat's credentials and the channel its connections arrive on; dropping it
@@ -155,6 +159,7 @@ fn start(listener: TcpListener, lobby: Option<Sender<Arrival>>) -> io::Result<&'
         lobby: lobby.map(Mutex::new),
         seats: Mutex::new(HashMap::new()),
         seated: Mutex::new(HashMap::new()),
+        rest: super::rest::RestState::default(),
     });
     std::thread::Builder::new()
         .name("ws-accept".into())
@@ -175,6 +180,22 @@ pub fn agent_name(key: &str) -> String {
     }
 }
 
+/// The name a registered Claw agent plays under: its `agent_name` with every
+/// character but letters, digits, `-` and `_` made `_`, cut to 32 characters.
+pub fn registered_name(agent_name: &str) -> String {
+    agent_name
+        .chars()
+        .take(32)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// 128 random bits from the operating system's generator, as 32 hex digits.
 fn random_hex() -> String {
     use rand::RngExt;
@@ -182,6 +203,11 @@ fn random_hex() -> String {
 }
 
 impl Server {
+    /// What the REST endpoints serve: `serve` fills in the table and the stack.
+    pub fn rest(&self) -> &super::rest::RestState {
+        &self.rest
+    }
+
     /// The loopback port the server listens on.
     pub fn port(&self) -> u16 {
         self.port
@@ -312,6 +338,9 @@ fn authenticate(stream: TcpStream) -> Result<(), tungstenite::Error> {
     stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT))?;
     stream.set_write_timeout(Some(HANDSHAKE_TIMEOUT))?;
     stream.set_nodelay(true)?;
+    if super::rest::wants_rest(&stream, HANDSHAKE_TIMEOUT) {
+        return super::rest::answer(&server.rest, stream).map_err(tungstenite::Error::Io);
+    }
     let mut path = String::new();
     let mut bearer = None;
     let callback = |req: &tungstenite::handshake::server::Request,
@@ -396,7 +425,26 @@ fn join_lobby(
     dialect: Dialect,
     key: String,
 ) -> Result<(), tungstenite::Error> {
-    let name = agent_name(key.split_once(' ').map_or(key.as_str(), |(id, _)| id));
+    let mut name = agent_name(key.split_once(' ').map_or(key.as_str(), |(id, _)| id));
+    if let (Dialect::Claw, Some((id, secret))) = (dialect, key.split_once(' ')) {
+        if let Some(agent) = server.rest.agent(id) {
+            if agent.secret != secret {
+                let refusal = serde_json::json!({
+                    "type": "error",
+                    "data": {"code": "auth_failed", "message": "Invalid agent_id or secret"},
+                });
+                ws.send(Message::text(refusal.to_string()))?;
+                ws.close(Some(CloseFrame {
+                    code: CloseCode::from(AUTH_FAILED_CLOSE_CODE),
+                    reason: "auth_failed".into(),
+                }))?;
+                while ws.read().is_ok() {}
+                return Ok(());
+            }
+            name = registered_name(&agent.agent_name);
+        }
+        server.rest.mark_connected(id);
+    }
     if !server.lobby_open.load(std::sync::atomic::Ordering::SeqCst) {
         let full = match dialect {
             Dialect::OpenPoker => {
