@@ -403,12 +403,18 @@ fn authenticate(stream: TcpStream) -> Result<(), tungstenite::Error> {
             return join_lobby(server, lobby, ws, dialect, key);
         }
     }
+    refuse(ws, &refusal)
+}
+
+/// Sends `refusal` (an `auth_failed` error), closes with [`AUTH_FAILED_CLOSE_CODE`]
+/// and lets the client read the close frame (until its answer or the timeout).
+#[allow(clippy::result_large_err)]
+fn refuse(mut ws: Socket, refusal: &serde_json::Value) -> Result<(), tungstenite::Error> {
     ws.send(Message::text(refusal.to_string()))?;
     ws.close(Some(CloseFrame {
         code: CloseCode::from(AUTH_FAILED_CLOSE_CODE),
         reason: "auth_failed".into(),
     }))?;
-    // Let the client read the close frame; stop at its answer or the timeout.
     while ws.read().is_ok() {}
     Ok(())
 }
@@ -433,13 +439,7 @@ fn join_lobby(
                     "type": "error",
                     "data": {"code": "auth_failed", "message": "Invalid agent_id or secret"},
                 });
-                ws.send(Message::text(refusal.to_string()))?;
-                ws.close(Some(CloseFrame {
-                    code: CloseCode::from(AUTH_FAILED_CLOSE_CODE),
-                    reason: "auth_failed".into(),
-                }))?;
-                while ws.read().is_ok() {}
-                return Ok(());
+                return refuse(ws, &refusal);
             }
             name = registered_name(&agent.agent_name);
         }
