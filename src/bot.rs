@@ -423,6 +423,15 @@ pub struct ActionRecord {
 }
 
 impl ActionRecord {
+    /// The wire's `amount` in chips: `None` (`null`) for fold and check, else
+    /// [`ActionRecord::amount_chips`].
+    pub const fn wire_amount_chips(&self) -> Option<u32> {
+        match self.kind {
+            ActionKind::Fold | ActionKind::Check => None,
+            ActionKind::Call | ActionKind::Raise => Some(self.amount_chips),
+        }
+    }
+
     /// The wire's `player_action.action` string.
     pub const fn wire_action(&self) -> &'static str {
         if self.all_in {

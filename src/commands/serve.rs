@@ -6,7 +6,8 @@
 //! [`SERVE_SESSION_HANDS`] (`--session`; a stack below the big blind busts and
 //! rebuys, `--rebuy`), or until Ctrl-C (which finishes the hand in play: for a
 //! server it is the normal stop), and the usual result files are written per bot
-//! name.
+//! name. Spectators watch the table's public events at `ws://HOST:PORT/ws/observe`
+//! ([`crate::protocol::observe`]).
 //!
 //! Offline the key names the agent (`OPENPOKER_API_KEY=alice` plays as `alice`; see
 //! [`crate::protocol::ws_server::agent_name`]); any non-empty key is accepted. The
@@ -153,7 +154,7 @@ pub fn serve(mut args: ServeArgs) -> Result<ExitCode, CommandError> {
     server.rest().set_initial_chips(house_stack);
     let wanted = args.seats - specs.len();
     eprintln!(
-        "serving Open Poker at ws://{address}/ws and Claw Poker at ws://{address}/ws/agent; waiting for {wanted} bot(s) ({} seats, {} house bot(s)); Ctrl-C stops",
+        "serving Open Poker at ws://{address}/ws and Claw Poker at ws://{address}/ws/agent (spectators: ws://{address}/ws/observe); waiting for {wanted} bot(s) ({} seats, {} house bot(s)); Ctrl-C stops",
         args.seats,
         specs.len()
     );

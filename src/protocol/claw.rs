@@ -15,6 +15,107 @@ use crate::bot::{Action, Turn};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// The table's public events of `event` in Claw Poker's encoding (the document's
+/// "Event Types" marked PUBLIC): `hand.started` for `hand_start` (`seat` the
+/// recipient's), `action.committed`, `board.revealed`, and for `hand_result`
+/// `showdown` (when cards were shown), one `pot.awarded` per winner and
+/// `hand.finished`; nothing for the private events. `hand.started`'s `seats` are the
+/// players as the hand starts (blinds and antes posted: `chips` behind, `bet`,
+/// `status`), `names` the players' names by seat, `hand_id` the hand in play. One
+/// owner for the encoding: the agent's session and the observer stream both send
+/// these.
+pub fn public_messages(
+    event: &crate::bot::Event<'_>,
+    seat: u8,
+    hand_id: &str,
+    names: &[String],
+) -> Vec<Message> {
+    use crate::bot::Event;
+    use Envelope as E;
+    use Message as M;
+    let hand = hand_id.to_string();
+    match *event {
+        Event::HandStart {
+            hand_id,
+            button_seat,
+            small_blind_chips,
+            big_blind_chips,
+            ante_chips,
+            players,
+            ..
+        } => vec![M::HandStarted(E::new(HandStarted {
+            hand_id: hand_id.to_string(),
+            seat,
+            button: button_seat,
+            small_blind: u64::from(small_blind_chips),
+            big_blind: u64::from(big_blind_chips),
+            ante: (ante_chips > 0).then_some(u64::from(ante_chips)),
+            seats: players.iter().map(ClawPlayer::from).collect(),
+        }))],
+        Event::PlayerAction {
+            record,
+            stack_chips,
+            pot_chips,
+        } => vec![M::ActionCommitted(E::new(ActionCommitted {
+            hand_id: hand,
+            seat: record.seat,
+            action: record.wire_action().into(),
+            amount: record.wire_amount_chips().map(u64::from),
+            phase: record.street.as_str().into(),
+            chips: u64::from(stack_chips),
+            pot: u64::from(pot_chips),
+        }))],
+        Event::CommunityCards { cards, street } => vec![M::BoardRevealed(E::new(BoardRevealed {
+            hand_id: hand,
+            phase: street.as_str().into(),
+            community: cards.iter().map(|c| c.to_string()).collect(),
+        }))],
+        Event::HandResult(r) => {
+            let mut out = Vec::with_capacity(r.winners.len() + 2);
+            if !r.shown_cards.is_empty() {
+                out.push(M::Showdown(E::new(Showdown {
+                    hand_id: hand.clone(),
+                    hands: r
+                        .shown_cards
+                        .iter()
+                        .map(|s| ShownHand {
+                            seat: s.seat,
+                            cards: s.cards.iter().map(|c| c.to_string()).collect(),
+                        })
+                        .collect(),
+                })));
+            }
+            for w in r.winners {
+                out.push(M::PotAwarded(E::new(PotAwarded {
+                    hand_id: hand.clone(),
+                    seat: w.seat,
+                    agent: w.name.to_string(),
+                    amount: u64::from(w.amount_chips),
+                    hand_name: w.strength.map(|s| s.description().to_string()),
+                })));
+            }
+            let stacks = r
+                .final_stacks
+                .iter()
+                .enumerate()
+                .map(|(s, &c)| ClawPlayer {
+                    seat: s as u8,
+                    name: names.get(s).cloned().unwrap_or_default(),
+                    chips: u64::from(c),
+                    status: None,
+                    bet: None,
+                })
+                .collect();
+            out.push(M::HandFinished(E::new(HandFinished {
+                hand_id: hand,
+                stacks,
+            })));
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Unnamed fields kept verbatim.
 pub type Extra = Map<String, Value>;
 
@@ -126,6 +227,18 @@ pub struct ClawPlayer {
     /// `bet`: chips bet this street.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bet: Option<u64>,
+}
+
+impl From<&crate::bot::PlayerView<'_>> for ClawPlayer {
+    fn from(p: &crate::bot::PlayerView<'_>) -> ClawPlayer {
+        ClawPlayer {
+            seat: p.seat,
+            name: p.name.to_string(),
+            chips: u64::from(p.stack_chips),
+            status: Some(p.status.as_str().to_string()),
+            bet: Some(u64::from(p.bet_chips)),
+        }
+    }
 }
 
 /// `hand.started.data`.
@@ -360,17 +473,7 @@ impl ActionRequested {
                     amount: (a.amount_chips > 0).then_some(u64::from(a.amount_chips)),
                 })
                 .collect(),
-            players: turn
-                .players
-                .iter()
-                .map(|p| ClawPlayer {
-                    seat: p.seat,
-                    name: p.name.to_string(),
-                    chips: u64::from(p.stack_chips),
-                    status: Some(p.status.as_str().to_string()),
-                    bet: Some(u64::from(p.bet_chips)),
-                })
-                .collect(),
+            players: turn.players.iter().map(ClawPlayer::from).collect(),
         }
     }
 }

@@ -759,14 +759,15 @@ pub struct ExternalBot {
     names: Vec<String>,
     hand_id: u64,
     turns: u64,
-    /// Claw only: the starting players, for `hand.started`.
-    seats: Vec<claw::ClawPlayer>,
     /// A WebSocket bot's connection (`None` over pipes).
     socket: Option<socket::SocketLink>,
     /// A `serve` lobby bot: a connection and no process of ours.
     remote: bool,
     /// A `serve` lobby bot was told of the other players (`player_joined`).
     introduced: bool,
+    /// `serve`'s seat 0: its events feed the table's public log
+    /// ([`super::observe::PublicLog`]), whether or not its bot is still connected.
+    recorder: bool,
     /// This hand's decisions and timeouts, and the hands in a row it missed (timed
     /// out on every decision), for [`AWAY_AFTER_MISSED_HANDS`].
     hand_decisions: u32,
@@ -953,6 +954,7 @@ impl ExternalBot {
         link.seat(arrival.socket);
         self.socket = Some(link);
         self.remote = true;
+        self.recorder = self.seat == 0;
         self.slot = Some(crate::waits::register(format!(
             "{} (seat {})",
             self.spec.name, self.seat
@@ -985,10 +987,10 @@ impl ExternalBot {
             names: Vec::new(),
             hand_id: 0,
             turns: 0,
-            seats: Vec::new(),
             socket: None,
             remote: false,
             introduced: false,
+            recorder: false,
             hand_decisions: 0,
             hand_timeouts: 0,
             missed_hands: 0,
@@ -1592,13 +1594,19 @@ impl ExternalBot {
                 return action;
             }
         }
+        let timeout = claw::TimeoutTriggered {
+            hand_id: turn.hand_id.to_string(),
+            seat: turn.seat,
+            action: action.as_str().into(),
+        };
+        if self.remote
+            && let Some(server) = super::ws_server::running()
+        {
+            server.public_log().record_timeout(timeout.clone());
+        }
         if self.spec.dialect == Dialect::Claw {
             self.send(&claw::Message::TimeoutTriggered(claw::Envelope::new(
-                claw::TimeoutTriggered {
-                    hand_id: turn.hand_id.to_string(),
-                    seat: turn.seat,
-                    action: action.as_str().into(),
-                },
+                timeout,
             )));
         }
         action
@@ -2022,16 +2030,6 @@ impl ExternalBot {
             Event::Busted { .. } | Event::Rebought { .. } => {}
             Event::TableJoined { seat, players, .. } => {
                 self.names = players.iter().map(|p| p.name.to_string()).collect();
-                self.seats = players
-                    .iter()
-                    .map(|p| claw::ClawPlayer {
-                        seat: p.seat,
-                        name: p.name.to_string(),
-                        chips: u64::from(p.stack_chips),
-                        status: None,
-                        bet: None,
-                    })
-                    .collect();
                 if !self.connected {
                     self.connected = true;
                     let chips = players.get(seat as usize).map_or(0, |p| p.stack_chips);
@@ -2043,109 +2041,39 @@ impl ExternalBot {
                     }));
                 }
             }
-            Event::HandStart {
-                hand_id,
-                seat,
-                button_seat,
-                small_blind_chips,
-                big_blind_chips,
-                ante_chips,
-                ..
-            } => {
+            Event::HandStart { hand_id, .. } => {
                 self.hand_id = hand_id;
-                let msg = M::HandStarted(E::new(claw::HandStarted {
-                    hand_id: hand_id.to_string(),
-                    seat,
-                    button: button_seat,
-                    small_blind: u64::from(small_blind_chips),
-                    big_blind: u64::from(big_blind_chips),
-                    ante: (ante_chips > 0).then_some(u64::from(ante_chips)),
-                    seats: self.seats.clone(),
-                }));
-                self.send(&msg);
+                self.send_claw_public(event);
             }
             Event::HoleCards { cards } => self.send(&M::CardsDealt(E::new(claw::CardsDealt {
                 hand_id: hand,
                 seat: self.seat,
                 cards: cards.iter().map(|c| c.to_string()).collect(),
             }))),
-            Event::PlayerAction {
-                record,
-                stack_chips,
-                pot_chips,
-            } => self.send(&M::ActionCommitted(E::new(claw::ActionCommitted {
-                hand_id: hand,
-                seat: record.seat,
-                action: record.wire_action().into(),
-                amount: amount_of(&record).map(|a| a as u64),
-                phase: record.street.as_str().into(),
-                chips: u64::from(stack_chips),
-                pot: u64::from(pot_chips),
-            }))),
-            Event::CommunityCards { cards, street } => {
-                self.send(&M::BoardRevealed(E::new(claw::BoardRevealed {
-                    hand_id: hand,
-                    phase: street.as_str().into(),
-                    community: cards.iter().map(|c| c.to_string()).collect(),
-                })));
-            }
             Event::ActionRejected { reason, .. } => {
                 self.send(&M::Error(E::new(claw::ErrorData {
                     code: "invalid_action".into(),
                     message: reason.as_str().into(),
                 })));
             }
-            Event::HandResult(r) => {
-                if !r.shown_cards.is_empty() {
-                    self.send(&M::Showdown(E::new(claw::Showdown {
-                        hand_id: hand.clone(),
-                        hands: r
-                            .shown_cards
-                            .iter()
-                            .map(|s| claw::ShownHand {
-                                seat: s.seat,
-                                cards: s.cards.iter().map(|c| c.to_string()).collect(),
-                            })
-                            .collect(),
-                    })));
-                }
-                for w in r.winners {
-                    self.send(&M::PotAwarded(E::new(claw::PotAwarded {
-                        hand_id: hand.clone(),
-                        seat: w.seat,
-                        agent: w.name.to_string(),
-                        amount: u64::from(w.amount_chips),
-                        hand_name: w.strength.map(|s| s.description().to_string()),
-                    })));
-                }
-                let stacks = r
-                    .final_stacks
-                    .iter()
-                    .enumerate()
-                    .map(|(s, &c)| claw::ClawPlayer {
-                        seat: s as u8,
-                        name: self.name_of(s as u8),
-                        chips: u64::from(c),
-                        status: None,
-                        bet: None,
-                    })
-                    .collect();
-                self.send(&M::HandFinished(E::new(claw::HandFinished {
-                    hand_id: hand,
-                    stacks,
-                })));
+            Event::PlayerAction { .. } | Event::CommunityCards { .. } | Event::HandResult(_) => {
+                self.send_claw_public(event);
             }
+        }
+    }
+
+    /// Sends `event`'s public Claw messages ([`claw::public_messages`]).
+    fn send_claw_public(&mut self, event: &Event<'_>) {
+        let hand = self.hand_id.to_string();
+        for m in claw::public_messages(event, self.seat, &hand, &self.names) {
+            self.send(&m);
         }
     }
 }
 
 /// A record's wire `amount`: `null` for check and fold.
 fn amount_of(record: &crate::bot::ActionRecord) -> Option<f64> {
-    use crate::bot::ActionKind;
-    match record.kind {
-        ActionKind::Fold | ActionKind::Check => None,
-        ActionKind::Call | ActionKind::Raise => Some(op::chips(record.amount_chips)),
-    }
+    record.wire_amount_chips().map(op::chips)
 }
 
 /// Reads what is available from a non-blocking pipe into `buf` while it holds fewer
@@ -2234,6 +2162,11 @@ impl Bot for ExternalBot {
     }
 
     fn observe(&mut self, event: &Event<'_>) {
+        if self.recorder
+            && let Some(server) = super::ws_server::running()
+        {
+            server.public_log().record(event);
+        }
         if !self.alive() {
             return;
         }

@@ -6,6 +6,7 @@
 //! - [`external`]: a [`crate::bot::Bot`] played by a child process speaking either
 //!   dialect as JSON lines on stdin/stdout (`--bots 'exec:python3 bot.py'`).
 //! - `rest`: the offline server's REST endpoints (Claw's `/api/v1/...`).
+//! - `observe`: the table's public events for spectators (Claw's `/ws/observe`).
 //! - [`table_view`]: the table as one Open Poker player sees it, for `table_state`.
 //! - [`client`]: the other direction: any registered bot answering `your_turn`
 //!   messages read as JSON lines (`holdem-arena connect`).
@@ -18,6 +19,8 @@ pub mod client;
 #[cfg(unix)]
 pub mod external;
 pub mod latency;
+#[cfg(unix)]
+pub mod observe;
 pub mod openpoker;
 #[cfg(unix)]
 pub mod rest;

@@ -15,8 +15,13 @@
 //! - `GET /api/v1/tables`: the table once it has formed (none before), with its
 //!   `blinds`, buy-in range, `seats` (`seat`, `agent_id`, `agent_name`, `chips` as
 //!   seated) and `hand_in_progress`.
-//! - `GET /api/v1/tables/{table_id}/events` and Open Poker's `GET /api/season/me` and
-//!   `POST /api/season/rebuy` answer 501 (not served offline); any other path 404.
+//! - `GET /api/v1/tables/offline/events?since=N` (`since` a sequence number, default
+//!   0): `{"table_id", "events", "next_since"}`, the kept public events
+//!   ([`super::observe`]) with `seq` ≥ N, oldest first, at most
+//!   [`super::observe::MAX_EVENTS_PER_REQUEST`]; `next_since` is where to ask again.
+//!   Another table id gets 404, a `since` that is not a whole number 400.
+//! - Open Poker's `GET /api/season/me` and `POST /api/season/rebuy` answer 501 (not
+//!   served offline); any other path 404.
 //! - 30 requests a minute (the document's "REST API (/api/*) 30 requests/minute per
 //!   IP", a sliding window; everything comes from loopback): then 429.
 //!
@@ -148,14 +153,18 @@ struct Answer(u16, serde_json::Value);
 /// # Errors
 /// The connection's read or write errors (a request that is too large or malformed
 /// gets 400 or 413 first).
-pub fn answer(state: &RestState, mut stream: TcpStream) -> io::Result<()> {
+pub fn answer(
+    state: &RestState,
+    public: &super::observe::PublicLog,
+    mut stream: TcpStream,
+) -> io::Result<()> {
     let reply = match read_request(&mut stream) {
         Err(a) => a,
         Ok(_) if !state.admit(Instant::now()) => Answer(
             429,
             serde_json::json!({"error": format!("rate limited: at most {RATE_LIMIT} requests a minute")}),
         ),
-        Ok((method, path, body)) => route(state, &method, &path, &body),
+        Ok((method, target, body)) => route(state, public, &method, &target, &body),
     };
     let reason = match reply.0 {
         200 => "OK",
@@ -178,13 +187,13 @@ pub fn answer(state: &RestState, mut stream: TcpStream) -> io::Result<()> {
     stream.flush()
 }
 
-/// The request's method, path (without the query) and body, or the answer that
+/// The request's method, target (path and query) and body, or the answer that
 /// refuses it.
 fn read_request(stream: &mut TcpStream) -> Result<(String, String, Vec<u8>), Answer> {
     let bad = |why: &str| Answer(400, serde_json::json!({ "error": why }));
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 4096];
-    let (method, path, body_at, length) = loop {
+    let (method, target, body_at, length) = loop {
         let n = stream
             .read(&mut chunk)
             .map_err(|_| bad("the request did not arrive in time"))?;
@@ -202,9 +211,8 @@ fn read_request(stream: &mut TcpStream) -> Result<(String, String, Vec<u8>), Ans
                     .find(|h| h.name.eq_ignore_ascii_case("content-length"))
                     .and_then(|h| std::str::from_utf8(h.value).ok()?.trim().parse().ok())
                     .unwrap_or(0usize);
-                let path = req.path.unwrap_or("/");
-                let path = path.split_once('?').map_or(path, |(p, _)| p).to_string();
-                break (req.method.unwrap_or("").to_string(), path, at, length);
+                let target = req.path.unwrap_or("/").to_string();
+                break (req.method.unwrap_or("").to_string(), target, at, length);
             }
             Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD_BYTES => {}
             Ok(httparse::Status::Partial) => {
@@ -233,10 +241,17 @@ fn read_request(stream: &mut TcpStream) -> Result<(String, String, Vec<u8>), Ans
         body.extend_from_slice(&chunk[..n]);
     }
     body.truncate(length);
-    Ok((method, path, body))
+    Ok((method, target, body))
 }
 
-fn route(state: &RestState, method: &str, path: &str, body: &[u8]) -> Answer {
+fn route(
+    state: &RestState,
+    public: &super::observe::PublicLog,
+    method: &str,
+    target: &str,
+    body: &[u8],
+) -> Answer {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let not_served = |what: &str| {
         Answer(
             501,
@@ -247,9 +262,11 @@ fn route(state: &RestState, method: &str, path: &str, body: &[u8]) -> Answer {
         ("POST", "/api/v1/register") => register(state, body),
         ("GET", "/api/v1/agents") => agents(state),
         ("GET", "/api/v1/tables") => tables(state),
-        ("GET", p) if p.starts_with("/api/v1/tables/") && p.ends_with("/events") => {
-            not_served("GET /api/v1/tables/{table_id}/events")
-        }
+        ("GET", p) if p.starts_with("/api/v1/tables/") && p.ends_with("/events") => events(
+            public,
+            &p["/api/v1/tables/".len()..p.len() - "/events".len()],
+            query,
+        ),
         ("GET", "/api/season/me") => not_served("GET /api/season/me"),
         ("POST", "/api/season/rebuy") => not_served("POST /api/season/rebuy"),
         _ => Answer(
@@ -303,6 +320,38 @@ fn register(state: &RestState, body: &[u8]) -> Answer {
     )
 }
 
+/// `GET /api/v1/tables/{table_id}/events?since=N`.
+fn events(public: &super::observe::PublicLog, table_id: &str, query: &str) -> Answer {
+    use super::observe::TABLE_ID;
+    if table_id != TABLE_ID {
+        return Answer(
+            404,
+            serde_json::json!({"error": format!("no table {table_id:?}: the offline server has one table, {TABLE_ID:?}")}),
+        );
+    }
+    let since = match query.split('&').find_map(|kv| kv.strip_prefix("since=")) {
+        None => 0,
+        Some(n) => match n.parse::<u64>() {
+            Ok(n) => n,
+            Err(_) => {
+                return Answer(
+                    400,
+                    serde_json::json!({"error": format!("since={n:?}: a sequence number (a whole number from 0) is allowed")}),
+                );
+            }
+        },
+    };
+    let events = public.since(since);
+    let next_since = events
+        .last()
+        .and_then(|e| e["seq"].as_u64())
+        .map_or(since, |q| q + 1);
+    Answer(
+        200,
+        serde_json::json!({"table_id": TABLE_ID, "events": events, "next_since": next_since}),
+    )
+}
+
 fn agents(state: &RestState) -> Answer {
     let connected = lock(&state.connected).clone();
     let chips = state
@@ -329,8 +378,8 @@ fn tables(state: &RestState) -> Answer {
         .iter()
         .map(|t| {
             serde_json::json!({
-                "table_id": "offline",
-                "name": "offline",
+                "table_id": super::observe::TABLE_ID,
+                "name": super::observe::TABLE_ID,
                 "blinds": format!("{}/{}", t.blinds_chips.0, t.blinds_chips.1),
                 "min_buyin": crate::protocol::openpoker::MIN_BUY_IN_CHIPS,
                 "max_buyin": crate::protocol::openpoker::MAX_BUY_IN_CHIPS,

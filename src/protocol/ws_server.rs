@@ -12,6 +12,10 @@
 //!   the same close code.
 //! - `GET /api/...` and `POST /api/...`: the REST endpoints ([`super::rest`]), told
 //!   apart by peeking at the request line before the handshake.
+//! - Claw Poker's `ws://127.0.0.1:PORT/ws/observe[?table_id=offline]`: no
+//!   authentication; the socket gets the table's public events ([`super::observe`]).
+//!   Another `table_id` is refused with HTTP 404, an observer beyond
+//!   [`super::observe::MAX_OBSERVERS`] with 503.
 //! - Any other path is refused in the handshake with HTTP 404.
 //!
 //! The server is started once per process, on the first `ws:` seat, on a free port of
@@ -88,6 +92,8 @@ pub struct Server {
     seats: Mutex<HashMap<String, Sender<Socket>>>,
     /// What the REST endpoints serve ([`super::rest`]).
     rest: super::rest::RestState,
+    /// The table's public events, for `/ws/observe` and `/events` ([`super::observe`]).
+    public: super::observe::PublicLog,
 }
 
 /// A seat's credentials and the channel its connections arrive on; dropping it
@@ -160,6 +166,7 @@ fn start(listener: TcpListener, lobby: Option<Sender<Arrival>>) -> io::Result<&'
         seats: Mutex::new(HashMap::new()),
         seated: Mutex::new(HashMap::new()),
         rest: super::rest::RestState::default(),
+        public: super::observe::PublicLog::default(),
     });
     std::thread::Builder::new()
         .name("ws-accept".into())
@@ -206,6 +213,11 @@ impl Server {
     /// What the REST endpoints serve: `serve` fills in the table and the stack.
     pub fn rest(&self) -> &super::rest::RestState {
         &self.rest
+    }
+
+    /// The table's public event log (`serve` feeds it from seat 0's session).
+    pub fn public_log(&self) -> &super::observe::PublicLog {
+        &self.public
     }
 
     /// The loopback port the server listens on.
@@ -339,13 +351,44 @@ fn authenticate(stream: TcpStream) -> Result<(), tungstenite::Error> {
     stream.set_write_timeout(Some(HANDSHAKE_TIMEOUT))?;
     stream.set_nodelay(true)?;
     if super::rest::wants_rest(&stream, HANDSHAKE_TIMEOUT) {
-        return super::rest::answer(&server.rest, stream).map_err(tungstenite::Error::Io);
+        return super::rest::answer(&server.rest, &server.public, stream)
+            .map_err(tungstenite::Error::Io);
     }
     let mut path = String::new();
     let mut bearer = None;
     let callback = |req: &tungstenite::handshake::server::Request,
                     resp: tungstenite::handshake::server::Response| {
         path = req.uri().path().to_string();
+        let refuse = |status, why: &str| {
+            let mut refusal =
+                tungstenite::handshake::server::ErrorResponse::new(Some(why.to_string()));
+            *refusal.status_mut() = status;
+            Err(refusal)
+        };
+        if path == "/ws/observe" {
+            let table = req.uri().query().and_then(|q| {
+                q.split('&')
+                    .find_map(|kv| kv.strip_prefix("table_id="))
+                    .map(str::to_string)
+            });
+            return match table {
+                Some(t) if t != super::observe::TABLE_ID => refuse(
+                    tungstenite::http::StatusCode::NOT_FOUND,
+                    &format!(
+                        "no table {t:?}: the offline server has one table, {:?}",
+                        super::observe::TABLE_ID
+                    ),
+                ),
+                _ if server.public.observers() >= super::observe::MAX_OBSERVERS => refuse(
+                    tungstenite::http::StatusCode::SERVICE_UNAVAILABLE,
+                    &format!(
+                        "{} observers are watching already: the most the offline server takes",
+                        super::observe::MAX_OBSERVERS
+                    ),
+                ),
+                _ => Ok(resp),
+            };
+        }
         bearer = req
             .headers()
             .get("authorization")
@@ -355,11 +398,10 @@ fn authenticate(stream: TcpStream) -> Result<(), tungstenite::Error> {
         if path == "/ws" || path == "/ws/agent" {
             Ok(resp)
         } else {
-            let mut refusal = tungstenite::handshake::server::ErrorResponse::new(Some(
-                "no such endpoint: connect to /ws (Open Poker) or /ws/agent (Claw Poker)".into(),
-            ));
-            *refusal.status_mut() = tungstenite::http::StatusCode::NOT_FOUND;
-            Err(refusal)
+            refuse(
+                tungstenite::http::StatusCode::NOT_FOUND,
+                "no such endpoint: connect to /ws (Open Poker), /ws/agent (Claw Poker) or /ws/observe (spectators)",
+            )
         }
     };
     let mut ws = tungstenite::accept_hdr_with_config(stream, callback, Some(socket_config()))
@@ -369,6 +411,13 @@ fn authenticate(stream: TcpStream) -> Result<(), tungstenite::Error> {
                 tungstenite::Error::Io(io::ErrorKind::TimedOut.into())
             }
         })?;
+    if path == "/ws/observe" {
+        ws.get_ref().set_read_timeout(None)?;
+        ws.get_ref().set_write_timeout(None)?;
+        ws.get_ref().set_nonblocking(true)?;
+        server.public.add_observer(ws);
+        return Ok(());
+    }
     let (key, refusal) = if path == "/ws" {
         let refusal = serde_json::json!({
             "type": "error",
