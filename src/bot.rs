@@ -62,6 +62,41 @@ pub trait Bot: Send {
     fn take_fault_notes(&mut self) -> FaultNotes {
         FaultNotes::default()
     }
+
+    /// Whether this player has left the table for good, and why; asked by sessions
+    /// before every hand. A player that left sits out from then on (its stack taken
+    /// off the table) and the others are told ([`Event::PlayerLeft`]). Only `serve`'s
+    /// connected bots leave (`leave_table`, away, a reconnect window run out); the
+    /// default never does.
+    fn left_table(&mut self) -> Option<LeaveReason> {
+        None
+    }
+}
+
+/// Why a player left the table: `player_left.reason`
+/// (`openpoker-websocket-protocol.txt`, "Server → Client Messages": "On leave,
+/// disconnect timeout, or kick"; the document names no strings, these are ours).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum LeaveReason {
+    /// It sent `leave_table`: `"left"`.
+    Left,
+    /// It dropped its connection and did not reconnect within the window:
+    /// `"disconnect_timeout"`.
+    DisconnectTimeout,
+    /// The server removed it (marked away after missed hands, `flood_kick`, stopped
+    /// reading): `"kicked"`.
+    Kicked,
+}
+
+impl LeaveReason {
+    /// The wire's `reason` string.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LeaveReason::Left => "left",
+            LeaveReason::DisconnectTimeout => "disconnect_timeout",
+            LeaveReason::Kicked => "kicked",
+        }
+    }
 }
 
 /// A few verbatim examples of one seat's faults, in the order they happened, for the
@@ -606,7 +641,8 @@ impl EventKinds {
     pub const ACTION_REJECTED: EventKinds = EventKinds(1 << 5);
     /// [`Event::HandResult`].
     pub const HAND_RESULT: EventKinds = EventKinds(1 << 6);
-    /// [`Event::Busted`] and [`Event::Rebought`].
+    /// [`Event::Busted`], [`Event::Rebought`] and [`Event::PlayerLeft`]: changes to
+    /// who sits at a session's table.
     pub const BUST_AND_REBUY: EventKinds = EventKinds(1 << 7);
     /// Every kind.
     pub const ALL: EventKinds = EventKinds(0xff);
@@ -706,6 +742,16 @@ pub enum Event<'a> {
         /// Its new stack, in chips: the buy-in.
         stack_chips: u32,
     },
+    /// `player_left` (sessions only, sent to every other seat before the next hand):
+    /// a player left the table for good ([`Bot::left_table`]).
+    PlayerLeft {
+        /// `seat`.
+        seat: u8,
+        /// `name`.
+        name: &'a str,
+        /// `reason`.
+        reason: LeaveReason,
+    },
 }
 
 impl Event<'_> {
@@ -719,7 +765,9 @@ impl Event<'_> {
             Event::CommunityCards { .. } => EventKinds::COMMUNITY_CARDS,
             Event::ActionRejected { .. } => EventKinds::ACTION_REJECTED,
             Event::HandResult(_) => EventKinds::HAND_RESULT,
-            Event::Busted { .. } | Event::Rebought { .. } => EventKinds::BUST_AND_REBUY,
+            Event::Busted { .. } | Event::Rebought { .. } | Event::PlayerLeft { .. } => {
+                EventKinds::BUST_AND_REBUY
+            }
         }
     }
 }

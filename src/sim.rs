@@ -170,6 +170,9 @@ pub struct Worker<'a> {
     buy_ins: [u32; MAX_SEATS],
     /// Deals per chunk ([`RunConfig::chunk_deals`]).
     chunk_deals: u64,
+    /// Sessions: bit `s` set once seat `s`'s bot left the table for good
+    /// ([`Bot::left_table`]) and the others were told.
+    left: u16,
 }
 
 /// Told after every deal a worker plays; says whether to go on.
@@ -314,6 +317,7 @@ impl<'a> Worker<'a> {
             depths: config.records_depths(),
             session: config.session,
             chunk_deals: config.chunk_deals(),
+            left: 0,
             buy_ins: {
                 let mut b = [0; MAX_SEATS];
                 b[..stacks.len()].copy_from_slice(&stacks);

@@ -732,7 +732,7 @@ fn hand_started_seats_are_the_stacks_as_the_hand_starts_not_the_table_joined_one
                 let hand: u64 = data["hand_id"].as_str().unwrap().parse().unwrap();
                 let big_blind = data["big_blind"].as_u64().unwrap();
                 if let Some(last) = last_final.take()
-                    && hand % 100 != 0
+                    && !hand.is_multiple_of(100)
                     && last.iter().all(|&c| c >= big_blind)
                 {
                     assert_eq!(start, last, "hand {hand} starts where the last ended");
@@ -755,4 +755,68 @@ fn hand_started_seats_are_the_stacks_as_the_hand_starts_not_the_table_joined_one
     }
     assert!(carried >= 250, "{carried} hands carried their stacks");
     assert!(moved >= 200, "{moved} hands started away from the buy-in");
+}
+
+#[test]
+fn leave_table_folds_the_hand_closes_the_connection_and_the_others_get_player_left() {
+    // openpoker-websocket-protocol.txt: leave_table "Any time while seated";
+    // player_left "On leave, disconnect timeout, or kick"; "Connection closes on
+    // disconnect, leave_table, or server shutdown".
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut served = serve(&[
+        "--seats",
+        "3",
+        "--house-bots",
+        "call",
+        "--hands",
+        "150",
+        "--seed",
+        "4",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let probe = |mode: &str, key: &str| {
+        let log = dir.path().join(format!("{key}.log"));
+        let child = Command::new(python())
+            .args(["tests/fixtures/ws_probe.py", mode])
+            .env("OPENPOKER_WS_URL", format!("{}/ws", served.base))
+            .env("OPENPOKER_API_KEY", key)
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        (child, log)
+    };
+    let (mut leaver, leaver_log) = probe("leave", "leaver");
+    let (mut stayer, stayer_log) = probe("plain", "stayer");
+    let code = exit_within(&mut served.child, Duration::from_secs(120));
+    let mut log = String::new();
+    while served.stderr.read_line(&mut log).unwrap_or(0) > 0 {}
+    assert_eq!(code, Some(0), "{log}");
+    assert_eq!(exit_within(&mut leaver, Duration::from_secs(20)), Some(0));
+    reap(&mut stayer, Duration::from_secs(20));
+    let leaver_said = std::fs::read_to_string(leaver_log).unwrap();
+    assert!(leaver_said.contains("PROBE closed"), "{leaver_said}");
+    let stayer_said = std::fs::read_to_string(stayer_log).unwrap();
+    let left: Vec<&str> = stayer_said
+        .lines()
+        .filter(|l| l.starts_with("PROBE player_left"))
+        .collect();
+    assert_eq!(left.len(), 1, "told once: {stayer_said}");
+    assert!(left[0].ends_with(" leaver left"), "{}", left[0]);
+    let rows = rows(&out);
+    let row = |name: &str| rows.iter().find(|r| r["bot"] == name).unwrap().clone();
+    let gone = row("leaver");
+    let hands: u64 = gone["hands"].parse().unwrap();
+    assert!((1..=5).contains(&hands), "it played until it left: {hands}");
+    for c in ["timeouts", "invalid_actions", "rejected_actions", "crashes"] {
+        assert_eq!(gone[c], "0", "leaving is no fault: {c}");
+    }
+    assert_eq!(row("stayer")["hands"], "150");
+    assert_eq!(row("call")["hands"], "150");
+    let net: i64 = rows
+        .iter()
+        .map(|r| r["net_chips"].parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(net, 0, "chips are conserved");
 }

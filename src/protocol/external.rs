@@ -765,6 +765,8 @@ pub struct ExternalBot {
     remote: bool,
     /// A `serve` lobby bot was told of the other players (`player_joined`).
     introduced: bool,
+    /// A `serve` lobby bot left the table for good, and why ([`Bot::left_table`]).
+    left: Option<crate::bot::LeaveReason>,
     /// `serve`'s seat 0: its events feed the table's public log
     /// ([`super::observe::PublicLog`]), whether or not its bot is still connected.
     recorder: bool,
@@ -991,6 +993,7 @@ impl ExternalBot {
             remote: false,
             introduced: false,
             recorder: false,
+            left: None,
             hand_decisions: 0,
             hand_timeouts: 0,
             missed_hands: 0,
@@ -1218,6 +1221,7 @@ impl ExternalBot {
             let unflushed = link.unflushed();
             let now = Instant::now();
             let expired = link.expired(now);
+            let dropped = link.dropped();
             if received.rate_limited > 0 {
                 self.rate_limited(received);
                 continue;
@@ -1239,6 +1243,9 @@ impl ExternalBot {
                 self.stalled_since = None;
             }
             if let Some(why) = expired {
+                if dropped && self.remote {
+                    self.left = Some(crate::bot::LeaveReason::DisconnectTimeout);
+                }
                 return Wait::Closed(why);
             }
             if now >= deadline {
@@ -1380,6 +1387,9 @@ impl ExternalBot {
             slot.stop();
         }
         self.socket = None; // revokes its credentials
+        if self.remote {
+            self.left.get_or_insert(crate::bot::LeaveReason::Kicked);
+        }
         self.faults.crashes += 1;
         self.notes.push(format!("crashed: {what}"));
         self.out.clear();
@@ -1395,10 +1405,15 @@ impl ExternalBot {
             .map(|l| format!(" (all of it: {})", l.path.display()))
             .unwrap_or_default();
         eprintln!(
-            "warning: bot {:?} (seat {}, `{}`) {what}; its seat folds for the rest of the run{}",
+            "warning: bot {:?} (seat {}, `{}`) {what}; {}{}",
             self.spec.name,
             self.seat,
             self.spec.command,
+            if self.remote {
+                "its seat leaves the table (player_left)"
+            } else {
+                "its seat folds for the rest of the run"
+            },
             if tail.is_empty() {
                 ". Its stderr was empty.".to_string()
             } else {
@@ -1671,6 +1686,17 @@ impl ExternalBot {
                 }));
                 return None;
             }
+            op::ClientMessage::LeaveTable(_) if self.remote => {
+                // Open Poker, "leave_table": "Any time while seated". The hand in play
+                // is folded; the seat is gone before the next hand, when the
+                // connection closes ("Connection closes on ... leave_table").
+                self.left = Some(crate::bot::LeaveReason::Left);
+                eprintln!(
+                    "{} left the table (leave_table, seat {})",
+                    self.spec.name, self.seat
+                );
+                return Some(Action::Fold);
+            }
             op::ClientMessage::JoinLobby(_) if self.socket.is_some() => {
                 // Open Poker, "Error Codes": `already_seated`.
                 self.send_error(
@@ -1893,6 +1919,16 @@ impl ExternalBot {
                 }));
                 return;
             }
+            Event::PlayerLeft { seat, name, reason } => {
+                // Open Poker, "player_left": "seat, name, reason".
+                self.send(&serde_json::json!({
+                    "type": "player_left",
+                    "seat": seat,
+                    "name": name,
+                    "reason": reason.as_str(),
+                }));
+                return;
+            }
         };
         self.send_op(&msg);
         if snapshot_after {
@@ -2025,9 +2061,9 @@ impl ExternalBot {
         use claw::{Envelope as E, Message as M};
         let hand = self.hand_id.to_string();
         match *event {
-            // Claw's document describes no bust or rebuy message: its `hand.started`
-            // and `action.requested` carry the stacks.
-            Event::Busted { .. } | Event::Rebought { .. } => {}
+            // Claw's document describes no bust, rebuy or leave message: its
+            // `hand.started` and `action.requested` carry the seats and stacks.
+            Event::Busted { .. } | Event::Rebought { .. } | Event::PlayerLeft { .. } => {}
             Event::TableJoined { seat, players, .. } => {
                 self.names = players.iter().map(|p| p.name.to_string()).collect();
                 if !self.connected {
@@ -2186,6 +2222,15 @@ impl Bot for ExternalBot {
 
     fn take_fault_notes(&mut self) -> FaultNotes {
         std::mem::take(&mut self.notes)
+    }
+
+    fn left_table(&mut self) -> Option<crate::bot::LeaveReason> {
+        if self.left.is_some()
+            && let Some(mut link) = self.socket.take()
+        {
+            link.close(); // and its credentials are revoked
+        }
+        self.left
     }
 }
 

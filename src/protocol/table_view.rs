@@ -108,7 +108,10 @@ impl TableView {
                 self.pot_chips = 0;
                 self.street = "showdown";
             }
-            Event::ActionRejected { .. } | Event::Busted { .. } | Event::Rebought { .. } => {}
+            Event::ActionRejected { .. }
+            | Event::Busted { .. }
+            | Event::Rebought { .. }
+            | Event::PlayerLeft { .. } => {}
         }
     }
 

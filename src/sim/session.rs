@@ -12,7 +12,10 @@
 //!   [`crate::deal::Deal::rotated`] does for a plain duplicate deal), then to the next
 //!   seated seat clockwise each hand. Bots get a `table_joined` (and must forget)
 //!   before every session and every rotation of it.
-//! - Busts and rebuys: see [`SessionRules`]. A seat sitting out is dealt nothing,
+//! - Busts and rebuys: see [`SessionRules`]. A bot that leaves the table for good
+//!   ([`crate::bot::Bot::left_table`], asked before every hand) sits out from then on,
+//!   in this session and the next, and the others get [`Event::PlayerLeft`] once. A
+//!   seat sitting out is dealt nothing,
 //!   posts nothing and is never asked to act; its hands are counted in
 //!   `hands_sat_out`, not in `hands`.
 //! - Statistics: a session (with its rotations) is the independent unit of the
@@ -132,6 +135,34 @@ impl Worker<'_> {
                             stack_chips: buy_ins[s],
                         },
                     );
+                }
+            }
+            let mut leaving = [None; MAX_SEATS];
+            for (bot, l) in self.bots[..seats].iter_mut().zip(&mut leaving) {
+                *l = bot.left_table();
+            }
+            for (s, reason) in leaving[..seats].iter().enumerate() {
+                let Some(reason) = *reason else { continue };
+                // Gone for good (`serve`'s leave_table, away, disconnect timeout):
+                // off the table with its stack, like a bust without a rebuy.
+                if seating.sitting_out >> s & 1 == 0 {
+                    seating.sitting_out |= 1 << s;
+                    chips_out += u64::from(seating.stacks[s]);
+                    seating.stacks[s] = 0;
+                }
+                rebuy_at[s] = NEVER;
+                if self.left >> s & 1 == 0 {
+                    self.left |= 1 << s;
+                    let left = Event::PlayerLeft {
+                        seat: s as u8,
+                        name: self.seat_names[s],
+                        reason,
+                    };
+                    for (o, bot) in self.bots[..seats].iter_mut().enumerate() {
+                        if o != s {
+                            tell(bot, &left);
+                        }
+                    }
                 }
             }
             let seated = all & !seating.sitting_out;
@@ -261,7 +292,7 @@ impl Default for Unit {
     }
 }
 
-/// Shows `event` to `bot` if it subscribes to busts and rebuys.
+/// Shows `event` to `bot` if it subscribes to busts, rebuys and leaves.
 fn tell(bot: &mut Box<dyn crate::bot::Bot>, event: &Event<'_>) {
     if bot
         .subscriptions()

@@ -220,6 +220,12 @@ impl SocketLink {
         }
     }
 
+    /// Whether the bot was connected and its connection dropped (it may reconnect
+    /// within the window).
+    pub fn dropped(&self) -> bool {
+        matches!(self.state, State::Dropped(_))
+    }
+
     fn drop_connection(&mut self) {
         self.socket = None;
         self.unflushed = false;
