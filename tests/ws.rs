@@ -182,6 +182,28 @@ fn rejected_actions_over_a_websocket_get_the_documents_reasons() {
 }
 
 #[test]
+fn an_action_sent_while_another_player_acts_is_rejected_as_not_your_turn() {
+    // openpoker-websocket-protocol.txt, action_rejected: "Not your turn | Acted when
+    // it was another player's turn". The probe answers once twice as the small blind;
+    // the second copy arrives while the slow big blind thinks.
+    let (rows, dir, stderr) = run(
+        "ws:python3 tests/fixtures/ws_probe.py double,ws:python3 tests/fixtures/ws_probe.py slow",
+        &["--hands", "20", "--threads", "1"],
+    );
+    let seen = probes(&dir);
+    assert_eq!(
+        seen.iter()
+            .filter(|p| *p == "rejected Not your turn")
+            .count(),
+        1,
+        "{seen:?}"
+    );
+    assert_eq!(col(&rows, 0, "rejected_actions"), 1, "{stderr}");
+    assert_eq!(col(&rows, 0, "timeouts"), 0);
+    no_faults(&rows, 1, &stderr);
+}
+
+#[test]
 fn messages_beyond_twenty_a_second_are_dropped_with_rate_limited() {
     // 25 extra messages at once, then the answer: the first is exempt (it stands for
     // the answer), 20 fill the window, the other 4 and the real answer are dropped.

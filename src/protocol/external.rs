@@ -1348,6 +1348,20 @@ impl ExternalBot {
     }
 
     /// Takes the first complete line out of the input buffer.
+    /// Reads what the bot has sent so far without writing or waiting (one
+    /// non-blocking read); a failure is left for the next [`Self::wait`] to report.
+    fn pump_input(&mut self) {
+        if let Some(link) = self.socket.as_mut() {
+            if let Ok(r) = link.read(&mut self.input, MAX_LINE_BYTES)
+                && r.rate_limited > 0
+            {
+                self.rate_limited(r);
+            }
+        } else if let Some(proc) = self.proc.as_mut() {
+            let _ = read_stdout(proc, &mut self.input);
+        }
+    }
+
     fn take_line(&mut self) -> Vec<u8> {
         let Some(end) = self.input.iter().position(|&b| b == b'\n') else {
             return Vec::new();
@@ -1545,6 +1559,10 @@ impl ExternalBot {
     fn ask(&mut self, turn: &Turn<'_>) -> Action {
         let started = Instant::now();
         let deadline = started + self.spec.action_timeout;
+        // Lines the bot sent before this turn's `your_turn` (what has arrived so far):
+        // an Open Poker action among them acted out of turn.
+        self.pump_input();
+        let mut early = self.input.iter().filter(|&&b| b == b'\n').count();
         let mut token = self.request(turn);
         // Where this request ends in the stream of bytes sent to the bot.
         let request_end = self.queued_bytes;
@@ -1568,11 +1586,13 @@ impl ExternalBot {
                 }
             }
             let line = self.take_line();
+            let out_of_turn = early > 0;
+            early = early.saturating_sub(1);
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             let answer = match self.spec.dialect {
-                Dialect::OpenPoker => self.judge_openpoker(&line, &token, turn),
+                Dialect::OpenPoker => self.judge_openpoker(&line, &token, turn, out_of_turn),
                 Dialect::Claw => self.judge_claw(&line, turn),
             };
             if let Some(action) = answer {
@@ -1630,7 +1650,15 @@ impl ExternalBot {
     /// Judges one Open Poker line: the accepted action (after sending `action_ack`), or
     /// `None` after answering with `action_rejected` / `error` and counting the fault
     /// (lobby and table requests are ignored: they mean nothing offline).
-    fn judge_openpoker(&mut self, line: &[u8], token: &str, turn: &Turn<'_>) -> Option<Action> {
+    /// `out_of_turn`: the line was sent before this turn's `your_turn`, so an action
+    /// in it is rejected with `Not your turn`.
+    fn judge_openpoker(
+        &mut self,
+        line: &[u8],
+        token: &str,
+        turn: &Turn<'_>,
+        out_of_turn: bool,
+    ) -> Option<Action> {
         let msg = match serde_json::from_slice::<op::ClientMessage>(line) {
             Ok(m) => m,
             Err(e) => {
@@ -1707,7 +1735,11 @@ impl ExternalBot {
             }
             _ => return None, // other lobby and table requests mean nothing offline
         };
-        let verdict = if a.turn_token.as_deref() != Some(token) {
+        let verdict = if out_of_turn {
+            // Sent before this turn's `your_turn`: while another player acted or
+            // between hands (offline the two look the same).
+            Err("Not your turn")
+        } else if a.turn_token.as_deref() != Some(token) {
             Err("Stale or missing turn_token")
         } else {
             a.to_action()
@@ -2344,7 +2376,7 @@ mod tests {
         let mut bot = ExternalBot::detached(&spec(dialect), 0);
         bot.stdout_lines = 1;
         let answer = match dialect {
-            Dialect::OpenPoker => bot.judge_openpoker(line, "tok", &turn),
+            Dialect::OpenPoker => bot.judge_openpoker(line, "tok", &turn, false),
             Dialect::Claw => bot.judge_claw(line, &turn),
         };
         let faults = bot.faults.invalid_messages + bot.faults.rejected_actions;
@@ -2458,12 +2490,12 @@ mod tests {
         let mut bot = ExternalBot::detached(&spec(Dialect::OpenPoker), 0);
         let ok = br#"{"type": "action", "action": "raise", "amount": 40.0, "turn_token": "tok"}"#;
         assert_eq!(
-            bot.judge_openpoker(ok, "tok", &turn()),
+            bot.judge_openpoker(ok, "tok", &turn(), false),
             Some(Action::Raise { to_chips: 40 })
         );
         let stale = br#"{"type": "action", "action": "call", "turn_token": "old"}"#;
         bot.stdout_lines = 2;
-        assert_eq!(bot.judge_openpoker(stale, "tok", &turn()), None);
+        assert_eq!(bot.judge_openpoker(stale, "tok", &turn(), false), None);
         assert_eq!(bot.faults.rejected_actions, 1);
         assert_eq!(
             bot.notes.notes(),
@@ -2475,11 +2507,33 @@ mod tests {
     }
 
     #[test]
+    fn an_action_sent_before_the_turn_is_rejected_as_not_your_turn() {
+        // openpoker-websocket-protocol.txt, action_rejected: "Not your turn | Acted
+        // when it was another player's turn"; even with the right token.
+        let mut bot = ExternalBot::detached(&spec(Dialect::OpenPoker), 0);
+        let early = br#"{"type": "action", "action": "call", "turn_token": "tok"}"#;
+        bot.stdout_lines = 4;
+        assert_eq!(bot.judge_openpoker(early, "tok", &turn(), true), None);
+        assert_eq!(bot.faults.rejected_actions, 1);
+        assert_eq!(
+            bot.notes.notes(),
+            [format!(
+                "line 4 of stdout was rejected (Not your turn): {:?}",
+                std::str::from_utf8(early).unwrap()
+            )]
+        );
+        // Other messages sent early are judged as usual.
+        let resync = br#"{"type": "resync_request", "table_id": "t"}"#;
+        assert_eq!(bot.judge_openpoker(resync, "tok", &turn(), true), None);
+        assert_eq!(bot.faults.rejected_actions, 1);
+    }
+
+    #[test]
     fn fault_notes_quote_at_most_200_characters() {
         let mut bot = ExternalBot::detached(&spec(Dialect::OpenPoker), 0);
         bot.stdout_lines = 3;
         let long = "x".repeat(1000);
-        bot.judge_openpoker(long.as_bytes(), "tok", &turn());
+        bot.judge_openpoker(long.as_bytes(), "tok", &turn(), false);
         assert_eq!(
             bot.notes.notes(),
             [format!(
