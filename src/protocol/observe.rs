@@ -11,6 +11,11 @@
 //! the document's extra `table_id` and a `seq` (0, 1, 2, ... over the run). The last
 //! [`KEPT_EVENTS`] events are kept for `/events`; an observer gets each event as it
 //! happens, and one that does not keep up (its write buffer full) is dropped.
+//!
+//! The log's lock is taken only on the table thread of `serve` (by seat 0's session,
+//! a wire seat that encodes JSON for every event anyway) and by the REST and
+//! handshake threads; `run`'s in-process hot loop never reaches it. Events are
+//! encoded as text only while someone watches.
 
 use super::claw;
 use crate::bot::Event;
@@ -118,8 +123,10 @@ impl State {
             o.insert("seq".into(), self.count.into());
         }
         self.count += 1;
-        let text = v.to_string();
-        self.observers.retain_mut(|ws| send(ws, &text));
+        if !self.observers.is_empty() {
+            let text = v.to_string();
+            self.observers.retain_mut(|ws| send(ws, &text));
+        }
         if self.kept.len() == KEPT_EVENTS {
             self.kept.pop_front();
         }
