@@ -268,14 +268,16 @@ pub fn serve(mut args: ServeArgs) -> Result<ExitCode, CommandError> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("results/serve-seed-{seed}")));
-    play(
+    let played = play(
         config,
         &out,
         None,
         None,
         args.allow_bot_faults,
         args.seed.is_none().then_some(seed),
-    )
+    );
+    server.public_log().close();
+    played
 }
 
 /// The run `serve` plays: one worker, sessions of `session` hands adding up to

@@ -98,6 +98,15 @@ impl PublicLog {
             .collect()
     }
 
+    /// Closes every spectator's connection with a normal close frame (the table has
+    /// closed), so that a client's `async for` ends without an error.
+    pub fn close(&self) {
+        for mut ws in lock(&self.state).observers.drain(..) {
+            let _ = ws.close(None);
+            let _ = ws.flush();
+        }
+    }
+
     /// Spectators connected now.
     pub fn observers(&self) -> usize {
         lock(&self.state).observers.len()
