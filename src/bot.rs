@@ -643,7 +643,7 @@ impl EventKinds {
     pub const HAND_RESULT: EventKinds = EventKinds(1 << 6);
     /// [`Event::Busted`], [`Event::Rebought`] and [`Event::PlayerLeft`]: changes to
     /// who sits at a session's table.
-    pub const BUST_AND_REBUY: EventKinds = EventKinds(1 << 7);
+    pub const SEAT_CHANGES: EventKinds = EventKinds(1 << 7);
     /// Every kind.
     pub const ALL: EventKinds = EventKinds(0xff);
 
@@ -766,7 +766,7 @@ impl Event<'_> {
             Event::ActionRejected { .. } => EventKinds::ACTION_REJECTED,
             Event::HandResult(_) => EventKinds::HAND_RESULT,
             Event::Busted { .. } | Event::Rebought { .. } | Event::PlayerLeft { .. } => {
-                EventKinds::BUST_AND_REBUY
+                EventKinds::SEAT_CHANGES
             }
         }
     }

@@ -12,12 +12,13 @@
 //!   [`crate::deal::Deal::rotated`] does for a plain duplicate deal), then to the next
 //!   seated seat clockwise each hand. Bots get a `table_joined` (and must forget)
 //!   before every session and every rotation of it.
-//! - Busts and rebuys: see [`SessionRules`]. A bot that leaves the table for good
-//!   ([`crate::bot::Bot::left_table`], asked before every hand) sits out from then on,
-//!   in this session and the next, and the others get [`Event::PlayerLeft`] once. A
-//!   seat sitting out is dealt nothing,
+//! - Busts and rebuys: see [`SessionRules`]. A seat sitting out is dealt nothing,
 //!   posts nothing and is never asked to act; its hands are counted in
 //!   `hands_sat_out`, not in `hands`.
+//! - Leaving: a bot that leaves the table for good ([`crate::bot::Bot::left_table`],
+//!   asked before every hand; only `serve`'s connected bots do) sits out from then
+//!   on, in this session and the next, its stack taken off the table, and the others
+//!   get [`Event::PlayerLeft`] once.
 //! - Statistics: a session (with its rotations) is the independent unit of the
 //!   intervals and of `blocks.csv`; each seat's session results give the
 //!   `mean_session_bb`, `sd_session_bb` and `worst_session_bb` columns.
@@ -296,7 +297,7 @@ impl Default for Unit {
 fn tell(bot: &mut Box<dyn crate::bot::Bot>, event: &Event<'_>) {
     if bot
         .subscriptions()
-        .contains(crate::bot::EventKinds::BUST_AND_REBUY)
+        .contains(crate::bot::EventKinds::SEAT_CHANGES)
     {
         bot.observe(event);
     }
