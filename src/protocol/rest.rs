@@ -258,15 +258,17 @@ fn route(
             serde_json::json!({"error": format!("{what} is not served offline: the result files (bots.csv, blocks.csv, ...) hold what it would say")}),
         )
     };
+    if method == "GET"
+        && let Some(table_id) = path
+            .strip_prefix("/api/v1/tables/")
+            .and_then(|p| p.strip_suffix("/events"))
+    {
+        return events(public, table_id, query);
+    }
     match (method, path) {
         ("POST", "/api/v1/register") => register(state, body),
         ("GET", "/api/v1/agents") => agents(state),
         ("GET", "/api/v1/tables") => tables(state),
-        ("GET", p) if p.starts_with("/api/v1/tables/") && p.ends_with("/events") => events(
-            public,
-            &p["/api/v1/tables/".len()..p.len() - "/events".len()],
-            query,
-        ),
         ("GET", "/api/season/me") => not_served("GET /api/season/me"),
         ("POST", "/api/season/rebuy") => not_served("POST /api/season/rebuy"),
         _ => Answer(
@@ -391,4 +393,26 @@ fn tables(state: &RestState) -> Answer {
         })
         .collect();
     Answer(200, serde_json::Value::Array(list))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(method: &str, target: &str) -> u16 {
+        let log = super::super::observe::PublicLog::default();
+        route(&RestState::default(), &log, method, target, b"").0
+    }
+
+    #[test]
+    fn a_tables_events_path_without_a_table_id_is_404_not_a_panic() {
+        // Regression: "/api/v1/tables/events" matched both the prefix and the suffix,
+        // and slicing the table id out of it panicked the connection's thread.
+        assert_eq!(status("GET", "/api/v1/tables/events"), 404);
+        assert_eq!(status("GET", "/api/v1/tables//events"), 404); // an empty id
+        assert_eq!(status("GET", "/api/v1/tables/offline/events"), 200);
+        assert_eq!(status("GET", "/api/v1/tables/offline/events?since=3"), 200);
+        assert_eq!(status("GET", "/api/v1/tables/offline/events?since=-1"), 400);
+        assert_eq!(status("POST", "/api/v1/tables/offline/events"), 404);
+    }
 }
