@@ -587,6 +587,29 @@ fn an_observer_sees_the_public_events_only_numbered_and_events_since_replays_the
     let seen = dir.path().join("seen.jsonl");
     let (ready, mut watcher) = observer(&format!("{base}/ws/observe?table_id=offline"), &seen);
     assert_eq!(ready, "ready");
+    // 16 spectators at most: with the watcher and 15 more, the next one gets 503.
+    let crowd = Command::new(python())
+        .args(["-c", &format!(
+            "import asyncio, websockets\nasync def m():\n  held = [await websockets.connect('{base}/ws/observe') for _ in range(15)]\n  try:\n    await websockets.connect('{base}/ws/observe')\n    print('accepted')\n  except websockets.InvalidStatus as e:\n    print('refused', e.response.status_code)\n  for ws in held:\n    await ws.close()\nasyncio.run(m())"
+        )])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&crowd.stdout).trim(), "refused 503");
+    // Regression: while no event flowed (before the table forms) nobody read the
+    // spectators' sockets, so their keepalive pings went unanswered and the client
+    // closed them (websockets: after 20 s), and their close waited for its reply.
+    let idle = Command::new(python())
+        .args(["-c", &format!(
+            "import asyncio, websockets\nasync def m():\n  async with websockets.connect('{base}/ws/observe', ping_interval=0.3, ping_timeout=1.5, close_timeout=2) as ws:\n    await asyncio.sleep(3)\n    await asyncio.wait_for(await ws.ping(), 2)\n    print('alive')\nasyncio.run(m())"
+        )])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&idle.stdout).trim(),
+        "alive",
+        "{}",
+        String::from_utf8_lossy(&idle.stderr)
+    );
     let mut alice = bot(&served, "bots/python/ws_call_bot.py", "alice");
     let until = Instant::now() + Duration::from_secs(60);
     while std::fs::read_to_string(&seen).map_or(0, |t| t.lines().count()) < 2_000 {

@@ -31,6 +31,9 @@ pub const KEPT_EVENTS: usize = 10_000;
 /// Spectators watching at once at most (each is written to on the table's thread).
 pub const MAX_OBSERVERS: usize = 16;
 
+/// How often `serve` answers idle spectators ([`PublicLog::service`]).
+pub const SERVICE_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Events one `GET .../events` answers at most (the client asks again from
 /// `next_since`).
 pub const MAX_EVENTS_PER_REQUEST: usize = 1_000;
@@ -107,6 +110,15 @@ impl PublicLog {
         }
     }
 
+    /// Answers what the spectators sent and drops the ones gone. `serve`'s server
+    /// calls it every [`SERVICE_EVERY`], so that while no event flows (before the
+    /// table forms) a spectator's keepalive pings are answered (the `websockets`
+    /// client closes a connection whose pings go unanswered for 20 s) and its close
+    /// gets its reply.
+    pub fn service(&self) {
+        lock(&self.state).observers.retain_mut(answer);
+    }
+
     /// Spectators connected now.
     pub fn observers(&self) -> usize {
         lock(&self.state).observers.len()
@@ -143,17 +155,32 @@ impl State {
     }
 }
 
-/// Writes `text` to an observer, answering what it sent (pings, a close) on the way;
-/// `false` when the observer is gone or too far behind (its write buffer full:
-/// [`super::ws_server::socket_config`]).
-fn send(ws: &mut super::ws_server::Socket, text: &str) -> bool {
-    let would_block = |e: &tungstenite::Error| matches!(e, tungstenite::Error::Io(e) if e.kind() == std::io::ErrorKind::WouldBlock);
+fn would_block(e: &tungstenite::Error) -> bool {
+    matches!(e, tungstenite::Error::Io(e) if e.kind() == std::io::ErrorKind::WouldBlock)
+}
+
+/// Reads what an observer sent (its pings get their pongs, a close its close) and
+/// flushes; `false` when it is gone.
+fn answer(ws: &mut super::ws_server::Socket) -> bool {
     loop {
         match ws.read() {
             Ok(_) => {}
             Err(e) if would_block(&e) => break,
             Err(_) => return false,
         }
+    }
+    match ws.flush() {
+        Ok(()) => true,
+        Err(e) => would_block(&e),
+    }
+}
+
+/// Writes `text` to an observer, answering what it sent on the way; `false` when the
+/// observer is gone or too far behind (its write buffer full:
+/// [`super::ws_server::socket_config`]).
+fn send(ws: &mut super::ws_server::Socket, text: &str) -> bool {
+    if !answer(ws) {
+        return false;
     }
     match ws.send(tungstenite::Message::text(text.to_string())) {
         Ok(()) => true,

@@ -168,6 +168,17 @@ fn start(listener: TcpListener, lobby: Option<Sender<Arrival>>) -> io::Result<&'
         rest: super::rest::RestState::default(),
         public: super::observe::PublicLog::default(),
     });
+    if server.lobby.is_some() {
+        // `serve`: spectators are answered while no event flows too.
+        std::thread::Builder::new()
+            .name("ws-observe".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(super::observe::SERVICE_EVERY);
+                    server.public.service();
+                }
+            })?;
+    }
     std::thread::Builder::new()
         .name("ws-accept".into())
         .spawn(move || accept_loop(listener))?;
