@@ -843,3 +843,64 @@ fn leave_table_folds_the_hand_closes_the_connection_and_the_others_get_player_le
         .sum();
     assert_eq!(net, 0, "chips are conserved");
 }
+
+#[test]
+fn a_bot_waiting_in_the_lobby_keeps_its_connection_and_gets_already_in_lobby() {
+    // Regression: nobody read a lobby bot's socket until the table formed, so its
+    // keepalive pings went unanswered and its own client dropped the connection
+    // (websockets: after 20 s; this probe: 1.5 s), which then cost it faults at the
+    // table. openpoker-websocket-protocol.txt: already_in_lobby, "Already in the
+    // matchmaking queue".
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut served = serve(&[
+        "--seats",
+        "3",
+        "--house-bots",
+        "call",
+        "--hands",
+        "100",
+        "--seed",
+        "4",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let log_path = dir.path().join("waiter.log");
+    let mut waiter = Command::new(python())
+        .args(["tests/fixtures/ws_probe.py", "lobbywait"])
+        .env("OPENPOKER_WS_URL", format!("{}/ws", served.base))
+        .env("OPENPOKER_API_KEY", "waiter")
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(4)); // over two keepalive timeouts
+    let mut late = bot(&served, "bots/python/ws_call_bot.py", "late");
+    let code = exit_within(&mut served.child, Duration::from_secs(60));
+    let mut log = String::new();
+    while served.stderr.read_line(&mut log).unwrap_or(0) > 0 {}
+    assert_eq!(code, Some(0), "{log}");
+    assert_eq!(exit_within(&mut waiter, Duration::from_secs(20)), Some(0));
+    reap(&mut late, Duration::from_secs(20));
+    assert!(
+        !log.contains("reconnected") && !log.contains("left the lobby"),
+        "{log}"
+    );
+    let said = std::fs::read_to_string(log_path).unwrap();
+    let count = |what: &str| {
+        said.lines()
+            .filter(|l| *l == format!("PROBE {what}"))
+            .count()
+    };
+    assert_eq!(
+        count("connected"),
+        1,
+        "one connection, no reconnect: {said}"
+    );
+    assert_eq!(count("error already_in_lobby"), 1, "{said}");
+    let rows = rows(&out);
+    let row = rows.iter().find(|r| r["bot"] == "waiter").unwrap();
+    assert_eq!(row["hands"], "100");
+    for c in ["timeouts", "invalid_actions", "rejected_actions", "crashes"] {
+        assert_eq!(row[c], "0", "{c}: {log}");
+    }
+}

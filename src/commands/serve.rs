@@ -169,6 +169,13 @@ pub fn serve(mut args: ServeArgs) -> Result<ExitCode, CommandError> {
                 ),
             });
         }
+        arrivals.retain_mut(|a| {
+            let alive = ws_server::keep_alive(a);
+            if !alive {
+                eprintln!("{} left the lobby (its connection closed)", a.name);
+            }
+            alive
+        });
         let Ok(arrival) = lobby.recv_timeout(Duration::from_millis(100)) else {
             continue;
         };

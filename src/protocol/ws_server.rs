@@ -561,6 +561,42 @@ fn join_lobby(
     Ok(())
 }
 
+/// Answers what a bot waiting in `serve`'s lobby sent: its keepalive pings get their
+/// pongs (the `websockets` client drops a connection whose pings go unanswered for
+/// 20 s, and bots may wait minutes for the others), a second Open Poker `join_lobby`
+/// gets `error` `already_in_lobby` ("Already in the matchmaking queue"), anything
+/// else means nothing before the table forms. `false` when its connection is gone.
+pub fn keep_alive(arrival: &mut Arrival) -> bool {
+    loop {
+        match arrival.socket.read() {
+            Ok(Message::Text(t)) => {
+                let joins = serde_json::from_str::<serde_json::Value>(t.as_str())
+                    .ok()
+                    .is_some_and(|v| v["type"] == "join_lobby");
+                if joins && arrival.dialect == Dialect::OpenPoker {
+                    let again = serde_json::json!({"type": "error", "code": "already_in_lobby", "message": "Already in the matchmaking queue"});
+                    if arrival
+                        .socket
+                        .write(Message::text(again.to_string()))
+                        .is_err()
+                    {
+                        return false;
+                    }
+                }
+            }
+            Ok(Message::Close(_)) => return false,
+            Ok(_) => {}
+            Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => break,
+            Err(_) => return false,
+        }
+    }
+    match arrival.socket.flush() {
+        Ok(()) => true,
+        Err(tungstenite::Error::Io(e)) => e.kind() == io::ErrorKind::WouldBlock,
+        Err(_) => false,
+    }
+}
+
 /// A stable agent id for a key that does not show the key.
 fn key_id(key: &str) -> String {
     use std::hash::{Hash, Hasher};
