@@ -544,6 +544,29 @@ fn a_claw_bot_registers_over_rest_and_plays_under_its_name() {
     assert!(names.contains(&"My_Lobster".to_string()), "{names:?}");
 }
 
+/// Starts `tests/fixtures/ws_probe.py MODE` as the Open Poker agent `key`, its stderr
+/// (the PROBE lines) in `dir/KEY.log`; the child and the log's path.
+fn probe(served: &Served, mode: &str, key: &str, dir: &Path) -> (Child, std::path::PathBuf) {
+    let log = dir.join(format!("{key}.log"));
+    let child = Command::new(python())
+        .args(["tests/fixtures/ws_probe.py", mode])
+        .env("OPENPOKER_WS_URL", format!("{}/ws", served.base))
+        .env("OPENPOKER_API_KEY", key)
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    (child, log)
+}
+
+/// The events the spectator fixture wrote to `path`, one JSON object a line.
+fn events_in(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 /// Starts the spectator fixture on `url`, writing its events to `path`; its first
 /// line ("ready" or "refused STATUS") and the child.
 fn observer(url: &str, path: &Path) -> (String, Child) {
@@ -635,11 +658,7 @@ fn an_observer_sees_the_public_events_only_numbered_and_events_since_replays_the
     assert_eq!(exit_within(&mut watcher, Duration::from_secs(20)), Some(0));
     reap(&mut alice, Duration::from_secs(10));
 
-    let events: Vec<serde_json::Value> = std::fs::read_to_string(&seen)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let events = events_in(&seen);
     let public = [
         "hand.started",
         "action.committed",
@@ -735,11 +754,7 @@ fn hand_started_seats_are_the_stacks_as_the_hand_starts_not_the_table_joined_one
     );
     assert_eq!(exit_within(&mut watcher, Duration::from_secs(20)), Some(0));
     reap(&mut alice, Duration::from_secs(10));
-    let events: Vec<serde_json::Value> = std::fs::read_to_string(&seen)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let events = events_in(&seen);
     let mut last_final: Option<Vec<u64>> = None;
     let (mut carried, mut moved) = (0, 0);
     for e in &events {
@@ -799,19 +814,8 @@ fn leave_table_folds_the_hand_closes_the_connection_and_the_others_get_player_le
         "--out",
         out.to_str().unwrap(),
     ]);
-    let probe = |mode: &str, key: &str| {
-        let log = dir.path().join(format!("{key}.log"));
-        let child = Command::new(python())
-            .args(["tests/fixtures/ws_probe.py", mode])
-            .env("OPENPOKER_WS_URL", format!("{}/ws", served.base))
-            .env("OPENPOKER_API_KEY", key)
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        (child, log)
-    };
-    let (mut leaver, leaver_log) = probe("leave", "leaver");
-    let (mut stayer, stayer_log) = probe("plain", "stayer");
+    let (mut leaver, leaver_log) = probe(&served, "leave", "leaver", dir.path());
+    let (mut stayer, stayer_log) = probe(&served, "plain", "stayer", dir.path());
     let code = exit_within(&mut served.child, Duration::from_secs(120));
     let mut log = String::new();
     while served.stderr.read_line(&mut log).unwrap_or(0) > 0 {}
@@ -865,14 +869,7 @@ fn a_bot_waiting_in_the_lobby_keeps_its_connection_and_gets_already_in_lobby() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    let log_path = dir.path().join("waiter.log");
-    let mut waiter = Command::new(python())
-        .args(["tests/fixtures/ws_probe.py", "lobbywait"])
-        .env("OPENPOKER_WS_URL", format!("{}/ws", served.base))
-        .env("OPENPOKER_API_KEY", "waiter")
-        .stderr(std::fs::File::create(&log_path).unwrap())
-        .spawn()
-        .unwrap();
+    let (mut waiter, log_path) = probe(&served, "lobbywait", "waiter", dir.path());
     std::thread::sleep(Duration::from_secs(4)); // over two keepalive timeouts
     let mut late = bot(&served, "bots/python/ws_call_bot.py", "late");
     let code = exit_within(&mut served.child, Duration::from_secs(60));

@@ -70,9 +70,9 @@ impl PublicLog {
             Event::HandStart { hand_id, .. } => s.hand_id = hand_id.to_string(),
             _ => {}
         }
-        let hand_id = s.hand_id.clone();
-        for m in claw::public_messages(event, 0, &hand_id, &s.names) {
-            s.publish(&m);
+        let messages = claw::public_messages(event, 0, &s.hand_id, &s.names);
+        for m in &messages {
+            s.publish(m);
         }
     }
 
