@@ -901,3 +901,47 @@ fn a_bot_waiting_in_the_lobby_keeps_its_connection_and_gets_already_in_lobby() {
         assert_eq!(row[c], "0", "{c}: {log}");
     }
 }
+
+#[test]
+fn a_seated_bot_keeps_its_connection_while_the_table_waits_on_another_bot() {
+    // Regression: a seated bot's socket was read only around its own decisions, so
+    // while the table waited on another bot (up to 120 s in serve) its keepalive
+    // pings went unanswered and its own client dropped the connection (websockets:
+    // after 20 s; this probe: 1.5 s, while the other bot thinks 4 s).
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut served = serve(&[
+        "--seats",
+        "2",
+        "--hands",
+        "30",
+        "--seed",
+        "6",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let (mut kept, log_path) = probe(&served, "keepalive", "kept", dir.path());
+    let (mut sleepy, _) = probe(&served, "sleepy", "sleepy", dir.path());
+    let code = exit_within(&mut served.child, Duration::from_secs(60));
+    let mut log = String::new();
+    while served.stderr.read_line(&mut log).unwrap_or(0) > 0 {}
+    assert_eq!(code, Some(0), "{log}");
+    assert_eq!(exit_within(&mut kept, Duration::from_secs(20)), Some(0));
+    reap(&mut sleepy, Duration::from_secs(20));
+    let said = std::fs::read_to_string(log_path).unwrap();
+    assert!(!said.contains("PROBE connection lost"), "{said}");
+    assert_eq!(
+        said.lines().filter(|l| *l == "PROBE connected").count(),
+        1,
+        "one connection, no reconnect: {said}"
+    );
+    assert!(!log.contains("reconnected"), "{log}");
+    let rows = rows(&out);
+    for name in ["kept", "sleepy"] {
+        let row = rows.iter().find(|r| r["bot"] == name).unwrap();
+        assert_eq!(row["hands"], "30", "{name}");
+        for c in ["timeouts", "invalid_actions", "rejected_actions", "crashes"] {
+            assert_eq!(row[c], "0", "{name} {c}: {log}");
+        }
+    }
+}

@@ -761,6 +761,10 @@ pub struct ExternalBot {
     turns: u64,
     /// A WebSocket bot's connection (`None` over pipes).
     socket: Option<socket::SocketLink>,
+    /// The arrival times of the WebSocket lines in `input`, one per line (empty over
+    /// pipes), and that of the line taken last, for the flood limits.
+    line_times: VecDeque<Instant>,
+    line_at: Option<Instant>,
     /// A `serve` lobby bot: a connection and no process of ours.
     remote: bool,
     /// A `serve` lobby bot was told of the other players (`player_joined`).
@@ -913,7 +917,10 @@ impl ExternalBot {
                 }
             }
         }
-        let env = bot.socket.as_ref().map_or(&[][..], |s| s.env()).to_vec();
+        let env = bot
+            .socket
+            .as_ref()
+            .map_or_else(Vec::new, |s| s.lock().env().to_vec());
         match spawn(spec, &env) {
             Ok(p) => {
                 bot.proc = Some(p);
@@ -946,14 +953,14 @@ impl ExternalBot {
             return;
         };
         let registration = server.register_as(arrival.dialect, arrival.key);
-        let mut link = socket::SocketLink::new(
+        let link = socket::SocketLink::new(
             registration,
             self.spec.dialect,
             format!("offline-seat-{}", self.seat),
             self.spec.name.clone(),
             self.spec.reconnect_window,
         );
-        link.seat(arrival.socket);
+        link.lock().seat(arrival.socket);
         self.socket = Some(link);
         self.remote = true;
         self.recorder = self.seat == 0;
@@ -990,6 +997,8 @@ impl ExternalBot {
             hand_id: 0,
             turns: 0,
             socket: None,
+            line_times: VecDeque::new(),
+            line_at: None,
             remote: false,
             introduced: false,
             recorder: false,
@@ -1197,10 +1206,14 @@ impl ExternalBot {
         let timeout = self.spec.action_timeout;
         let spin_end = Instant::now() + SPIN;
         let mut look_at = Instant::now() + LOOK_EVERY;
+        let Some(_waiting) = self.socket.as_ref().map(socket::SocketLink::waiting) else {
+            return Wait::Closed("is not running".into());
+        };
         loop {
-            let Some(link) = self.socket.as_mut() else {
+            let Some(shared) = self.socket.as_ref() else {
                 return Wait::Closed("is not running".into());
             };
+            let mut link = shared.lock();
             let reconnected = link.adopt();
             let written = match link.write(&self.out) {
                 Ok(n) => n,
@@ -1211,7 +1224,7 @@ impl ExternalBot {
             if reconnected && want_line {
                 return Wait::Reconnected;
             }
-            let received = match link.read(&mut self.input, MAX_LINE_BYTES) {
+            let received = match link.read(&mut self.input, &mut self.line_times, MAX_LINE_BYTES) {
                 Ok(r) => r,
                 Err(how) => return Wait::Closed(how),
             };
@@ -1222,6 +1235,7 @@ impl ExternalBot {
             let now = Instant::now();
             let expired = link.expired(now);
             let dropped = link.dropped();
+            drop(link);
             if received.rate_limited > 0 {
                 self.rate_limited(received);
                 continue;
@@ -1351,8 +1365,11 @@ impl ExternalBot {
     /// Reads what the bot has sent so far without writing or waiting (one
     /// non-blocking read); a failure is left for the next [`Self::wait`] to report.
     fn pump_input(&mut self) {
-        if let Some(link) = self.socket.as_mut() {
-            if let Ok(r) = link.read(&mut self.input, MAX_LINE_BYTES)
+        if let Some(link) = self.socket.as_ref() {
+            let read = link
+                .lock()
+                .read(&mut self.input, &mut self.line_times, MAX_LINE_BYTES);
+            if let Ok(r) = read
                 && r.rate_limited > 0
             {
                 self.rate_limited(r);
@@ -1369,6 +1386,7 @@ impl ExternalBot {
         let mut line: Vec<u8> = self.input.drain(..=end).collect();
         line.pop();
         self.stdout_lines += 1;
+        self.line_at = self.line_times.pop_front();
         line
     }
 
@@ -1453,7 +1471,9 @@ impl ExternalBot {
             };
             self.notes.push(format!("{source} {what}: {}", quote(line)));
         }
-        let (code, message) = match self.flood.record(Instant::now()) {
+        // The line's arrival, not now: lines that waited are judged in a burst.
+        let at = self.line_at.unwrap_or_else(Instant::now);
+        let (code, message) = match self.flood.record(at) {
             FloodVerdict::Fine => return,
             FloodVerdict::Warn => (
                 "flood_warning",
@@ -1549,8 +1569,8 @@ impl ExternalBot {
                 String::new()
             }
         };
-        if let Some(link) = &mut self.socket {
-            link.request_sent();
+        if let Some(link) = &self.socket {
+            link.lock().request_sent();
         }
         token
     }
@@ -2258,9 +2278,9 @@ impl Bot for ExternalBot {
 
     fn left_table(&mut self) -> Option<crate::bot::LeaveReason> {
         if self.left.is_some()
-            && let Some(mut link) = self.socket.take()
+            && let Some(link) = self.socket.take()
         {
-            link.close(); // and its credentials are revoked
+            link.lock().close(); // and its credentials are revoked
         }
         self.left
     }
@@ -2286,8 +2306,8 @@ impl Drop for ExternalBot {
         // process group (children it left behind too) and reap it.
         let deadline = Instant::now() + EXIT_GRACE;
         self.wait(deadline, false);
-        if let Some(link) = &mut self.socket {
-            link.close(); // a WebSocket bot's end-of-file
+        if let Some(link) = &self.socket {
+            link.lock().close(); // a WebSocket bot's end-of-file
         }
         let Some(mut proc) = self.proc.take() else {
             return;

@@ -23,8 +23,10 @@
 //! exits. One thread accepts; each connection's handshake and authentication run on a
 //! short-lived thread of their own, bounded by [`HANDSHAKE_TIMEOUT`], so a silent
 //! client holds up nobody. An authenticated socket is sent (non-blocking) to its seat's
-//! [`Registration`]; from then on the seat's worker thread reads and writes it itself,
-//! so a decision costs no thread hop and the hot loop stays synchronous and lock-free.
+//! [`Registration`]; from then on the seat's worker thread reads and writes it itself
+//! while it waits on it, so a decision costs no thread hop and the engine stays
+//! synchronous; between the seat's decisions a keeper thread answers its pings (see
+//! `external::socket`).
 //! A second connection with the same credentials is handed over too: the seat takes
 //! it and drops the old one (the protocol's session takeover). The registry's lock is
 //! taken only when a seat registers, leaves, or a connection authenticates.

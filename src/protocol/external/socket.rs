@@ -27,12 +27,25 @@
 //!   request (`your_turn`, `action.requested`: the answer) is exempt; what is counted
 //!   is what the limit catches live, the messages a bot sends beyond its answers
 //!   (echoing events back, re-sending actions: `openpoker-common-bot-errors.txt`, 6).
+//!   The window counts each message at its arrival, not when the session reads it.
+//!
+//! Between the seat's decisions nobody else reads its connection, yet clients expect
+//! their keepalive pings answered (the `websockets` package pings every 20 s and
+//! drops a connection whose pong is 20 s late), and a `serve` bot may wait minutes
+//! while another bot thinks (120 s per decision). So every link is also looked after
+//! by one keeper thread: every [`KEEP_ALIVE_EVERY`] it takes each link that is not in
+//! a wait of its session (a `try_lock`: it never holds up a decision), answers pings,
+//! flushes, adopts a reconnect, notes a close, and keeps the text frames that arrived,
+//! with their arrival times, for the session to read next (at most
+//! [`super::MAX_LINE_BYTES`] of them). While the session waits on the connection it
+//! reads it itself, so an answer costs no thread hop.
 
 use super::Dialect;
 use crate::protocol::ws_server::{Registration, Socket};
 use std::collections::VecDeque;
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, TryLockError, Weak};
 use std::time::{Duration, Instant};
 use tungstenite::Message;
 
@@ -45,6 +58,10 @@ pub const RATE_LIMIT: usize = 20;
 
 /// The rate limit's sliding window.
 pub const RATE_WINDOW: Duration = Duration::from_secs(1);
+
+/// How often the keeper thread looks after the links not in a wait: well within the
+/// 20 s a `websockets` client gives a pong (its default `ping_timeout`).
+pub const KEEP_ALIVE_EVERY: Duration = Duration::from_millis(500);
 
 /// Where the connection stands.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -67,9 +84,15 @@ pub(super) struct Received {
     pub first_dropped: Vec<u8>,
 }
 
+/// An external bot's WebSocket, shared with the keeper thread: lock it
+/// ([`SocketLink::lock`]) to use it.
+pub(super) struct SocketLink {
+    shared: Arc<Mutex<Link>>,
+}
+
 /// An external bot's WebSocket: its registration with the server and its current
 /// connection.
-pub(super) struct SocketLink {
+pub(super) struct Link {
     registration: Registration,
     dialect: Dialect,
     /// `connected`'s fields.
@@ -89,11 +112,60 @@ pub(super) struct SocketLink {
     /// The last request's answer has not arrived yet: the next message is exempt from
     /// the rate limit.
     answer_due: bool,
+    /// The session is in a wait on this link: the keeper leaves it alone.
+    busy: bool,
+    /// Text frames the keeper read, with their arrival times, oldest first.
+    kept: VecDeque<(Instant, Vec<u8>)>,
+    /// Their bytes, at most [`super::MAX_LINE_BYTES`].
+    kept_bytes: usize,
+    /// What ended the connection for good while the keeper read it (a message over the
+    /// size limit), for the session's next read to report.
+    failed: Option<String>,
+    /// The keeper adopted a reconnect of a seated bot since the last request: a
+    /// request outstanding must be sent again.
+    readopted: bool,
 }
 
-/// Whether a tungstenite error is just "the socket would block".
-fn would_block(e: &tungstenite::Error) -> bool {
-    matches!(e, tungstenite::Error::Io(io) if io.kind() == io::ErrorKind::WouldBlock)
+/// The links the keeper thread looks after.
+static KEPT: Mutex<Vec<Weak<Mutex<Link>>>> = Mutex::new(Vec::new());
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Hands `link` to the keeper thread, started on first use.
+fn keep(link: &Arc<Mutex<Link>>) {
+    static KEEPER: OnceLock<()> = OnceLock::new();
+    lock(&KEPT).push(Arc::downgrade(link));
+    KEEPER.get_or_init(|| {
+        let started = std::thread::Builder::new()
+            .name("ws-keeper".into())
+            .spawn(|| {
+                loop {
+                    std::thread::sleep(KEEP_ALIVE_EVERY);
+                    let links: Vec<Arc<Mutex<Link>>> = {
+                        let mut kept = lock(&KEPT);
+                        kept.retain(|l| l.strong_count() > 0);
+                        kept.iter().filter_map(Weak::upgrade).collect()
+                    };
+                    for link in links {
+                        let mut link = match link.try_lock() {
+                            Ok(l) => l,
+                            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+                            Err(TryLockError::WouldBlock) => continue,
+                        };
+                        if !link.busy {
+                            link.keep_alive();
+                        }
+                    }
+                }
+            });
+        if let Err(e) = started {
+            eprintln!(
+                "warning: no keeper thread for WebSocket bots ({e}): a bot's keepalive pings are answered only at its own decisions"
+            );
+        }
+    });
 }
 
 impl SocketLink {
@@ -105,7 +177,7 @@ impl SocketLink {
         name: String,
         reconnect_window: Duration,
     ) -> Self {
-        SocketLink {
+        let shared = Arc::new(Mutex::new(Link {
             registration,
             dialect,
             agent_id,
@@ -118,9 +190,45 @@ impl SocketLink {
             connections: 0,
             reconnect_window,
             answer_due: false,
-        }
+            busy: false,
+            kept: VecDeque::new(),
+            kept_bytes: 0,
+            failed: None,
+            readopted: false,
+        }));
+        keep(&shared);
+        SocketLink { shared }
     }
 
+    /// The link, locked (the keeper waits meanwhile).
+    pub fn lock(&self) -> MutexGuard<'_, Link> {
+        lock(&self.shared)
+    }
+
+    /// Marks the link as in a wait of its session until the returned guard is dropped:
+    /// the keeper leaves it alone, so what arrives is read by the session's own
+    /// `poll`.
+    pub fn waiting(&self) -> Waiting {
+        lock(&self.shared).busy = true;
+        Waiting(Arc::clone(&self.shared))
+    }
+}
+
+/// A wait of the session on its link ([`SocketLink::waiting`]).
+pub(super) struct Waiting(Arc<Mutex<Link>>);
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        lock(&self.0).busy = false;
+    }
+}
+
+/// Whether a tungstenite error is just "the socket would block".
+fn would_block(e: &tungstenite::Error) -> bool {
+    matches!(e, tungstenite::Error::Io(io) if io.kind() == io::ErrorKind::WouldBlock)
+}
+
+impl Link {
     /// Puts an already greeted connection (a `serve` lobby bot) at the table.
     pub fn seat(&mut self, socket: Socket) {
         self.socket = Some(socket);
@@ -138,9 +246,11 @@ impl SocketLink {
         &self.registration.url
     }
 
-    /// A request was sent: its answer does not count against the rate limit.
+    /// A request was sent: its answer does not count against the rate limit, and a
+    /// reconnect adopted before it needs nothing sent again.
     pub fn request_sent(&mut self) {
         self.answer_due = true;
+        self.readopted = false;
     }
 
     /// Whether the session's messages may be written now.
@@ -159,9 +269,15 @@ impl SocketLink {
     }
 
     /// Takes the newest connection the server handed over, if any (a reconnect, or a
-    /// takeover replacing the current one), and greets it; `true` when it replaces a
-    /// seated one (the pending request, if any, must be sent again).
+    /// takeover replacing the current one), and greets it; `true` when it, or one the
+    /// keeper took since the last request, replaces a seated one (the pending request,
+    /// if any, must be sent again).
     pub fn adopt(&mut self) -> bool {
+        self.take_connection() | std::mem::take(&mut self.readopted)
+    }
+
+    /// [`Self::adopt`] without the keeper's part.
+    fn take_connection(&mut self) -> bool {
         let mut newest = None;
         while let Ok(s) = self.registration.sockets.try_recv() {
             newest = Some(s);
@@ -289,27 +405,55 @@ impl SocketLink {
         Ok(used)
     }
 
-    /// Reads the frames available into `input` as lines (while it holds less than
-    /// `cap` bytes); answers `join_lobby` in the lobby; applies the rate limit.
+    /// Reads the frames the keeper kept and those available into `input` as lines,
+    /// and their arrival times into `times` (one per line), while `input` holds less
+    /// than `cap` bytes; answers `join_lobby` in the lobby; applies the rate limit.
     ///
     /// # Errors
     /// The bot sent a message larger than the limit.
-    pub fn read(&mut self, input: &mut Vec<u8>, cap: usize) -> Result<Received, String> {
+    pub fn read(
+        &mut self,
+        input: &mut Vec<u8>,
+        times: &mut VecDeque<Instant>,
+        cap: usize,
+    ) -> Result<Received, String> {
+        if let Some(why) = self.failed.take() {
+            return Err(why);
+        }
         let mut got = Received::default();
+        while input.len() < cap
+            && let Some((at, text)) = self.kept.pop_front()
+        {
+            self.kept_bytes -= text.len();
+            self.accept(&text, at, input, times, &mut got);
+        }
         while input.len() < cap {
-            let Some(ws) = self.socket.as_mut() else {
+            let Some(msg) = self.next_message()? else {
                 break;
             };
-            let msg = ws.read();
-            let text: &[u8] = match &msg {
-                Ok(Message::Text(t)) => t.as_str().as_bytes(),
-                Ok(Message::Binary(b)) => b,
+            self.accept(&msg.into_data(), Instant::now(), input, times, &mut got);
+        }
+        Ok(got)
+    }
+
+    /// The next text (or binary) message that has arrived, if any; a close or a broken
+    /// connection drops it (`None`).
+    ///
+    /// # Errors
+    /// The bot sent a message larger than the limit.
+    fn next_message(&mut self) -> Result<Option<Message>, String> {
+        loop {
+            let Some(ws) = self.socket.as_mut() else {
+                return Ok(None);
+            };
+            match ws.read() {
+                Ok(m @ (Message::Text(_) | Message::Binary(_))) => return Ok(Some(m)),
                 Ok(Message::Close(_)) | Err(tungstenite::Error::ConnectionClosed) => {
                     self.drop_connection();
-                    break;
+                    return Ok(None);
                 }
-                Ok(_) => continue, // ping, pong: answered by tungstenite
-                Err(e) if would_block(e) => break,
+                Ok(_) => {} // ping, pong: answered by tungstenite
+                Err(e) if would_block(&e) => return Ok(None),
                 Err(tungstenite::Error::Capacity(_)) => {
                     return Err(format!(
                         "sent a WebSocket message longer than {} bytes",
@@ -318,28 +462,37 @@ impl SocketLink {
                 }
                 Err(_) => {
                     self.drop_connection();
-                    break;
+                    return Ok(None);
                 }
-            };
-            if self.state == State::Lobby && is_join_lobby(text) {
-                self.state = State::Playing;
-                let joined = serde_json::json!({
-                    "type": "lobby_joined",
-                    "position": 1,
-                    "estimated_wait": 0,
-                });
-                self.write_frame(joined.to_string());
-                continue;
             }
-            if std::mem::take(&mut self.answer_due) {
-                push_line(input, text);
-                continue;
-            }
-            let now = Instant::now();
+        }
+    }
+
+    /// Takes one message that arrived at `at`: `join_lobby` in the lobby is answered,
+    /// a message beyond the rate limit dropped, any other becomes a line of `input`.
+    fn accept(
+        &mut self,
+        text: &[u8],
+        at: Instant,
+        input: &mut Vec<u8>,
+        times: &mut VecDeque<Instant>,
+        got: &mut Received,
+    ) {
+        if self.state == State::Lobby && is_join_lobby(text) {
+            self.state = State::Playing;
+            let joined = serde_json::json!({
+                "type": "lobby_joined",
+                "position": 1,
+                "estimated_wait": 0,
+            });
+            self.write_frame(joined.to_string());
+            return;
+        }
+        if !std::mem::take(&mut self.answer_due) {
             while self
                 .recent
                 .front()
-                .is_some_and(|&t| now.duration_since(t) >= RATE_WINDOW)
+                .is_some_and(|&t| at.saturating_duration_since(t) >= RATE_WINDOW)
             {
                 self.recent.pop_front();
             }
@@ -348,12 +501,39 @@ impl SocketLink {
                     got.first_dropped = text.to_vec();
                 }
                 got.rate_limited += 1;
-                continue;
+                return;
             }
-            self.recent.push_back(now);
-            push_line(input, text);
+            self.recent.push_back(at);
         }
-        Ok(got)
+        push_line(input, text);
+        times.push_back(at);
+    }
+
+    /// The keeper's visit to a link its session is not waiting on: adopts a reconnect,
+    /// answers pings (tungstenite queues the pongs as it reads), keeps the messages
+    /// that arrived (up to [`super::MAX_LINE_BYTES`]) and flushes.
+    fn keep_alive(&mut self) {
+        if self.take_connection() {
+            self.readopted = true;
+        }
+        while self.failed.is_none() && self.kept_bytes < super::MAX_LINE_BYTES {
+            match self.next_message() {
+                Ok(Some(msg)) => {
+                    let text = msg.into_data().to_vec();
+                    self.kept_bytes += text.len();
+                    self.kept.push_back((Instant::now(), text));
+                }
+                Ok(None) => break,
+                Err(why) => self.failed = Some(why),
+            }
+        }
+        if let Some(ws) = self.socket.as_mut() {
+            match ws.flush() {
+                Ok(()) => self.unflushed = false,
+                Err(e) if would_block(&e) => {}
+                Err(_) => self.drop_connection(),
+            }
+        }
     }
 
     /// Closes the connection politely (end of run).
