@@ -71,6 +71,30 @@ pub trait Bot: Send {
     fn left_table(&mut self) -> Option<LeaveReason> {
         None
     }
+
+    /// What this player asks of its seat's busts and rebuys (asked by sessions before
+    /// every hand, after [`Bot::left_table`]; a `rebuy` is taken once asked). Only
+    /// `serve`'s connected bots ask (`set_auto_rebuy`, `rebuy`); `run` keeps
+    /// `--rebuy` for every seat, so that its results do not depend on when a message
+    /// arrived. The default asks nothing.
+    fn seat_requests(&mut self) -> SeatRequests {
+        SeatRequests::default()
+    }
+}
+
+/// What a player asked of its seat between hands ([`Bot::seat_requests`];
+/// `openpoker-auto-rebuy.txt`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct SeatRequests {
+    /// `set_auto_rebuy`: the last `enabled` it sent, if it sent one (kept from session
+    /// to session: "The preference is saved for the current season"). Off, a bust
+    /// waits for a `rebuy` (and a rebuy on cooldown is cancelled: "If a rebuy is
+    /// pending, it is cancelled and a normal busted message is sent instead"); on,
+    /// the seat buys in again by itself as `--rebuy auto` does.
+    pub auto_rebuy: Option<bool>,
+    /// It sent `rebuy` while busted: it buys in again with its starting stack (the
+    /// first rebuy at once, later ones after the cooldown).
+    pub rebuy: bool,
 }
 
 /// Why a player left the table: `player_left.reason`
@@ -731,9 +755,11 @@ pub enum Event<'a> {
     /// `hand_result`): its stack fell below the big blind and it left the table
     /// (`openpoker-auto-rebuy.txt`, steps 1-2).
     Busted {
-        /// With `--rebuy auto`, the hands it sits out before it buys in again (0: at
-        /// once, the first rebuy; else the cooldown, counted in hands offline);
-        /// `None` with `--rebuy never`.
+        /// With auto-rebuy (`--rebuy auto`, or the bot's `set_auto_rebuy`), the
+        /// hands it sits out before it buys in again (0: at once, the first rebuy;
+        /// else the cooldown, counted in hands offline); `None` without: it stays out
+        /// unless it sends `rebuy` (also sent when `set_auto_rebuy` off cancels a
+        /// rebuy on cooldown).
         rebuy_in_hands: Option<u64>,
     },
     /// `rebuy_confirmed` (sessions only, sent to the seat before the hand it plays

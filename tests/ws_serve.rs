@@ -945,3 +945,85 @@ fn a_seated_bot_keeps_its_connection_while_the_table_waits_on_another_bot() {
         }
     }
 }
+
+#[test]
+fn set_auto_rebuy_off_keeps_a_busted_bot_out_until_it_sends_rebuy() {
+    // openpoker-auto-rebuy.txt: `set_auto_rebuy` is confirmed by `auto_rebuy_set`;
+    // with it off a busted bot is out ("busted ... options rebuy, leave") until it
+    // sends `rebuy`, which `rebuy_confirmed` answers; switched off while a rebuy
+    // waits out its cooldown, "it is cancelled and a normal busted message is sent
+    // instead". The table's --rebuy is auto: before, every probe was bought in again
+    // whatever it asked.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut served = serve(&[
+        "--seats",
+        "5",
+        "--house-bots",
+        "call,call",
+        "--hands",
+        "400",
+        "--session",
+        "100",
+        "--rebuy-cooldown",
+        "3",
+        "--seed",
+        "8",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let (mut rebuyer, rebuyer_log) = probe(&served, "rebuyer", "rebuyer", dir.path());
+    let (mut stayout, stayout_log) = probe(&served, "stayout", "stayout", dir.path());
+    let (mut cancel, cancel_log) = probe(&served, "cancel", "cancel", dir.path());
+    let code = exit_within(&mut served.child, Duration::from_secs(120));
+    let mut log = String::new();
+    while served.stderr.read_line(&mut log).unwrap_or(0) > 0 {}
+    assert_eq!(code, Some(0), "{log}");
+    reap(&mut rebuyer, Duration::from_secs(20));
+    reap(&mut stayout, Duration::from_secs(20));
+    reap(&mut cancel, Duration::from_secs(20));
+    let count = |said: &str, what: &str| {
+        said.lines()
+            .filter(|l| *l == format!("PROBE {what}"))
+            .count()
+    };
+    let rows = rows(&out);
+    let row = |name: &str| rows.iter().find(|r| r["bot"] == name).unwrap().clone();
+    let n =
+        |r: &std::collections::HashMap<String, String>, c: &str| -> u64 { r[c].parse().unwrap() };
+    let said = std::fs::read_to_string(&stayout_log).unwrap();
+    assert_eq!(count(&said, "auto_rebuy_set False"), 1, "{said}");
+    let out_row = row("stayout");
+    assert!(n(&out_row, "busts") >= 1, "{out_row:?}");
+    assert_eq!(n(&out_row, "rebuys"), 0, "{out_row:?} {said}");
+    assert_eq!(count(&said, "rebuy_confirmed"), 0, "{said}");
+    assert!(n(&out_row, "hands_sat_out") > 0, "{out_row:?}");
+    let said = std::fs::read_to_string(&rebuyer_log).unwrap();
+    assert_eq!(count(&said, "auto_rebuy_set False"), 1, "{said}");
+    let in_row = row("rebuyer");
+    let (busts, rebuys) = (n(&in_row, "busts"), n(&in_row, "rebuys"));
+    assert!(rebuys >= 1, "{in_row:?} {said}");
+    assert_eq!(count(&said, "busted") as u64, busts, "{said}");
+    assert_eq!(count(&said, "rebuy_confirmed") as u64, rebuys, "{said}");
+    // Its rebuys after the first wait out the cooldown, but were never automatic.
+    assert_eq!(count(&said, "auto_rebuy_scheduled"), 0, "{said}");
+    // A bust late in a session may end it before the rebuy arrives.
+    assert!(busts - rebuys <= 4, "{in_row:?}");
+    let said = std::fs::read_to_string(&cancel_log).unwrap();
+    let cancel_row = row("cancel");
+    assert_eq!(count(&said, "auto_rebuy_scheduled"), 1, "{said}");
+    assert_eq!(count(&said, "auto_rebuy_set False"), 1, "{said}");
+    let (busts, rebuys) = (n(&cancel_row, "busts"), n(&cancel_row, "rebuys"));
+    assert_eq!(
+        count(&said, "busted") as u64,
+        busts + 1,
+        "one more busted for the cancelled rebuy: {said}"
+    );
+    assert!(rebuys >= 2, "{cancel_row:?}");
+    assert_eq!(count(&said, "rebuy_confirmed") as u64, rebuys, "{said}");
+    for r in [&in_row, &out_row, &cancel_row] {
+        for c in ["timeouts", "invalid_actions", "rejected_actions", "crashes"] {
+            assert_eq!(r[c], "0", "{c}: {r:?}");
+        }
+    }
+}

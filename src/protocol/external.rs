@@ -771,6 +771,10 @@ pub struct ExternalBot {
     introduced: bool,
     /// A `serve` lobby bot left the table for good, and why ([`Bot::left_table`]).
     left: Option<crate::bot::LeaveReason>,
+    /// What it asked of its seat since the session last asked ([`Bot::seat_requests`]).
+    requests: crate::bot::SeatRequests,
+    /// It is busted (`busted` sent, no `rebuy_confirmed` since).
+    busted: bool,
     /// `serve`'s seat 0: its events feed the table's public log
     /// ([`super::observe::PublicLog`]), whether or not its bot is still connected.
     recorder: bool,
@@ -960,7 +964,7 @@ impl ExternalBot {
             self.spec.name.clone(),
             self.spec.reconnect_window,
         );
-        link.lock().seat(arrival.socket);
+        link.lock().seat(arrival.socket, arrival.kept);
         self.socket = Some(link);
         self.remote = true;
         self.recorder = self.seat == 0;
@@ -1003,6 +1007,8 @@ impl ExternalBot {
             introduced: false,
             recorder: false,
             left: None,
+            requests: crate::bot::SeatRequests::default(),
+            busted: false,
             hand_decisions: 0,
             hand_timeouts: 0,
             missed_hands: 0,
@@ -1612,7 +1618,10 @@ impl ExternalBot {
                 continue;
             }
             let answer = match self.spec.dialect {
-                Dialect::OpenPoker => self.judge_openpoker(&line, &token, turn, out_of_turn),
+                Dialect::OpenPoker => {
+                    let answers = (!out_of_turn).then_some((token.as_str(), turn));
+                    self.judge_openpoker(&line, answers)
+                }
                 Dialect::Claw => self.judge_claw(&line, turn),
             };
             if let Some(action) = answer {
@@ -1668,17 +1677,13 @@ impl ExternalBot {
     }
 
     /// Judges one Open Poker line: the accepted action (after sending `action_ack`), or
-    /// `None` after answering with `action_rejected` / `error` and counting the fault
-    /// (lobby and table requests are ignored: they mean nothing offline).
-    /// `out_of_turn`: the line was sent before this turn's `your_turn`, so an action
-    /// in it is rejected with `Not your turn`.
-    fn judge_openpoker(
-        &mut self,
-        line: &[u8],
-        token: &str,
-        turn: &Turn<'_>,
-        out_of_turn: bool,
-    ) -> Option<Action> {
+    /// `None` after answering with `action_rejected` / `error` and counting the fault,
+    /// or after taking a table request (`set_auto_rebuy`, `rebuy`, `leave_table`,
+    /// `resync_request`; `join_lobby` gets `already_seated`). `turn`: the turn token
+    /// and turn the line may answer; `None` when it was sent before this turn's
+    /// `your_turn` or between hands, so an action in it is rejected with
+    /// `Not your turn`.
+    fn judge_openpoker(&mut self, line: &[u8], turn: Option<(&str, &Turn<'_>)>) -> Option<Action> {
         let msg = match serde_json::from_slice::<op::ClientMessage>(line) {
             Ok(m) => m,
             Err(e) => {
@@ -1753,18 +1758,32 @@ impl ExternalBot {
                 );
                 return None;
             }
+            op::ClientMessage::SetAutoRebuy(r) => {
+                // "auto_rebuy_set | enabled | Confirms auto-rebuy preference was
+                // saved | After sending set_auto_rebuy". It takes effect in `serve`.
+                self.send(&serde_json::json!({"type": "auto_rebuy_set", "enabled": r.enabled}));
+                self.requests.auto_rebuy = Some(r.enabled);
+                return None;
+            }
+            op::ClientMessage::Rebuy(_) => {
+                // "rebuy | amount | Buy back in after busting | After receiving
+                // busted": `rebuy_confirmed` follows when the seat is back.
+                self.requests.rebuy |= self.busted;
+                return None;
+            }
             _ => return None, // other lobby and table requests mean nothing offline
         };
-        let verdict = if out_of_turn {
+        let verdict = match turn {
             // Sent before this turn's `your_turn`: while another player acted or
             // between hands (offline the two look the same).
-            Err("Not your turn")
-        } else if a.turn_token.as_deref() != Some(token) {
-            Err("Stale or missing turn_token")
-        } else {
-            a.to_action()
+            None => Err("Not your turn"),
+            Some((token, _)) if a.turn_token.as_deref() != Some(token) => {
+                Err("Stale or missing turn_token")
+            }
+            Some((_, turn)) => a
+                .to_action()
                 .and_then(|action| turn.valid_actions.check_action(action).map(|()| action))
-                .map_err(|r| r.as_str())
+                .map_err(|r| r.as_str()),
         };
         match verdict {
             Ok(action) => {
@@ -1951,6 +1970,9 @@ impl ExternalBot {
                     options: vec!["rebuy".into(), "leave".into()],
                     extra: op::Extra::new(),
                 }));
+                if let Some(link) = &self.socket {
+                    link.lock().busted_sent();
+                }
                 if let Some(hands) = rebuy_in_hands.filter(|&h| h > 0) {
                     self.send(&serde_json::json!({
                         "type": "auto_rebuy_scheduled",
@@ -2262,8 +2284,11 @@ impl Bot for ExternalBot {
             Dialect::OpenPoker => self.observe_openpoker(event),
             Dialect::Claw => self.observe_claw(event),
         }
-        if let Event::HandResult(_) = event {
-            self.count_missed_hand();
+        match event {
+            Event::HandResult(_) => self.count_missed_hand(),
+            Event::Busted { .. } => self.busted = true,
+            Event::Rebought { .. } | Event::TableJoined { .. } => self.busted = false,
+            _ => {}
         }
         self.maybe_flush();
     }
@@ -2276,13 +2301,47 @@ impl Bot for ExternalBot {
         std::mem::take(&mut self.notes)
     }
 
+    fn seat_requests(&mut self) -> crate::bot::SeatRequests {
+        // `run` keeps `--rebuy` for every seat (see Bot::seat_requests).
+        let asked = crate::bot::SeatRequests {
+            auto_rebuy: self.requests.auto_rebuy,
+            rebuy: std::mem::take(&mut self.requests.rebuy),
+        };
+        if self.remote {
+            asked
+        } else {
+            crate::bot::SeatRequests::default()
+        }
+    }
+
     fn left_table(&mut self) -> Option<crate::bot::LeaveReason> {
+        if self.remote && self.left.is_none() && self.spec.dialect == Dialect::OpenPoker {
+            self.read_between_hands();
+        }
         if self.left.is_some()
             && let Some(link) = self.socket.take()
         {
             link.lock().close(); // and its credentials are revoked
         }
         self.left
+    }
+}
+
+impl ExternalBot {
+    /// Judges what a `serve` bot sent since its last decision (no turn is open: an
+    /// action is `Not your turn`), so that its table requests (`leave_table`,
+    /// `set_auto_rebuy`, `rebuy`) count before the next hand, and sends the answers.
+    fn read_between_hands(&mut self) {
+        self.pump_input();
+        while self.alive() && self.input.contains(&b'\n') {
+            let line = self.take_line();
+            if !line.iter().all(u8::is_ascii_whitespace) {
+                self.judge_openpoker(&line, None);
+            }
+        }
+        if !self.out.is_empty() {
+            let _ = self.wait(Instant::now(), false); // what can go without waiting
+        }
     }
 }
 
@@ -2396,7 +2455,7 @@ mod tests {
         let mut bot = ExternalBot::detached(&spec(dialect), 0);
         bot.stdout_lines = 1;
         let answer = match dialect {
-            Dialect::OpenPoker => bot.judge_openpoker(line, "tok", &turn, false),
+            Dialect::OpenPoker => bot.judge_openpoker(line, Some(("tok", &turn))),
             Dialect::Claw => bot.judge_claw(line, &turn),
         };
         let faults = bot.faults.invalid_messages + bot.faults.rejected_actions;
@@ -2510,12 +2569,12 @@ mod tests {
         let mut bot = ExternalBot::detached(&spec(Dialect::OpenPoker), 0);
         let ok = br#"{"type": "action", "action": "raise", "amount": 40.0, "turn_token": "tok"}"#;
         assert_eq!(
-            bot.judge_openpoker(ok, "tok", &turn(), false),
+            bot.judge_openpoker(ok, Some(("tok", &turn()))),
             Some(Action::Raise { to_chips: 40 })
         );
         let stale = br#"{"type": "action", "action": "call", "turn_token": "old"}"#;
         bot.stdout_lines = 2;
-        assert_eq!(bot.judge_openpoker(stale, "tok", &turn(), false), None);
+        assert_eq!(bot.judge_openpoker(stale, Some(("tok", &turn()))), None);
         assert_eq!(bot.faults.rejected_actions, 1);
         assert_eq!(
             bot.notes.notes(),
@@ -2533,7 +2592,7 @@ mod tests {
         let mut bot = ExternalBot::detached(&spec(Dialect::OpenPoker), 0);
         let early = br#"{"type": "action", "action": "call", "turn_token": "tok"}"#;
         bot.stdout_lines = 4;
-        assert_eq!(bot.judge_openpoker(early, "tok", &turn(), true), None);
+        assert_eq!(bot.judge_openpoker(early, None), None);
         assert_eq!(bot.faults.rejected_actions, 1);
         assert_eq!(
             bot.notes.notes(),
@@ -2544,7 +2603,7 @@ mod tests {
         );
         // Other messages sent early are judged as usual.
         let resync = br#"{"type": "resync_request", "table_id": "t"}"#;
-        assert_eq!(bot.judge_openpoker(resync, "tok", &turn(), true), None);
+        assert_eq!(bot.judge_openpoker(resync, None), None);
         assert_eq!(bot.faults.rejected_actions, 1);
     }
 
@@ -2553,7 +2612,7 @@ mod tests {
         let mut bot = ExternalBot::detached(&spec(Dialect::OpenPoker), 0);
         bot.stdout_lines = 3;
         let long = "x".repeat(1000);
-        bot.judge_openpoker(long.as_bytes(), "tok", &turn(), false);
+        bot.judge_openpoker(long.as_bytes(), Some(("tok", &turn())));
         assert_eq!(
             bot.notes.notes(),
             [format!(

@@ -78,6 +78,9 @@ pub struct Arrival {
     pub buy_in_chips: Option<u32>,
     /// Its connection.
     pub socket: Socket,
+    /// What it sent while it waited after `join_lobby` (`set_auto_rebuy`, ...), with
+    /// the arrival times, for its seat to read first: at most [`MAX_MESSAGE_BYTES`].
+    pub kept: Vec<(std::time::Instant, Vec<u8>)>,
 }
 
 /// The running server: its port and who may connect.
@@ -558,6 +561,7 @@ fn join_lobby(
         dialect,
         buy_in_chips,
         socket: ws,
+        kept: Vec::new(),
     };
     let _ = lock(lobby).send(arrival);
     Ok(())
@@ -567,7 +571,7 @@ fn join_lobby(
 /// pongs (the `websockets` client drops a connection whose pings go unanswered for
 /// 20 s, and bots may wait minutes for the others), a second Open Poker `join_lobby`
 /// gets `error` `already_in_lobby` ("Already in the matchmaking queue"), anything
-/// else means nothing before the table forms. `false` when its connection is gone.
+/// else is kept for its seat ([`Arrival::kept`]). `false` when its connection is gone.
 pub fn keep_alive(arrival: &mut Arrival) -> bool {
     loop {
         match arrival.socket.read() {
@@ -584,6 +588,12 @@ pub fn keep_alive(arrival: &mut Arrival) -> bool {
                     {
                         return false;
                     }
+                    continue;
+                }
+                let kept: usize = arrival.kept.iter().map(|(_, m)| m.len()).sum();
+                if kept + t.len() <= MAX_MESSAGE_BYTES {
+                    let now = std::time::Instant::now();
+                    arrival.kept.push((now, t.as_str().as_bytes().to_vec()));
                 }
             }
             Ok(Message::Close(_)) => return false,

@@ -12,7 +12,9 @@
 //!   [`crate::deal::Deal::rotated`] does for a plain duplicate deal), then to the next
 //!   seated seat clockwise each hand. Bots get a `table_joined` (and must forget)
 //!   before every session and every rotation of it.
-//! - Busts and rebuys: see [`SessionRules`]. A seat sitting out is dealt nothing,
+//! - Busts and rebuys: see [`SessionRules`]; `serve`'s connected bots switch their own
+//!   auto-rebuy and rebuy by hand ([`crate::bot::Bot::seat_requests`], asked before
+//!   every hand). A seat sitting out is dealt nothing,
 //!   posts nothing and is never asked to act; its hands are counted in
 //!   `hands_sat_out`, not in `hands`.
 //! - Leaving: a bot that leaves the table for good ([`crate::bot::Bot::left_table`],
@@ -119,24 +121,23 @@ impl Worker<'_> {
             buy_ins[..seats].iter().map(|&c| u64::from(c)).sum::<u64>(),
             0u64,
         );
+        // Per seat: auto-rebuy on (the table's `--rebuy`, then the bot's own
+        // `set_auto_rebuy`), and busted with no rebuy scheduled.
+        let mut auto_rebuy = [rules.rebuy == Rebuy::Auto; MAX_SEATS];
+        let mut waiting = [false; MAX_SEATS];
+        // A rebuy `rebuys` (the first at once, later ones after the cooldown) from
+        // hand `h` on.
+        let rebuy_from = |h: u64, rebuys: u32| {
+            let wait = if rebuys == 0 {
+                0
+            } else {
+                u64::from(rules.cooldown_hands)
+            };
+            (h + wait, wait)
+        };
         for h in 0..per_session {
             if watch.finishing() {
                 break; // a server's normal stop: the session ends after the hand played
-            }
-            for s in 0..seats {
-                if rebuy_at[s] == h {
-                    rebuy_at[s] = NEVER;
-                    seating.stacks[s] = buy_ins[s];
-                    chips_in += u64::from(buy_ins[s]);
-                    seating.sitting_out &= !(1 << s);
-                    tallies.stats.seats[s].rebuys += 1;
-                    tell(
-                        &mut self.bots[s],
-                        &Event::Rebought {
-                            stack_chips: buy_ins[s],
-                        },
-                    );
-                }
             }
             let mut leaving = [None; MAX_SEATS];
             for (bot, l) in self.bots[..seats].iter_mut().zip(&mut leaving) {
@@ -152,6 +153,7 @@ impl Worker<'_> {
                     seating.stacks[s] = 0;
                 }
                 rebuy_at[s] = NEVER;
+                waiting[s] = false;
                 if self.left >> s & 1 == 0 {
                     self.left |= 1 << s;
                     let left = Event::PlayerLeft {
@@ -164,6 +166,60 @@ impl Worker<'_> {
                             tell(bot, &left);
                         }
                     }
+                }
+            }
+            for s in 0..seats {
+                if self.left >> s & 1 == 1 {
+                    continue;
+                }
+                // openpoker-auto-rebuy.txt: the bot's own auto-rebuy switch and
+                // manual rebuy (`serve` only: see Bot::seat_requests).
+                let asked = self.bots[s].seat_requests();
+                if let Some(on) = asked.auto_rebuy.filter(|&on| on != auto_rebuy[s]) {
+                    auto_rebuy[s] = on;
+                    if !on && rebuy_at[s] != NEVER && rebuy_at[s] > h {
+                        // "If a rebuy is pending, it is cancelled and a normal
+                        // busted message is sent instead."
+                        rebuy_at[s] = NEVER;
+                        rebuys[s] -= 1;
+                        waiting[s] = true;
+                        tell(
+                            &mut self.bots[s],
+                            &Event::Busted {
+                                rebuy_in_hands: None,
+                            },
+                        );
+                    }
+                }
+                if waiting[s] && (asked.rebuy || auto_rebuy[s]) {
+                    waiting[s] = false;
+                    let (at, wait) = rebuy_from(h, rebuys[s]);
+                    rebuy_at[s] = at;
+                    rebuys[s] += 1;
+                    if !asked.rebuy && wait > 0 {
+                        // Auto-rebuy switched on while busted: `auto_rebuy_scheduled`.
+                        tell(
+                            &mut self.bots[s],
+                            &Event::Busted {
+                                rebuy_in_hands: Some(wait),
+                            },
+                        );
+                    }
+                }
+            }
+            for s in 0..seats {
+                if rebuy_at[s] == h {
+                    rebuy_at[s] = NEVER;
+                    seating.stacks[s] = buy_ins[s];
+                    chips_in += u64::from(buy_ins[s]);
+                    seating.sitting_out &= !(1 << s);
+                    tallies.stats.seats[s].rebuys += 1;
+                    tell(
+                        &mut self.bots[s],
+                        &Event::Rebought {
+                            stack_chips: buy_ins[s],
+                        },
+                    );
                 }
             }
             let seated = all & !seating.sitting_out;
@@ -241,15 +297,13 @@ impl Worker<'_> {
                     chips_out += u64::from(seating.stacks[s]);
                     seating.stacks[s] = 0;
                     let mut rebuy_in_hands = None;
-                    if rules.rebuy == Rebuy::Auto {
-                        let wait = if rebuys[s] == 0 {
-                            0
-                        } else {
-                            u64::from(rules.cooldown_hands)
-                        };
-                        rebuy_at[s] = h + 1 + wait;
+                    if auto_rebuy[s] {
+                        let (at, wait) = rebuy_from(h + 1, rebuys[s]);
+                        rebuy_at[s] = at;
                         rebuys[s] += 1;
                         rebuy_in_hands = Some(wait);
+                    } else {
+                        waiting[s] = true;
                     }
                     tell(&mut self.bots[s], &Event::Busted { rebuy_in_hands });
                 }

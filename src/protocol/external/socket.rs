@@ -24,7 +24,8 @@
 //!   messages per second per connection ... sliding 1-second window"): a message
 //!   beyond it is dropped and answered with `error` `rate_limited`. Offline, hands are
 //!   played thousands of times faster than live, so the first message after each
-//!   request (`your_turn`, `action.requested`: the answer) is exempt; what is counted
+//!   request (`your_turn`, `action.requested`: the answer) and the first after
+//!   `busted` (its `rebuy`) are exempt; what is counted
 //!   is what the limit catches live, the messages a bot sends beyond its answers
 //!   (echoing events back, re-sending actions: `openpoker-common-bot-errors.txt`, 6).
 //!   The window counts each message at its arrival, not when the session reads it.
@@ -112,6 +113,9 @@ pub(super) struct Link {
     /// The last request's answer has not arrived yet: the next message is exempt from
     /// the rate limit.
     answer_due: bool,
+    /// `busted` was sent and nothing arrived since: the next message (its `rebuy`,
+    /// say) is exempt too.
+    busted_due: bool,
     /// The session is in a wait on this link: the keeper leaves it alone.
     busy: bool,
     /// Text frames the keeper read, with their arrival times, oldest first.
@@ -190,6 +194,7 @@ impl SocketLink {
             connections: 0,
             reconnect_window,
             answer_due: false,
+            busted_due: false,
             busy: false,
             kept: VecDeque::new(),
             kept_bytes: 0,
@@ -229,8 +234,11 @@ fn would_block(e: &tungstenite::Error) -> bool {
 }
 
 impl Link {
-    /// Puts an already greeted connection (a `serve` lobby bot) at the table.
-    pub fn seat(&mut self, socket: Socket) {
+    /// Puts an already greeted connection (a `serve` lobby bot) at the table, with
+    /// what it sent while it waited (arrival times and texts), to be read first.
+    pub fn seat(&mut self, socket: Socket, kept: Vec<(Instant, Vec<u8>)>) {
+        self.kept_bytes = kept.iter().map(|(_, t)| t.len()).sum();
+        self.kept = kept.into();
         self.socket = Some(socket);
         self.state = State::Playing;
         self.connections = 1;
@@ -251,6 +259,12 @@ impl Link {
     pub fn request_sent(&mut self) {
         self.answer_due = true;
         self.readopted = false;
+    }
+
+    /// `busted` was sent: like a request, it asks for an answer (`rebuy`), which the
+    /// rate limit does not count.
+    pub fn busted_sent(&mut self) {
+        self.busted_due = true;
     }
 
     /// Whether the session's messages may be written now.
@@ -488,7 +502,8 @@ impl Link {
             self.write_frame(joined.to_string());
             return;
         }
-        if !std::mem::take(&mut self.answer_due) {
+        let answer = std::mem::take(&mut self.answer_due) || std::mem::take(&mut self.busted_due);
+        if !answer {
             while self
                 .recent
                 .front()
