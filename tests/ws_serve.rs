@@ -493,7 +493,13 @@ fn a_claw_bot_registers_over_rest_and_plays_under_its_name() {
         http(&base, "GET", "/api/v1/tables/offline/events?since=x", "").0,
         400
     );
-    assert_eq!(http(&base, "GET", "/api/season/me", "").0, 501);
+    // No Bearer key: the season endpoints refuse it as the WebSocket does.
+    let (code, body) = http(&base, "GET", "/api/season/me", "");
+    assert_eq!(
+        (code, &body["error"]),
+        (401, &serde_json::json!("auth_failed"))
+    );
+    assert_eq!(http(&base, "POST", "/api/season/rebuy", "").0, 401);
     let (_, agents) = http(&base, "GET", "/api/v1/agents", "");
     assert_eq!(agents[0]["connected"], false, "{agents}");
     let mut bot = Command::new(python())
@@ -527,12 +533,12 @@ fn a_claw_bot_registers_over_rest_and_plays_under_its_name() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&wrong.stdout).trim(), "auth_failed");
-    // 30 requests a minute, then 429: 13 were made above.
+    // 30 requests a minute, then 429: 14 were made above.
     let codes: Vec<u16> = (0..25)
         .map(|_| http(&base, "GET", "/api/v1/agents", "").0)
         .collect();
-    assert_eq!(codes[..17], [200; 17], "{codes:?}");
-    assert_eq!(codes[17..], [429; 8], "{codes:?}");
+    assert_eq!(codes[..16], [200; 16], "{codes:?}");
+    assert_eq!(codes[16..], [429; 9], "{codes:?}");
     // SAFETY: kill(2) on our own child's pid.
     unsafe { libc::kill(served.child.id() as i32, libc::SIGINT) };
     assert_eq!(
@@ -953,12 +959,13 @@ fn set_auto_rebuy_off_keeps_a_busted_bot_out_until_it_sends_rebuy() {
     // sends `rebuy`, which `rebuy_confirmed` answers; switched off while a rebuy
     // waits out its cooldown, "it is cancelled and a normal busted message is sent
     // instead". The table's --rebuy is auto: before, every probe was bought in again
-    // whatever it asked.
+    // whatever it asked. POST /api/season/rebuy does what `rebuy` does, and
+    // GET /api/season/me shows the bust (both answered 501 before).
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let mut served = serve(&[
         "--seats",
-        "5",
+        "6",
         "--house-bots",
         "call,call",
         "--hands",
@@ -975,6 +982,7 @@ fn set_auto_rebuy_off_keeps_a_busted_bot_out_until_it_sends_rebuy() {
     let (mut rebuyer, rebuyer_log) = probe(&served, "rebuyer", "rebuyer", dir.path());
     let (mut stayout, stayout_log) = probe(&served, "stayout", "stayout", dir.path());
     let (mut cancel, cancel_log) = probe(&served, "cancel", "cancel", dir.path());
+    let (mut by_rest, rest_log) = probe(&served, "restrebuy", "by_rest", dir.path());
     let code = exit_within(&mut served.child, Duration::from_secs(120));
     let mut log = String::new();
     while served.stderr.read_line(&mut log).unwrap_or(0) > 0 {}
@@ -982,6 +990,7 @@ fn set_auto_rebuy_off_keeps_a_busted_bot_out_until_it_sends_rebuy() {
     reap(&mut rebuyer, Duration::from_secs(20));
     reap(&mut stayout, Duration::from_secs(20));
     reap(&mut cancel, Duration::from_secs(20));
+    reap(&mut by_rest, Duration::from_secs(20));
     let count = |said: &str, what: &str| {
         said.lines()
             .filter(|l| *l == format!("PROBE {what}"))
@@ -1021,7 +1030,17 @@ fn set_auto_rebuy_off_keeps_a_busted_bot_out_until_it_sends_rebuy() {
     );
     assert!(rebuys >= 2, "{cancel_row:?}");
     assert_eq!(count(&said, "rebuy_confirmed") as u64, rebuys, "{said}");
-    for r in [&in_row, &out_row, &cancel_row] {
+    let said = std::fs::read_to_string(&rest_log).unwrap();
+    let rest_row = row("by_rest");
+    let (busts, rebuys) = (n(&rest_row, "busts"), n(&rest_row, "rebuys"));
+    let asked = busts.min(3) as usize;
+    assert!(asked >= 1, "{rest_row:?}");
+    assert_eq!(count(&said, "me True 0.0 False True"), asked, "{said}");
+    assert_eq!(count(&said, "badkey 401"), asked, "{said}");
+    assert_eq!(count(&said, "rest rebuy 200"), asked, "{said}");
+    assert_eq!(count(&said, "rebuy_confirmed") as u64, rebuys, "{said}");
+    assert!(busts - rebuys <= 4, "{rest_row:?}");
+    for r in [&in_row, &out_row, &cancel_row, &rest_row] {
         for c in ["timeouts", "invalid_actions", "rejected_actions", "crashes"] {
             assert_eq!(r[c], "0", "{c}: {r:?}");
         }

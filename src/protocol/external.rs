@@ -775,6 +775,8 @@ pub struct ExternalBot {
     requests: crate::bot::SeatRequests,
     /// It is busted (`busted` sent, no `rebuy_confirmed` since).
     busted: bool,
+    /// A `serve` Open Poker bot's entry for the season endpoints ([`super::rest`]).
+    season: Option<Arc<Mutex<super::rest::SeasonEntry>>>,
     /// `serve`'s seat 0: its events feed the table's public log
     /// ([`super::observe::PublicLog`]), whether or not its bot is still connected.
     recorder: bool,
@@ -956,6 +958,10 @@ impl ExternalBot {
             self.crash("is not connected");
             return;
         };
+        if arrival.dialect == Dialect::OpenPoker {
+            let stack = arrival.buy_in_chips.unwrap_or(op::DEFAULT_BUY_IN_CHIPS);
+            self.season = Some(server.season_entry(&arrival.key, &self.spec.name, stack));
+        }
         let registration = server.register_as(arrival.dialect, arrival.key);
         let link = socket::SocketLink::new(
             registration,
@@ -1009,6 +1015,7 @@ impl ExternalBot {
             left: None,
             requests: crate::bot::SeatRequests::default(),
             busted: false,
+            season: None,
             hand_decisions: 0,
             hand_timeouts: 0,
             missed_hands: 0,
@@ -1763,6 +1770,9 @@ impl ExternalBot {
                 // saved | After sending set_auto_rebuy". It takes effect in `serve`.
                 self.send(&serde_json::json!({"type": "auto_rebuy_set", "enabled": r.enabled}));
                 self.requests.auto_rebuy = Some(r.enabled);
+                if let Some(season) = &self.season {
+                    lock(season).auto_rebuy = Some(r.enabled);
+                }
                 return None;
             }
             op::ClientMessage::Rebuy(_) => {
@@ -2290,6 +2300,21 @@ impl Bot for ExternalBot {
             Event::Rebought { .. } | Event::TableJoined { .. } => self.busted = false,
             _ => {}
         }
+        if let Some(season) = &self.season {
+            let mut e = lock(season);
+            match event {
+                Event::HandResult(r) => {
+                    e.hands += 1;
+                    e.stack_chips = r.final_stacks.get(self.seat as usize).copied().unwrap_or(0);
+                }
+                Event::Busted { .. } => (e.busted, e.stack_chips) = (true, 0),
+                Event::Rebought { stack_chips } => {
+                    (e.busted, e.stack_chips) = (false, *stack_chips)
+                }
+                Event::TableJoined { .. } => e.busted = false,
+                _ => {}
+            }
+        }
         self.maybe_flush();
     }
 
@@ -2303,9 +2328,14 @@ impl Bot for ExternalBot {
 
     fn seat_requests(&mut self) -> crate::bot::SeatRequests {
         // `run` keeps `--rebuy` for every seat (see Bot::seat_requests).
+        // `POST /api/season/rebuy` is the same request as the WebSocket's `rebuy`.
+        let by_rest = self
+            .season
+            .as_ref()
+            .is_some_and(|e| std::mem::take(&mut lock(e).rebuy_asked));
         let asked = crate::bot::SeatRequests {
             auto_rebuy: self.requests.auto_rebuy,
-            rebuy: std::mem::take(&mut self.requests.rebuy),
+            rebuy: std::mem::take(&mut self.requests.rebuy) || (by_rest && self.busted),
         };
         if self.remote {
             asked
@@ -2317,6 +2347,11 @@ impl Bot for ExternalBot {
     fn left_table(&mut self) -> Option<crate::bot::LeaveReason> {
         if self.remote && self.left.is_none() && self.spec.dialect == Dialect::OpenPoker {
             self.read_between_hands();
+        }
+        if self.left.is_some()
+            && let Some(season) = &self.season
+        {
+            lock(season).seated = false;
         }
         if self.left.is_some()
             && let Some(link) = self.socket.take()

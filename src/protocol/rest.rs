@@ -20,8 +20,20 @@
 //!   ([`super::observe`]) with `seq` ≥ N, oldest first, at most
 //!   [`super::observe::MAX_EVENTS_PER_REQUEST`]; `next_since` is where to ask again.
 //!   Another table id gets 404, a `since` that is not a whole number 400.
-//! - Open Poker's `GET /api/season/me` and `POST /api/season/rebuy` answer 501 (not
-//!   served offline); any other path 404.
+//! - Open Poker's `GET /api/season/me` and `POST /api/season/rebuy`, with the bot's
+//!   key in `Authorization: Bearer KEY` (401 `auth_failed` without a key a seated bot
+//!   holds). The documents give no body for either (`openpoker-websocket-protocol.txt`
+//!   only says "Check your chip balance via GET /api/season/me";
+//!   `openpoker-auto-rebuy.txt` names the endpoint), so the fields are ours:
+//!   `/me` answers `agent_id`, `name`, `season_mode` (`false`), `season_number`
+//!   (`null`: no season offline), `chip_balance` (`0.0`: offline the whole buy-in
+//!   sits at the table, as `rebuy_confirmed` says), `stack` (chips at the table after
+//!   the last hand), `seated`, `busted`, `auto_rebuy` (the bot's last
+//!   `set_auto_rebuy`, `null` before one: the table's `--rebuy`) and `hands_played`;
+//!   `/rebuy` does what the WebSocket `rebuy` does: a busted bot is back with its
+//!   starting stack at the next hand (`rebuy_confirmed` follows on its socket) and
+//!   gets 200 `{"status": "accepted"}`; one that is not busted gets 409.
+//! - Any other path 404.
 //! - 30 requests a minute (the document's "REST API (/api/*) 30 requests/minute per
 //!   IP", a sliding window; everything comes from loopback): then 429.
 //!
@@ -29,10 +41,10 @@
 //! the head may be at most [`MAX_HEAD_BYTES`], the body [`MAX_BODY_BYTES`], and every
 //! read is bounded by the handshake timeout. Every answer closes the connection.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The longest request head read, in bytes.
@@ -74,6 +86,8 @@ pub struct TableInfo {
 #[derive(Debug, Default)]
 pub struct RestState {
     agents: Mutex<Vec<Agent>>,
+    /// `serve`'s seated Open Poker bots by API key, kept up to date by their seats.
+    season: Mutex<HashMap<String, Arc<Mutex<SeasonEntry>>>>,
     table: Mutex<Option<TableInfo>>,
     connected: Mutex<Vec<String>>,
     calls: Mutex<VecDeque<Instant>>,
@@ -84,7 +98,37 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// A seated Open Poker bot as `GET /api/season/me` shows it; its seat updates it
+/// after every hand, bust and rebuy.
+#[derive(Clone, Debug, Default)]
+pub struct SeasonEntry {
+    /// `agent_id`: as in its `connected`.
+    pub agent_id: String,
+    /// `name`: its name in the result files.
+    pub name: String,
+    /// `stack`: its chips at the table after the last hand (0 while busted).
+    pub stack_chips: u32,
+    /// It still has its seat (it has not left the table).
+    pub seated: bool,
+    /// It is busted and has not bought in again.
+    pub busted: bool,
+    /// Its last `set_auto_rebuy`, if any.
+    pub auto_rebuy: Option<bool>,
+    /// Hands it was dealt.
+    pub hands: u64,
+    /// `POST /api/season/rebuy` asked for a rebuy its seat has not taken yet.
+    pub rebuy_asked: bool,
+}
+
 impl RestState {
+    /// Registers the seated Open Poker bot holding `key` (replacing an earlier entry):
+    /// the entry its seat keeps up to date.
+    pub fn season_entry(&self, key: &str, entry: SeasonEntry) -> Arc<Mutex<SeasonEntry>> {
+        let entry = Arc::new(Mutex::new(entry));
+        lock(&self.season).insert(key.to_string(), Arc::clone(&entry));
+        entry
+    }
+
     /// The stack `register` announces as `initial_chips` (`serve`'s `--stack`).
     pub fn set_initial_chips(&self, chips: u32) {
         self.initial_chips
@@ -164,12 +208,13 @@ pub fn answer(
             429,
             serde_json::json!({"error": format!("rate limited: at most {RATE_LIMIT} requests a minute")}),
         ),
-        Ok((method, target, body)) => route(state, public, &method, &target, &body),
+        Ok(request) => route(state, public, &request),
     };
     let reason = match reply.0 {
         200 => "OK",
         201 => "Created",
         400 => "Bad Request",
+        401 => "Unauthorized",
         404 => "Not Found",
         409 => "Conflict",
         413 => "Payload Too Large",
@@ -187,13 +232,22 @@ pub fn answer(
     stream.flush()
 }
 
-/// The request's method, target (path and query) and body, or the answer that
-/// refuses it.
-fn read_request(stream: &mut TcpStream) -> Result<(String, String, Vec<u8>), Answer> {
+/// One request.
+struct Request {
+    method: String,
+    /// Path and query.
+    target: String,
+    /// The key of an `Authorization: Bearer KEY` header.
+    bearer: Option<String>,
+    body: Vec<u8>,
+}
+
+/// The request, or the answer that refuses it.
+fn read_request(stream: &mut TcpStream) -> Result<Request, Answer> {
     let bad = |why: &str| Answer(400, serde_json::json!({ "error": why }));
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 4096];
-    let (method, target, body_at, length) = loop {
+    let (method, target, bearer, body_at, length) = loop {
         let n = stream
             .read(&mut chunk)
             .map_err(|_| bad("the request did not arrive in time"))?;
@@ -211,8 +265,16 @@ fn read_request(stream: &mut TcpStream) -> Result<(String, String, Vec<u8>), Ans
                     .find(|h| h.name.eq_ignore_ascii_case("content-length"))
                     .and_then(|h| std::str::from_utf8(h.value).ok()?.trim().parse().ok())
                     .unwrap_or(0usize);
+                let bearer = req
+                    .headers
+                    .iter()
+                    .find(|h| h.name.eq_ignore_ascii_case("authorization"))
+                    .and_then(|h| std::str::from_utf8(h.value).ok())
+                    .and_then(|v| v.trim().strip_prefix("Bearer "))
+                    .map(|k| k.trim().to_string());
                 let target = req.path.unwrap_or("/").to_string();
-                break (req.method.unwrap_or("").to_string(), target, at, length);
+                let method = req.method.unwrap_or("").to_string();
+                break (method, target, bearer, at, length);
             }
             Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD_BYTES => {}
             Ok(httparse::Status::Partial) => {
@@ -241,23 +303,17 @@ fn read_request(stream: &mut TcpStream) -> Result<(String, String, Vec<u8>), Ans
         body.extend_from_slice(&chunk[..n]);
     }
     body.truncate(length);
-    Ok((method, target, body))
+    Ok(Request {
+        method,
+        target,
+        bearer,
+        body,
+    })
 }
 
-fn route(
-    state: &RestState,
-    public: &super::observe::PublicLog,
-    method: &str,
-    target: &str,
-    body: &[u8],
-) -> Answer {
+fn route(state: &RestState, public: &super::observe::PublicLog, request: &Request) -> Answer {
+    let (method, target) = (request.method.as_str(), request.target.as_str());
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let not_served = |what: &str| {
-        Answer(
-            501,
-            serde_json::json!({"error": format!("{what} is not served offline: the result files (bots.csv, blocks.csv, ...) hold what it would say")}),
-        )
-    };
     if method == "GET"
         && let Some(table_id) = path
             .strip_prefix("/api/v1/tables/")
@@ -266,16 +322,70 @@ fn route(
         return events(public, table_id, query);
     }
     match (method, path) {
-        ("POST", "/api/v1/register") => register(state, body),
+        ("POST", "/api/v1/register") => register(state, &request.body),
         ("GET", "/api/v1/agents") => agents(state),
         ("GET", "/api/v1/tables") => tables(state),
-        ("GET", "/api/season/me") => not_served("GET /api/season/me"),
-        ("POST", "/api/season/rebuy") => not_served("POST /api/season/rebuy"),
+        ("GET", "/api/season/me") => season(state, request, season_me),
+        ("POST", "/api/season/rebuy") => season(state, request, season_rebuy),
         _ => Answer(
             404,
             serde_json::json!({"error": format!("no such endpoint: {method} {path}")}),
         ),
     }
+}
+
+/// Answers a season endpoint with `then` for the seated bot whose key the request
+/// bears; 401 `auth_failed` for a missing or unknown key.
+fn season(state: &RestState, request: &Request, then: fn(&mut SeasonEntry) -> Answer) -> Answer {
+    let entry = request
+        .bearer
+        .as_ref()
+        .and_then(|key| lock(&state.season).get(key).cloned());
+    match entry {
+        Some(entry) => then(&mut lock(&entry)),
+        None => Answer(
+            401,
+            serde_json::json!({"error": "auth_failed", "message": "Authorization: Bearer KEY with the key of a seated Open Poker bot"}),
+        ),
+    }
+}
+
+fn season_me(e: &mut SeasonEntry) -> Answer {
+    use super::openpoker::chips;
+    Answer(
+        200,
+        serde_json::json!({
+            "agent_id": e.agent_id,
+            "name": e.name,
+            "season_mode": false,
+            "season_number": null,
+            "chip_balance": 0.0,
+            "stack": chips(e.stack_chips),
+            "seated": e.seated,
+            "busted": e.busted,
+            "auto_rebuy": e.auto_rebuy,
+            "hands_played": e.hands,
+        }),
+    )
+}
+
+fn season_rebuy(e: &mut SeasonEntry) -> Answer {
+    if !(e.seated && e.busted) {
+        let why = if e.seated {
+            "is not busted"
+        } else {
+            "has left the table"
+        };
+        return Answer(
+            409,
+            serde_json::json!({"error": format!("{} {why}: a rebuy is for a busted bot at the table", e.name)}),
+        );
+    }
+    e.rebuy_asked = true;
+    Answer(
+        200,
+        serde_json::json!({"status": "accepted", "message": "back at the table with the starting stack at the next hand; rebuy_confirmed follows on the WebSocket"}),
+    )
 }
 
 fn register(state: &RestState, body: &[u8]) -> Answer {
@@ -401,7 +511,13 @@ mod tests {
 
     fn status(method: &str, target: &str) -> u16 {
         let log = super::super::observe::PublicLog::default();
-        route(&RestState::default(), &log, method, target, b"").0
+        let request = Request {
+            method: method.into(),
+            target: target.into(),
+            bearer: None,
+            body: Vec::new(),
+        };
+        route(&RestState::default(), &log, &request).0
     }
 
     #[test]

@@ -231,6 +231,24 @@ impl Server {
         &self.rest
     }
 
+    /// Registers `serve`'s seated Open Poker bot holding `key` for the season
+    /// endpoints ([`super::rest`]): the entry its seat keeps up to date.
+    pub fn season_entry(
+        &self,
+        key: &str,
+        name: &str,
+        stack_chips: u32,
+    ) -> std::sync::Arc<Mutex<super::rest::SeasonEntry>> {
+        let entry = super::rest::SeasonEntry {
+            agent_id: key_id(key),
+            name: name.to_string(),
+            stack_chips,
+            seated: true,
+            ..Default::default()
+        };
+        self.rest.season_entry(key, entry)
+    }
+
     /// The table's public event log (`serve` feeds it from seat 0's session).
     pub fn public_log(&self) -> &super::observe::PublicLog {
         &self.public
