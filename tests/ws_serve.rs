@@ -913,7 +913,9 @@ fn a_seated_bot_keeps_its_connection_while_the_table_waits_on_another_bot() {
     // Regression: a seated bot's socket was read only around its own decisions, so
     // while the table waited on another bot (up to 120 s in serve) its keepalive
     // pings went unanswered and its own client dropped the connection (websockets:
-    // after 20 s; this probe: 1.5 s, while the other bot thinks 4 s).
+    // after 20 s; this probe: 1.5 s, while the other bot thinks 2.5 s, twice).
+    // Regression too: its action_ack and the events waited for its next turn (a bot
+    // that waits for its ack timed out); now they come within the keeper's 0.5 s.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let mut served = serve(&[
@@ -936,6 +938,13 @@ fn a_seated_bot_keeps_its_connection_while_the_table_waits_on_another_bot() {
     reap(&mut sleepy, Duration::from_secs(20));
     let said = std::fs::read_to_string(log_path).unwrap();
     assert!(!said.contains("PROBE connection lost"), "{said}");
+    let ack_wait: f64 = said
+        .lines()
+        .find_map(|l| l.strip_prefix("PROBE ack_wait_max "))
+        .unwrap_or_else(|| panic!("{said}"))
+        .parse()
+        .unwrap();
+    assert!(ack_wait < 1.5, "an action_ack took {ack_wait} s: {said}");
     assert_eq!(
         said.lines().filter(|l| *l == "PROBE connected").count(),
         1,
@@ -959,7 +968,8 @@ fn set_auto_rebuy_off_keeps_a_busted_bot_out_until_it_sends_rebuy() {
     // sends `rebuy`, which `rebuy_confirmed` answers; switched off while a rebuy
     // waits out its cooldown, "it is cancelled and a normal busted message is sent
     // instead". The table's --rebuy is auto: before, every probe was bought in again
-    // whatever it asked. POST /api/season/rebuy does what `rebuy` does, and
+    // whatever it asked. One session, so that no session's end cuts a rebuy short.
+    // POST /api/season/rebuy does what `rebuy` does, and
     // GET /api/season/me shows the bust (both answered 501 before).
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
@@ -971,9 +981,9 @@ fn set_auto_rebuy_off_keeps_a_busted_bot_out_until_it_sends_rebuy() {
         "--hands",
         "400",
         "--session",
-        "100",
+        "400",
         "--rebuy-cooldown",
-        "3",
+        "20",
         "--seed",
         "8",
         "--out",
@@ -1016,8 +1026,8 @@ fn set_auto_rebuy_off_keeps_a_busted_bot_out_until_it_sends_rebuy() {
     assert_eq!(count(&said, "rebuy_confirmed") as u64, rebuys, "{said}");
     // Its rebuys after the first wait out the cooldown, but were never automatic.
     assert_eq!(count(&said, "auto_rebuy_scheduled"), 0, "{said}");
-    // A bust late in a session may end it before the rebuy arrives.
-    assert!(busts - rebuys <= 4, "{in_row:?}");
+    // A bust as the run ends is not bought back.
+    assert!(busts - rebuys <= 2, "{in_row:?}");
     let said = std::fs::read_to_string(&cancel_log).unwrap();
     let cancel_row = row("cancel");
     assert_eq!(count(&said, "auto_rebuy_scheduled"), 1, "{said}");
@@ -1033,13 +1043,18 @@ fn set_auto_rebuy_off_keeps_a_busted_bot_out_until_it_sends_rebuy() {
     let said = std::fs::read_to_string(&rest_log).unwrap();
     let rest_row = row("by_rest");
     let (busts, rebuys) = (n(&rest_row, "busts"), n(&rest_row, "rebuys"));
-    let asked = busts.min(3) as usize;
-    assert!(asked >= 1, "{rest_row:?}");
-    assert_eq!(count(&said, "me True 0.0 False True"), asked, "{said}");
-    assert_eq!(count(&said, "badkey 401"), asked, "{said}");
-    assert_eq!(count(&said, "rest rebuy 200"), asked, "{said}");
+    // Its first bust is asked over REST; the last may come as the run ends, before
+    // its REST calls are answered.
+    assert!(busts >= 1, "{rest_row:?}");
+    assert!(count(&said, "me True 0.0 False True") >= 1, "{said}");
+    assert!(count(&said, "badkey 401") >= 1, "{said}");
+    assert!(count(&said, "rest rebuy 200") >= 1, "{said}");
+    assert!(
+        !said.contains("PROBE me False"),
+        "a busted bot's /me says busted: {said}"
+    );
     assert_eq!(count(&said, "rebuy_confirmed") as u64, rebuys, "{said}");
-    assert!(busts - rebuys <= 4, "{rest_row:?}");
+    assert!(busts - rebuys <= 2, "{rest_row:?}");
     for r in [&in_row, &out_row, &cancel_row, &rest_row] {
         for c in ["timeouts", "invalid_actions", "rejected_actions", "crashes"] {
             assert_eq!(r[c], "0", "{c}: {r:?}");

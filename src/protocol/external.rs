@@ -1050,8 +1050,19 @@ impl ExternalBot {
         }
     }
 
-    /// Writes out what is buffered if it grew large.
+    /// Writes out what is buffered if it grew large. A `serve` bot's messages are
+    /// staged in its socket instead, so the keeper delivers them while the table waits
+    /// on another bot (live, events and `action_ack` come as they happen).
     fn maybe_flush(&mut self) {
+        if self.remote
+            && let Some(link) = &self.socket
+            && let Ok(n) = link.lock().stage(&self.out)
+        {
+            // A bot that stopped reading keeps its messages here, for the next wait
+            // to write it off.
+            self.out.drain(..n);
+            self.written_bytes += n as u64;
+        }
         if self.out.len() >= FLUSH_BYTES {
             let deadline = Instant::now() + self.spec.action_timeout;
             self.flush(deadline);
@@ -2374,9 +2385,9 @@ impl ExternalBot {
                 self.judge_openpoker(&line, None);
             }
         }
-        if !self.out.is_empty() {
-            let _ = self.wait(Instant::now(), false); // what can go without waiting
-        }
+        // What can go without waiting: the answers, and the events staged since the
+        // bot's last decision (so a seat sitting out gets them hand by hand).
+        let _ = self.wait(Instant::now(), false);
     }
 }
 

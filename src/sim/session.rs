@@ -224,7 +224,15 @@ impl Worker<'_> {
             }
             let seated = all & !seating.sitting_out;
             if seated.count_ones() < 2 {
-                if rebuy_at[..seats].iter().all(|&at| at == NEVER) {
+                if rebuy_at[..seats].iter().all(|&at| at == NEVER)
+                    && !self.rebuy_within_grace(
+                        h,
+                        &mut waiting,
+                        &mut rebuy_at,
+                        &mut rebuys,
+                        rebuy_from,
+                    )
+                {
                     break; // nobody is coming back: the session is over
                 }
                 continue; // the table waits for a rebuy
@@ -297,6 +305,10 @@ impl Worker<'_> {
                     chips_out += u64::from(seating.stacks[s]);
                     seating.stacks[s] = 0;
                     let mut rebuy_in_hands = None;
+                    // Its switch as it stands now, though it came during the hand.
+                    if let Some(on) = self.bots[s].seat_requests().auto_rebuy {
+                        auto_rebuy[s] = on;
+                    }
                     if auto_rebuy[s] {
                         let (at, wait) = rebuy_from(h + 1, rebuys[s]);
                         rebuy_at[s] = at;
@@ -320,6 +332,51 @@ impl Worker<'_> {
         );
         for (s, &net) in session_net[..seats].iter().enumerate() {
             tallies.stats.seats[s].record_session(net);
+        }
+    }
+}
+
+/// How long a table that cannot deal waits for the `rebuy` of a busted bot that
+/// switched auto-rebuy off (`serve`; ours: the documents give no figure), so that
+/// whether the session goes on does not hang on a millisecond.
+pub const REBUY_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl Worker<'_> {
+    /// Waits up to [`REBUY_GRACE`] for a `rebuy` from the seats `waiting` whose bots
+    /// switched auto-rebuy off, and schedules the first that comes (from hand
+    /// `h + 1`); `false` when none came (or none can).
+    fn rebuy_within_grace(
+        &mut self,
+        h: u64,
+        waiting: &mut [bool; MAX_SEATS],
+        rebuy_at: &mut [u64; MAX_SEATS],
+        rebuys: &mut [u32; MAX_SEATS],
+        rebuy_from: impl Fn(u64, u32) -> (u64, u64),
+    ) -> bool {
+        let seats = self.table.seats();
+        let until = std::time::Instant::now() + REBUY_GRACE;
+        loop {
+            let mut asking = false;
+            for s in 0..seats {
+                if !waiting[s] || self.left >> s & 1 == 1 {
+                    continue;
+                }
+                if self.bots[s].left_table().is_some() {
+                    continue; // the next hand's poll takes it off the table
+                }
+                let asked = self.bots[s].seat_requests();
+                if asked.rebuy || asked.auto_rebuy == Some(true) {
+                    waiting[s] = false;
+                    rebuy_at[s] = rebuy_from(h + 1, rebuys[s]).0;
+                    rebuys[s] += 1;
+                    return true;
+                }
+                asking |= asked.auto_rebuy == Some(false);
+            }
+            if !asking || std::time::Instant::now() >= until {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
         }
     }
 }

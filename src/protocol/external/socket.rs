@@ -381,6 +381,27 @@ impl Link {
     /// # Errors
     /// The bot let more than the write limit pile up unread (it stopped reading).
     pub fn write(&mut self, out: &[u8]) -> Result<usize, String> {
+        let used = self.stage(out)?;
+        if self.unflushed
+            && let Some(ws) = self.socket.as_mut()
+        {
+            match ws.flush() {
+                Ok(()) => self.unflushed = false,
+                Err(e) if would_block(&e) => {}
+                Err(_) => self.drop_connection(),
+            }
+        }
+        Ok(used)
+    }
+
+    /// [`Self::write`] without the flush: the frames wait in the socket's buffer for
+    /// the session's next write or the keeper's next visit (at most
+    /// [`KEEP_ALIVE_EVERY`]), so a `serve` bot gets the events while the table waits
+    /// on another bot, at no system call per event.
+    ///
+    /// # Errors
+    /// As [`Self::write`].
+    pub fn stage(&mut self, out: &[u8]) -> Result<usize, String> {
         let mut used = 0;
         if self.state == State::Playing && self.socket.is_some() {
             while let Some(end) = out[used..].iter().position(|&b| b == b'\n') {
@@ -405,15 +426,6 @@ impl Link {
                     }
                 }
                 self.unflushed = true;
-            }
-        }
-        if self.unflushed
-            && let Some(ws) = self.socket.as_mut()
-        {
-            match ws.flush() {
-                Ok(()) => self.unflushed = false,
-                Err(e) if would_block(&e) => {}
-                Err(_) => self.drop_connection(),
             }
         }
         Ok(used)
@@ -526,7 +538,8 @@ impl Link {
 
     /// The keeper's visit to a link its session is not waiting on: adopts a reconnect,
     /// answers pings (tungstenite queues the pongs as it reads), keeps the messages
-    /// that arrived (up to [`super::MAX_LINE_BYTES`]) and flushes.
+    /// that arrived (up to [`super::MAX_LINE_BYTES`]) and flushes (the frames staged
+    /// since the session's last write too).
     fn keep_alive(&mut self) {
         if self.take_connection() {
             self.readopted = true;
