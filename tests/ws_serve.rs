@@ -88,6 +88,23 @@ fn exit_within(child: &mut Child, limit: Duration) -> Option<i32> {
     None
 }
 
+/// Waits up to `limit` for `serve` to exit, asserts it exited 0, and returns its
+/// stderr.
+fn finished(served: &mut Served, limit: Duration) -> String {
+    let code = exit_within(&mut served.child, limit);
+    let mut log = String::new();
+    while served.stderr.read_line(&mut log).unwrap_or(0) > 0 {}
+    assert_eq!(code, Some(0), "{log}");
+    log
+}
+
+/// Asserts that a `bots.csv` row counts no fault.
+fn assert_no_faults(row: &std::collections::HashMap<String, String>, why: &str) {
+    for c in ["timeouts", "invalid_actions", "rejected_actions", "crashes"] {
+        assert_eq!(row[c], "0", "{} {c}: {why}", row["bot"]);
+    }
+}
+
 fn rows(out: &Path) -> Vec<std::collections::HashMap<String, String>> {
     csv::Reader::from_path(out.join("bots.csv"))
         .unwrap()
@@ -117,10 +134,7 @@ fn two_hand_started_bots_and_two_house_bots_play_and_the_files_are_written() {
     ]);
     let mut alice = bot(&served, "bots/python/ws_call_bot.py", "alice");
     let mut bob = bot(&served, "bots/python/ws_strategy_bot.py", "bob");
-    let code = exit_within(&mut served.child, Duration::from_secs(180));
-    let mut log = String::new();
-    while served.stderr.read_line(&mut log).unwrap_or(0) > 0 {}
-    assert_eq!(code, Some(0), "{log}");
+    let log = finished(&mut served, Duration::from_secs(180));
     for line in [
         "alice joined the lobby",
         "bob joined the lobby",
@@ -138,9 +152,7 @@ fn two_hand_started_bots_and_two_house_bots_play_and_the_files_are_written() {
     }
     for r in &rows {
         assert_eq!(r["hands"], "2000", "{r:?}");
-        for c in ["timeouts", "invalid_actions", "rejected_actions", "crashes"] {
-            assert_eq!(r[c], "0", "{} {c}", r["bot"]);
-        }
+        assert_no_faults(r, "");
     }
     let net: i64 = rows
         .iter()
@@ -325,10 +337,7 @@ fn a_bot_that_misses_three_hands_in_a_row_is_marked_away_and_removed() {
     ]);
     let mut alice = bot(&served, "bots/python/ws_call_bot.py", "alice");
     let mut silent = bot(&served, "tests/fixtures/ws_probe.py silent", "silent");
-    let code = exit_within(&mut served.child, Duration::from_secs(120));
-    let mut log = String::new();
-    while served.stderr.read_line(&mut log).unwrap_or(0) > 0 {}
-    assert_eq!(code, Some(0), "{log}");
+    let log = finished(&mut served, Duration::from_secs(120));
     assert!(log.contains("marked away"), "{log}");
     let rows = rows(&out);
     let silent_row = rows.iter().find(|r| r["bot"] == "silent").unwrap();
@@ -822,10 +831,7 @@ fn leave_table_folds_the_hand_closes_the_connection_and_the_others_get_player_le
     ]);
     let (mut leaver, leaver_log) = probe(&served, "leave", "leaver", dir.path());
     let (mut stayer, stayer_log) = probe(&served, "plain", "stayer", dir.path());
-    let code = exit_within(&mut served.child, Duration::from_secs(120));
-    let mut log = String::new();
-    while served.stderr.read_line(&mut log).unwrap_or(0) > 0 {}
-    assert_eq!(code, Some(0), "{log}");
+    let log = finished(&mut served, Duration::from_secs(120));
     assert_eq!(exit_within(&mut leaver, Duration::from_secs(20)), Some(0));
     reap(&mut stayer, Duration::from_secs(20));
     let leaver_said = std::fs::read_to_string(leaver_log).unwrap();
@@ -842,9 +848,7 @@ fn leave_table_folds_the_hand_closes_the_connection_and_the_others_get_player_le
     let gone = row("leaver");
     let hands: u64 = gone["hands"].parse().unwrap();
     assert!((1..=5).contains(&hands), "it played until it left: {hands}");
-    for c in ["timeouts", "invalid_actions", "rejected_actions", "crashes"] {
-        assert_eq!(gone[c], "0", "leaving is no fault: {c}");
-    }
+    assert_no_faults(&gone, &log);
     assert_eq!(row("stayer")["hands"], "150");
     assert_eq!(row("call")["hands"], "150");
     let net: i64 = rows
@@ -878,10 +882,7 @@ fn a_bot_waiting_in_the_lobby_keeps_its_connection_and_gets_already_in_lobby() {
     let (mut waiter, log_path) = probe(&served, "lobbywait", "waiter", dir.path());
     std::thread::sleep(Duration::from_secs(4)); // over two keepalive timeouts
     let mut late = bot(&served, "bots/python/ws_call_bot.py", "late");
-    let code = exit_within(&mut served.child, Duration::from_secs(60));
-    let mut log = String::new();
-    while served.stderr.read_line(&mut log).unwrap_or(0) > 0 {}
-    assert_eq!(code, Some(0), "{log}");
+    let log = finished(&mut served, Duration::from_secs(60));
     assert_eq!(exit_within(&mut waiter, Duration::from_secs(20)), Some(0));
     reap(&mut late, Duration::from_secs(20));
     assert!(
@@ -903,9 +904,7 @@ fn a_bot_waiting_in_the_lobby_keeps_its_connection_and_gets_already_in_lobby() {
     let rows = rows(&out);
     let row = rows.iter().find(|r| r["bot"] == "waiter").unwrap();
     assert_eq!(row["hands"], "100");
-    for c in ["timeouts", "invalid_actions", "rejected_actions", "crashes"] {
-        assert_eq!(row[c], "0", "{c}: {log}");
-    }
+    assert_no_faults(row, &log);
 }
 
 #[test]
@@ -930,10 +929,7 @@ fn a_seated_bot_keeps_its_connection_while_the_table_waits_on_another_bot() {
     ]);
     let (mut kept, log_path) = probe(&served, "keepalive", "kept", dir.path());
     let (mut sleepy, _) = probe(&served, "sleepy", "sleepy", dir.path());
-    let code = exit_within(&mut served.child, Duration::from_secs(60));
-    let mut log = String::new();
-    while served.stderr.read_line(&mut log).unwrap_or(0) > 0 {}
-    assert_eq!(code, Some(0), "{log}");
+    let log = finished(&mut served, Duration::from_secs(60));
     assert_eq!(exit_within(&mut kept, Duration::from_secs(20)), Some(0));
     reap(&mut sleepy, Duration::from_secs(20));
     let said = std::fs::read_to_string(log_path).unwrap();
@@ -955,9 +951,7 @@ fn a_seated_bot_keeps_its_connection_while_the_table_waits_on_another_bot() {
     for name in ["kept", "sleepy"] {
         let row = rows.iter().find(|r| r["bot"] == name).unwrap();
         assert_eq!(row["hands"], "30", "{name}");
-        for c in ["timeouts", "invalid_actions", "rejected_actions", "crashes"] {
-            assert_eq!(row[c], "0", "{name} {c}: {log}");
-        }
+        assert_no_faults(row, &log);
     }
 }
 
@@ -993,10 +987,7 @@ fn set_auto_rebuy_off_keeps_a_busted_bot_out_until_it_sends_rebuy() {
     let (mut stayout, stayout_log) = probe(&served, "stayout", "stayout", dir.path());
     let (mut cancel, cancel_log) = probe(&served, "cancel", "cancel", dir.path());
     let (mut by_rest, rest_log) = probe(&served, "restrebuy", "by_rest", dir.path());
-    let code = exit_within(&mut served.child, Duration::from_secs(120));
-    let mut log = String::new();
-    while served.stderr.read_line(&mut log).unwrap_or(0) > 0 {}
-    assert_eq!(code, Some(0), "{log}");
+    let log = finished(&mut served, Duration::from_secs(120));
     reap(&mut rebuyer, Duration::from_secs(20));
     reap(&mut stayout, Duration::from_secs(20));
     reap(&mut cancel, Duration::from_secs(20));
@@ -1056,8 +1047,6 @@ fn set_auto_rebuy_off_keeps_a_busted_bot_out_until_it_sends_rebuy() {
     assert_eq!(count(&said, "rebuy_confirmed") as u64, rebuys, "{said}");
     assert!(busts - rebuys <= 2, "{rest_row:?}");
     for r in [&in_row, &out_row, &cancel_row, &rest_row] {
-        for c in ["timeouts", "invalid_actions", "rejected_actions", "crashes"] {
-            assert_eq!(r[c], "0", "{c}: {r:?}");
-        }
+        assert_no_faults(r, &log);
     }
 }

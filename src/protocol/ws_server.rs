@@ -58,6 +58,11 @@ pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// line); a larger one ends the connection.
 pub const MAX_MESSAGE_BYTES: usize = super::external::MAX_LINE_BYTES;
 
+/// The most messages kept for a seat while nobody waits on its socket (a lobby bot's
+/// after `join_lobby`, a seated bot's between its decisions), besides the byte cap of
+/// [`MAX_MESSAGE_BYTES`]; beyond it the socket is not read until its seat reads it.
+pub const MAX_KEPT_MESSAGES: usize = 256;
+
 /// An authenticated socket, non-blocking, ready for the seat's worker thread.
 pub type Socket = WebSocket<TcpStream>;
 
@@ -79,7 +84,8 @@ pub struct Arrival {
     /// Its connection.
     pub socket: Socket,
     /// What it sent while it waited after `join_lobby` (`set_auto_rebuy`, ...), with
-    /// the arrival times, for its seat to read first: at most [`MAX_MESSAGE_BYTES`].
+    /// the arrival times, for its seat to read first: at most [`MAX_KEPT_MESSAGES`]
+    /// messages and [`MAX_MESSAGE_BYTES`] bytes; later ones are dropped.
     pub kept: Vec<(std::time::Instant, Vec<u8>)>,
 }
 
@@ -609,7 +615,7 @@ pub fn keep_alive(arrival: &mut Arrival) -> bool {
                     continue;
                 }
                 let kept: usize = arrival.kept.iter().map(|(_, m)| m.len()).sum();
-                if kept + t.len() <= MAX_MESSAGE_BYTES {
+                if arrival.kept.len() < MAX_KEPT_MESSAGES && kept + t.len() <= MAX_MESSAGE_BYTES {
                     let now = std::time::Instant::now();
                     arrival.kept.push((now, t.as_str().as_bytes().to_vec()));
                 }

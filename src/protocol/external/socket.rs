@@ -38,7 +38,8 @@
 //! a wait of its session (a `try_lock`: it never holds up a decision), answers pings,
 //! flushes, adopts a reconnect, notes a close, and keeps the text frames that arrived,
 //! with their arrival times, for the session to read next (at most
-//! [`super::MAX_LINE_BYTES`] of them). While the session waits on the connection it
+//! [`super::MAX_LINE_BYTES`] and [`crate::protocol::ws_server::MAX_KEPT_MESSAGES`] of
+//! them; then it stops reading until the session does). While the session waits on the connection it
 //! reads it itself, so an answer costs no thread hop.
 
 use super::Dialect;
@@ -544,7 +545,10 @@ impl Link {
         if self.take_connection() {
             self.readopted = true;
         }
-        while self.failed.is_none() && self.kept_bytes < super::MAX_LINE_BYTES {
+        while self.failed.is_none()
+            && self.kept_bytes < super::MAX_LINE_BYTES
+            && self.kept.len() < crate::protocol::ws_server::MAX_KEPT_MESSAGES
+        {
             match self.next_message() {
                 Ok(Some(msg)) => {
                     let text = msg.into_data().to_vec();
